@@ -1,0 +1,7 @@
+"""Aufruf als ``python -m briefe``."""
+
+import sys
+
+from briefe.cli import main
+
+sys.exit(main())

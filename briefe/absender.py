@@ -1,0 +1,109 @@
+"""Sender profiles (``vorlagen/absender/*.toml``) as ``Absender`` values."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from briefe.fehler import VorlagenFehler
+from briefe.modell import Absender, InfoZeile, Unterschrift
+
+_SCHLUESSEL = {
+    "behoerde", "dienststelle", "ruecksendeangabe", "logo", "logo_alt", "infoblock",
+    "fusszeilen", "unterschrift", "basisdokument",
+}
+_UNTERSCHRIFT = {"name", "funktion", "bild", "bild_alt", "gez"}
+
+
+def lies_toml(pfad: Path) -> dict:
+    """A TOML file as dict; syntax errors become ``VorlagenFehler`` with the line."""
+    try:
+        return tomllib.loads(pfad.read_text(encoding="utf-8"))
+    except OSError as fehler:
+        raise VorlagenFehler(f"Datei nicht lesbar ({fehler.strerror}).", datei=str(pfad)) from None
+    except tomllib.TOMLDecodeError as fehler:
+        raise VorlagenFehler(f"Fehler im TOML: {fehler}", datei=str(pfad)) from None
+
+
+def pruefe_schluessel(daten: dict, erlaubt: set[str], datei: str, bereich: str = "") -> None:
+    """Unknown keys are typos: name them."""
+    for schluessel in daten:
+        if schluessel not in erlaubt:
+            wo = f" in [{bereich}]" if bereich else ""
+            raise VorlagenFehler(
+                f"Unbekannter Eintrag „{schluessel}“{wo}. Erlaubt: {', '.join(sorted(erlaubt))}.",
+                datei=datei,
+            )
+
+
+def _text(daten: dict, schluessel: str, datei: str) -> str:
+    wert = daten.get(schluessel, "")
+    if not isinstance(wert, str):
+        raise VorlagenFehler(f"„{schluessel}“ muss ein Text in Anführungszeichen sein.", datei=datei)
+    return wert
+
+
+def _datei(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | None:
+    if not wert:
+        return None
+    pfad = (ordner / str(wert)).resolve()
+    if not pfad.is_file():
+        raise VorlagenFehler(f"„{schluessel}“: Datei „{wert}“ nicht gefunden.", datei=datei)
+    return pfad
+
+
+def lies_unterschrift(daten: object, ordner: Path, datei: str) -> Unterschrift | None:
+    """The ``[unterschrift]`` table of a profile or template."""
+    if daten is None:
+        return None
+    if not isinstance(daten, dict):
+        raise VorlagenFehler("„unterschrift“ muss eine Tabelle [unterschrift] sein.", datei=datei)
+    pruefe_schluessel(daten, _UNTERSCHRIFT, datei, "unterschrift")
+    return Unterschrift(
+        name=_text(daten, "name", datei),
+        funktion=_text(daten, "funktion", datei),
+        bild=_datei(ordner, daten.get("bild"), "bild", datei),
+        bild_alt=_text(daten, "bild_alt", datei),
+        gez=bool(daten.get("gez", False)),
+    )
+
+
+def lies_absender(pfad: Path) -> Absender:
+    """Load one sender profile."""
+    datei = str(pfad)
+    daten = lies_toml(pfad)
+    pruefe_schluessel(daten, _SCHLUESSEL, datei)
+    if not daten.get("behoerde"):
+        raise VorlagenFehler("„behoerde“ fehlt (Name der Behörde für den Briefkopf).", datei=datei)
+    info = []
+    for nummer, zeile in enumerate(daten.get("infoblock", []), start=1):
+        if not (isinstance(zeile, list) and len(zeile) in (0, 2)):
+            raise VorlagenFehler(
+                f"infoblock, Eintrag {nummer}: erwartet [\"Bezeichnung\", \"Wert\"] oder [].",
+                datei=datei,
+            )
+        info.append(InfoZeile(*map(str, zeile)) if zeile else InfoZeile(""))
+    return Absender(
+        kennung=pfad.stem,
+        behoerde=_text(daten, "behoerde", datei),
+        dienststelle=_text(daten, "dienststelle", datei),
+        ruecksendeangabe=_text(daten, "ruecksendeangabe", datei),
+        logo=_datei(pfad.parent, daten.get("logo"), "logo", datei),
+        logo_alt=_text(daten, "logo_alt", datei),
+        infoblock=tuple(info),
+        fusszeilen=tuple(str(z) for z in daten.get("fusszeilen", [])),
+        unterschrift=lies_unterschrift(daten.get("unterschrift"), pfad.parent, datei),
+        basisdokument=_datei(pfad.parent, daten.get("basisdokument"), "basisdokument", datei),
+    )
+
+
+def finde_absender(kennung: str, vorlagen_ordner: Path) -> Absender:
+    """The profile ``<vorlagen>/absender/<kennung>.toml``."""
+    ordner = vorlagen_ordner / "absender"
+    pfad = ordner / f"{kennung}.toml"
+    if "/" in kennung or "\\" in kennung or not pfad.is_file():
+        vorhanden = sorted(p.stem for p in ordner.glob("*.toml"))
+        raise VorlagenFehler(
+            f"Absender „{kennung}“ nicht gefunden. Vorhanden: {', '.join(vorhanden) or 'keine'}."
+        )
+    return lies_absender(pfad)

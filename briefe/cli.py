@@ -1,0 +1,242 @@
+"""The command line: ``briefe erstellen|pruefen|vorlagen|…``.
+
+Exit codes: 0 every letter made, 1 some rows failed (or ``pruefen`` found
+problems), 2 nothing could start, 3 the same job is already running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from briefe import __version__
+from briefe.deutsch_argparse import Parser
+from briefe.fehler import BriefeFehler
+
+EXIT_OK, EXIT_ZEILENFEHLER, EXIT_START, EXIT_LAEUFT = 0, 1, 2, 3
+
+BESCHREIBUNG = """\
+briefe erstellt Geschäftsbriefe nach DIN 5008 aus einer Vorlage und einer
+Mitgliederliste: ein PDF und ein DOCX je Empfänger, dazu ein Protokoll.
+
+Rückgabewerte: 0 alle Briefe erstellt · 1 einzelne Zeilen fehlerhaft (die
+anderen Briefe wurden erstellt) · 2 Start nicht möglich (Vorlage, Datei oder
+Option fehlerhaft) · 3 derselbe Auftrag läuft bereits."""
+
+
+def _filter(text: str) -> tuple[str, str]:
+    spalte, gleich, wert = text.partition("=")
+    if not gleich or not spalte.strip():
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"„{text}“: erwartet SPALTE=WERT, z. B. gremien=Lenkungskreis")
+    return spalte.strip(), wert.strip()
+
+
+def _formate(text: str) -> tuple[str, ...]:
+    return tuple(f.strip().lower() for f in text.split(",") if f.strip())
+
+
+def lauf_argumente(parser) -> None:
+    """Options shared by ``erstellen`` and the job files."""
+    parser.add_argument("--ausgabe", type=Path, default=Path("ausgabe"), metavar="ORDNER",
+                        help="Ordner für Briefe und Protokoll (Standard: ausgabe/)")
+    parser.add_argument("--format", type=_formate, default=("pdf", "docx"), dest="formate",
+                        metavar="pdf,docx", help="Dateiformate je Brief (Standard: pdf,docx)")
+    parser.add_argument("--filter", type=_filter, action="append", default=[],
+                        metavar="SPALTE=WERT",
+                        help="nur passende Empfänger; mehrfach möglich; bei „gremien“ zählt die "
+                             "Mitgliedschaft, z. B. --filter gremien=Lenkungskreis")
+    parser.add_argument("--blatt", metavar="NAME", help="Tabellenblatt einer XLSX-Datei "
+                        "(Standard: das erste)")
+    parser.add_argument("--sammel", action="store_true",
+                        help="zusätzlich serienbrief.pdf und serienbrief.docx mit allen Briefen")
+    parser.add_argument("--duplex", action="store_true",
+                        help="im Sammel-PDF Leerseiten einfügen, damit jeder Brief auf einer "
+                             "Vorderseite beginnt")
+    parser.add_argument("--zip", action="store_true", help="alles zusätzlich als serienbrief.zip")
+    parser.add_argument("--pdf", choices=["standard", "archiv", "barrierefrei"],
+                        default="standard", dest="pdf_variante",
+                        help="PDF-Art: standard, archiv (PDF/A-3b) oder barrierefrei (PDF/UA-1)")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="Anzahl paralleler Prozesse (Standard: Anzahl der Kerne)")
+    parser.add_argument("--fortsetzen", action="store_true",
+                        help="abgebrochenen Lauf fortsetzen: fertige, geprüfte Briefe behalten")
+    parser.add_argument("--log-format", choices=["text", "json"], default="text",
+                        help="text: kurze Zusammenfassung (Standard); json: eine JSON-Zeile je "
+                             "Ereignis, ohne personenbezogene Daten")
+
+
+def parser() -> Parser:
+    haupt = Parser(prog="briefe", description=BESCHREIBUNG)
+    haupt.add_argument("--version", action="version", version=f"briefe {__version__}")
+    befehle = haupt.add_subparsers(dest="befehl", metavar="BEFEHL", title="Befehle")
+
+    erstellen = befehle.add_parser(
+        "erstellen", help="Briefe aus Vorlage und Mitgliederliste erstellen",
+        description="Erstellt je Empfänger einen Brief (PDF und/oder DOCX) und ein Protokoll.",
+    )
+    erstellen.add_argument("vorlage", type=Path, metavar="VORLAGE", help="Vorlage, z. B. "
+                           "vorlagen/bildungsnetzwerk-2011.md")
+    erstellen.add_argument("daten", type=Path, metavar="DATEN",
+                           help="Mitgliederliste (CSV, XLSX oder JSON)")
+    lauf_argumente(erstellen)
+
+    pruefen = befehle.add_parser(
+        "pruefen", help="Vorlage und Mitgliederliste prüfen, ohne Briefe zu erstellen",
+        description="Meldet jedes Problem (Zeile, Spalte, was falsch ist). Rückgabewert 1, "
+                    "wenn es Probleme gibt.",
+    )
+    pruefen.add_argument("vorlage", type=Path, metavar="VORLAGE")
+    pruefen.add_argument("daten", type=Path, metavar="DATEN")
+    pruefen.add_argument("--filter", type=_filter, action="append", default=[],
+                         metavar="SPALTE=WERT")
+    pruefen.add_argument("--blatt", metavar="NAME")
+
+    vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
+    vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
+                          help="Vorlagenordner (Standard: vorlagen/)")
+    for erweiterung in _erweiterungen():
+        erweiterung(befehle)
+    return haupt
+
+
+def _erweiterungen():
+    """Commands that live in their own modules."""
+    funktionen = []
+    for modul in ("briefe.cli_auftrag", "briefe.cli_dienst", "briefe.cli_pdf"):
+        try:
+            funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
+        except ModuleNotFoundError as fehler:
+            if fehler.name != modul:
+                raise
+    return funktionen
+
+
+def melder(log_format: str, gesamt_anzeige: bool = True):
+    """Event sink: a JSON line per event, or a progress bar on a terminal."""
+    if log_format == "json":
+        def json_melder(ereignis: dict) -> None:
+            zeile = {"zeit": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+            zeile.update(ereignis)
+            print(json.dumps(zeile, ensure_ascii=False), flush=True)
+        return json_melder, lambda: None
+    if not (gesamt_anzeige and sys.stderr.isatty()):
+        return (lambda ereignis: None), lambda: None
+    from tqdm import tqdm
+
+    balken = {}
+
+    def balken_melder(ereignis: dict) -> None:
+        if ereignis["ereignis"] == "start":
+            balken["b"] = tqdm(total=ereignis["gesamt"], unit="Brief", desc="Briefe",
+                               file=sys.stderr, leave=False)
+        elif ereignis["ereignis"] == "brief" and "b" in balken:
+            balken["b"].update(1)
+
+    return balken_melder, lambda: balken["b"].close() if "b" in balken else None
+
+
+def zusammenfassung(protokoll, ausgabe: Path) -> str:
+    """The short human summary of a run (row numbers and columns, no field values)."""
+    zeilen = [
+        f"{protokoll.ok} von {protokoll.ausgewaehlt} Briefen erstellt"
+        + (f", {protokoll.fehler} mit Fehler." if protokoll.fehler else ".")
+        + (f" ({protokoll.fortgesetzt} aus früherem Lauf übernommen)"
+           if protokoll.fortgesetzt else "")
+    ]
+    for eintrag in protokoll.briefe:
+        if eintrag.status == "fehler":
+            zeilen.append(f"  Zeile {eintrag.zeile}: {eintrag.fehler}")
+    for hinweis in protokoll.hinweise:
+        zeilen.append(f"Hinweis: {hinweis}")
+    extra = f", {', '.join(protokoll.sammeldateien)}" if protokoll.sammeldateien else ""
+    zeilen.append(f"Ausgabe: {ausgabe}/ (protokoll.json, protokoll.csv{extra})")
+    return "\n".join(zeilen)
+
+
+def _erstellen(args) -> int:
+    from briefe.lauf import Laufoptionen, fuehre_aus
+
+    optionen = Laufoptionen(
+        vorlage=args.vorlage, daten=args.daten, ausgabe=args.ausgabe, formate=args.formate,
+        filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
+        zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
+        jobs=args.jobs, fortsetzen=args.fortsetzen,
+    )
+    melde, schliesse = melder(args.log_format)
+    try:
+        protokoll = fuehre_aus(optionen, melde)
+    finally:
+        schliesse()
+    if args.log_format == "text":
+        print(zusammenfassung(protokoll, args.ausgabe))
+    return protokoll.exit_code
+
+
+def _pruefen(args) -> int:
+    from briefe.lauf import Laufoptionen, vorbereiten, zeilenprobleme
+
+    optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
+                            blatt=args.blatt)
+    _, liste, ausgewaehlt = vorbereiten(optionen)
+    print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
+          f"{len(ausgewaehlt)} ausgewählt.")
+    print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
+    for hinweis in liste.hinweise:
+        print(f"Hinweis: {hinweis}")
+    probleme = zeilenprobleme(liste, ausgewaehlt)
+    for problem in probleme:
+        print(f"  {problem}")
+    if probleme:
+        zeilen = len({p.zeile for p in probleme})
+        print(f"{len(probleme)} Problem(e) in {zeilen} Zeile(n).")
+        return EXIT_ZEILENFEHLER
+    print("Keine Probleme gefunden.")
+    return EXIT_OK
+
+
+def _vorlagen(args) -> int:
+    from briefe.vorlage import finde_vorlagen, lade_vorlage
+
+    pfade = finde_vorlagen(args.ordner)
+    if not pfade:
+        print(f"Keine Vorlagen in {args.ordner}/ gefunden.")
+        return EXIT_OK
+    fehler = False
+    for pfad in pfade:
+        try:
+            vorlage = lade_vorlage(pfad)
+        except BriefeFehler as problem:
+            print(f"{pfad.name}: FEHLER {problem}")
+            fehler = True
+            continue
+        print(f"{pfad.name}  (Absender: {vorlage.absender.kennung})")
+        if vorlage.beschreibung:
+            print(f"  {vorlage.beschreibung}")
+        print(f"  Variablen: {', '.join(sorted(vorlage.variablen)) or '–'}")
+        spalten = ", ".join(f"empfaenger.{s}" for s in sorted(vorlage.spalten))
+        print(f"  Spalten: {spalten or '– (nur Anschrift und Anrede)'}")
+    return EXIT_ZEILENFEHLER if fehler else EXIT_OK
+
+
+HANDLER = {"erstellen": _erstellen, "pruefen": _pruefen, "vorlagen": _vorlagen}
+
+
+def main(argv: list[str] | None = None) -> int:
+    haupt = parser()
+    args = haupt.parse_args(argv)
+    if not args.befehl:
+        haupt.print_help()
+        return EXIT_START
+    handler = getattr(args, "handler", None) or HANDLER[args.befehl]
+    try:
+        return handler(args)
+    except BriefeFehler as fehler:
+        print(f"Fehler: {fehler}", file=sys.stderr)
+        return EXIT_START
+    except KeyboardInterrupt:
+        print("Abgebrochen. Mit --fortsetzen weitermachen.", file=sys.stderr)
+        return 130

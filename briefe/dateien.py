@@ -1,0 +1,67 @@
+"""Safe file names and atomic writes."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+_UMLAUTE = str.maketrans({
+    "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
+})
+
+
+def dateiname_teil(text: str, laenge: int = 60) -> str:
+    """A file name part from any text: transliterated, lower case, ``[a-z0-9-]`` only."""
+    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTE))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:laenge].rstrip("-")
+
+
+def sha256(pfad: Path) -> str:
+    summe = hashlib.sha256()
+    with open(pfad, "rb") as datei:
+        for block in iter(lambda: datei.read(1 << 20), b""):
+            summe.update(block)
+    return summe.hexdigest()
+
+
+@contextlib.contextmanager
+def atomar(ziel: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``ziel``; on success it replaces ``ziel``.
+
+    A crash never leaves a half-written ``ziel``: either the old file or the
+    new complete one exists.
+    """
+    ziel = Path(ziel)
+    ziel.parent.mkdir(parents=True, exist_ok=True)
+    griff, name = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
+    os.close(griff)
+    temp = Path(name)
+    try:
+        yield temp
+        with open(temp, "rb+") as datei:
+            os.fsync(datei.fileno())
+        os.replace(temp, ziel)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def schreibe_atomar(ziel: Path, daten: bytes) -> None:
+    with atomar(ziel) as temp:
+        temp.write_bytes(daten)
+
+
+def raeume_reste_auf(ordner: Path) -> int:
+    """Delete temporary files a killed run left behind; returns how many."""
+    anzahl = 0
+    for rest in Path(ordner).glob(".*.tmp"):
+        rest.unlink(missing_ok=True)
+        anzahl += 1
+    return anzahl

@@ -1,0 +1,52 @@
+"""The one exception hierarchy of briefe; every error carries its location."""
+
+from __future__ import annotations
+
+
+class BriefeFehler(Exception):
+    """Base of all errors a user can cause; the message is German."""
+
+    def __init__(
+        self,
+        meldung: str,
+        *,
+        datei: str | None = None,
+        zeile: int | None = None,
+        spalte: str | None = None,
+    ) -> None:
+        super().__init__(meldung)
+        self.meldung = meldung
+        self.datei = datei
+        self.zeile = zeile
+        self.spalte = spalte
+
+    @property
+    def ort(self) -> str:
+        """Where the error lies, e.g. ``mitglieder.csv, Zeile 4, Spalte „plz“``."""
+        teile = []
+        if self.datei:
+            teile.append(str(self.datei))
+        if self.zeile is not None:
+            teile.append(f"Zeile {self.zeile}")
+        if self.spalte:
+            teile.append(f"Spalte „{self.spalte}“")
+        return ", ".join(teile)
+
+    def __str__(self) -> str:
+        return f"{self.ort}: {self.meldung}" if self.ort else self.meldung
+
+
+class VorlagenFehler(BriefeFehler):
+    """A template or sender profile is broken (syntax, missing variable, sandbox)."""
+
+
+class DatenFehler(BriefeFehler):
+    """A member list cannot be read at all."""
+
+
+class ZeilenFehler(BriefeFehler):
+    """One member row cannot become a letter; the other rows go on."""
+
+
+class AuftragsFehler(BriefeFehler):
+    """A job file (Auftrag) is invalid."""
