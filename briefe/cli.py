@@ -57,8 +57,9 @@ def lauf_argumente(parser) -> None:
                         help="im Sammel-PDF Leerseiten einfügen, damit jeder Brief auf einer "
                              "Vorderseite beginnt")
     parser.add_argument("--zip", action="store_true", help="alles zusätzlich als serienbrief.zip")
-    parser.add_argument("--pdf", choices=["standard", "archiv", "barrierefrei"],
-                        default="standard", dest="pdf_variante",
+    from briefe.pdf import VARIANTEN
+
+    parser.add_argument("--pdf", choices=list(VARIANTEN), default="standard", dest="pdf_variante",
                         help="PDF-Art: standard, archiv (PDF/A-3b) oder barrierefrei (PDF/UA-1)")
     parser.add_argument("--jobs", type=int, default=0, metavar="N",
                         help="Anzahl paralleler Prozesse (Standard: Anzahl der Kerne)")

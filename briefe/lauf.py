@@ -82,6 +82,8 @@ class Protokoll:
     quelle: str
     ausgabe: str
     beginn: str
+    vorlage_sha256: str = ""
+    quelle_sha256: str = ""
     ende: str = ""
     status: str = "laeuft"
     formate: list[str] = field(default_factory=list)
@@ -291,6 +293,8 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll
         quelle=str(optionen.daten),
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
+        vorlage_sha256=sha256(Path(optionen.vorlage)),
+        quelle_sha256=sha256(Path(optionen.daten)),
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
         zeilen_gesamt=len(liste.empfaenger),
