@@ -28,11 +28,11 @@ from briefe.inhalt import bereinige, parse, woertlich
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
 
 TRENNER = "+++"
-KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", "betreff"}
+KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", "betreff", "werte"}
 _SCHLUESSEL = {
     "betreff", "absender", "zeichen", "ihr_zeichen", "datum", "form", "grussformel",
     "unterschrift", "anlagen", "verteiler", "vermerke", "anrede", "hinweis_maschinell",
-    "beschreibung",
+    "beschreibung", "werte",
 }
 MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig."
 
@@ -119,6 +119,7 @@ class Vorlage:
             "absender": _absender_kontext(self.absender),
             "datum": datum,
             "zeichen": str(self.kopf.get("zeichen", "")),
+            "werte": dict(self.kopf.get("werte", {})),
         }
         kontext["anrede"] = (
             self._feld("anrede", kontext, empfaenger.zeile)
@@ -319,6 +320,8 @@ def _lies_kopf(kopf_text: str, datei: str) -> dict:
             "„datum“ muss ein Datum wie 2011-08-25 (ohne Anführungszeichen) oder \"heute\" sein.",
             datei=datei,
         )
+    if not isinstance(kopf.get("werte", {}), dict):
+        raise VorlagenFehler("„werte“ muss eine Tabelle [werte] sein.", datei=datei)
     for liste in ("anlagen", "verteiler", "vermerke"):
         if not isinstance(kopf.get(liste, []), list):
             raise VorlagenFehler(f"„{liste}“ muss eine Liste sein, z. B. [\"…\"].", datei=datei)

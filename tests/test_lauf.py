@@ -87,9 +87,9 @@ def test_filter_sammel_duplex_zip(tmp_path):
 
 
 def test_duplex_fuegt_leerseite_ein(tmp_path):
+    from briefe.pdf import schreibe_pdf
     from briefe.sammel import verbinde_pdfs
     from tests.beispiel import beispielbrief
-    from briefe.pdf import schreibe_pdf
 
     kurz, lang = tmp_path / "kurz.pdf", tmp_path / "lang.pdf"
     schreibe_pdf(beispielbrief(absaetze=1), kurz)

@@ -148,3 +148,19 @@ def test_referenzbrief_modell(referenz):
                               "Telefax", "E-Mail", "Vermittlung"]
     assert brief.unterschrift.name == "Jochen Becker"
     assert brief.unterschrift.funktion == "Vorsitzender des Lenkungskreises"
+
+
+def test_werte_im_kopfbereich(tmp_path):
+    v = vorlage(tmp_path, "Am {{ werte.termin | datum_lang }} um {{ werte.zeit | uhrzeit }}.\n",
+                kopf='[werte]\ntermin = 2026-11-17\nzeit = "9:30"\n')
+    erwartet = (Absatz((Textteil("Am 17. November 2026 um 9:30 Uhr."),)),)
+    assert v.erzeuge(empfaenger(**MEYER)).inhalt == erwartet
+
+
+def test_einladung_nutzt_spalte_und_filter():
+    v = lade_vorlage(VORLAGEN / "bildungskonferenz-einladung.md")
+    assert v.spalten == {"handlungsfeld"}
+    brief = v.erzeuge(empfaenger(**MEYER, handlungsfeld="Inklusion"))
+    assert brief.betreff == "Einladung zur Bildungskonferenz am 17. November 2026"
+    assert any(isinstance(b, Tabelle) for b in brief.inhalt)
+    assert brief.unterschrift.gez and brief.hinweis_maschinell.startswith("Dieses Schreiben")
