@@ -22,9 +22,13 @@ while the address is still too long, and each leaves a German hint:
 
 Steps 1-3 first run only where the joined line still fits the window, so
 information is dropped (4, 5) rather than a line made too wide; step 6 always
-ends with at most six lines. A line wider than the window
+ends with at most six lines.
+
+A funktion, organisation or zusatz line wider than the window
 (``ANSCHRIFT_BREITE`` at ``SCHRIFTGRAD_TEXT`` in Liberation Sans, measured
-with fontTools without kerning, so slightly wide) is a hint, not an error.
+with fontTools without kerning, so slightly wide) is wrapped into the lines
+still free, after a comma where that suffices, never inside "e. V."; any line
+still too wide is a hint, not an error.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ _FRAU = frozenset({"frau", "fr", "weiblich", "w", "f", "female", "ms", "mrs"})
 _HERR = frozenset({"herr", "herrn", "hr", "hrn", "maennlich", "m", "male", "mr"})
 _NEUTRAL = frozenset({"", "divers", "d", "x", "neutral", "keine", "keineangabe", "ka"})
 _ANREDE_MIT_TITEL = re.compile(r"(?i)\s*(frau|herrn?)\s+((?:prof|dr)\b.*)")
+_KURZWORT = re.compile(r"\w{1,2}\.")  # "V." of "e. V.", "a." of "i. a."
+_NICHT_DANACH = frozenset({"e.", "Dr.", "Prof.", "St.", "Nr.", "i.", "z.", "u.", "c/o"})
 _POSTFACH_PRAEFIX = re.compile(r"(?i)^\s*(?:postfach|postf\.?|pf\.?)\s*")
 
 # Loose key (see mitglieder.schluessel) -> country line in German capitals.
@@ -193,6 +199,7 @@ def anschrift(e: Empfaenger) -> Anschrift:
     hinweise: list[str] = []
     teile = _bausteine(e, hinweise)
     _kuerze(teile, hinweise)
+    _umbrechen(teile, hinweise)
     zeilen = tuple(text for _, text in teile)
     for zeile in zeilen:
         breite = textbreite(zeile)
@@ -270,6 +277,61 @@ def _kuerze(teile: list[list[str]], hinweise: list[str]) -> None:
                         f"Anschrift zu lang: Zeile „{teile[i][1]}“ ({_FELDNAMEN[art]}) entfernt."
                     )
                     del teile[i]
+
+
+def _umbrechen(teile: list[list[str]], hinweise: list[str]) -> None:
+    """Wrap too wide funktion/organisation/zusatz lines into the lines still free."""
+    i = 0
+    while i < len(teile):
+        art, text = teile[i]
+        frei = ANSCHRIFT_MAX_ZEILEN - len(teile)
+        if frei <= 0:
+            return
+        if art in ("funktion", "organisation", "zusatz") and not passt_ins_fenster(text):
+            stuecke = _stuecke(text, frei + 1)
+            if len(stuecke) > 1:
+                teile[i:i + 1] = [[art, stueck] for stueck in stuecke]
+                hinweise.append(
+                    f"Zeile „{text}“ ist zu breit für das Anschriftfeld und wurde auf "
+                    f"{len(stuecke)} Zeilen umbrochen."
+                )
+                i += len(stuecke) - 1
+        i += 1
+
+
+def _stuecke(text: str, hoechstens: int) -> list[str]:
+    """At most ``hoechstens`` pieces; after a comma if that fits, else between words."""
+    stuecke: list[str] = []
+    for einheiten in (_nach_komma(text), _nach_wort(text)):
+        stuecke = []
+        for einheit in einheiten:
+            if stuecke and (
+                passt_ins_fenster(f"{stuecke[-1]} {einheit}") or len(stuecke) == hoechstens
+            ):
+                stuecke[-1] += f" {einheit}"
+            else:
+                stuecke.append(einheit)
+        if all(passt_ins_fenster(s) for s in stuecke):
+            break
+    return stuecke
+
+
+def _nach_komma(text: str) -> list[str]:
+    teile = text.split(", ")
+    return [t + "," for t in teile[:-1]] + teile[-1:]
+
+
+def _nach_wort(text: str) -> list[str]:
+    """Words, keeping "e. V.", "Dr. Meyer" and the like together."""
+    einheiten: list[str] = []
+    for wort in text.split(" "):
+        if einheiten and (
+            _KURZWORT.fullmatch(wort) or einheiten[-1].rsplit(" ", 1)[-1] in _NICHT_DANACH
+        ):
+            einheiten[-1] += f" {wort}"
+        else:
+            einheiten.append(wort)
+    return einheiten
 
 
 def _stellen(teile: list[list[str]], art: str) -> list[int]:

@@ -72,7 +72,8 @@ def lauf_argumente(parser) -> None:
 
 def parser() -> Parser:
     haupt = Parser(prog="briefe", description=BESCHREIBUNG)
-    haupt.add_argument("--version", action="version", version=f"briefe {__version__}")
+    haupt.add_argument("--version", action="version", version=f"briefe {__version__}",
+                       help="Versionsnummer zeigen und beenden")
     befehle = haupt.add_subparsers(dest="befehl", metavar="BEFEHL", title="Befehle")
 
     erstellen = befehle.add_parser(

@@ -15,7 +15,7 @@ _UMLAUTE = str.maketrans({
     "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
     # letters that Unicode does not decompose into a base letter
     "æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "œ": "oe", "Œ": "Oe", "ł": "l", "Ł": "L",
-    "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th",
+    "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i",
 })
 
 

@@ -90,7 +90,8 @@ _STEUERZEICHEN = re.compile(
 _LEERRAUM = re.compile("[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _ZEILENUMBRUCH = re.compile("\r\n|[\r\x0b\x1c-\x1e\x85\u2028\u2029]")
 _XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-_PLZ_ZAHL = re.compile(r"(\d{4,5})(?:[.,]0+)?")
+# Four digits that lost a leading zero: German regions 01-04, 06-09 (00, 05 unused).
+_PLZ_ZAHL = re.compile(r"([1-46-9]\d{3}|\d{5})(?:[.,]0+)?")
 _SEP_ZEILE = re.compile(r'"?sep=(.)"?')
 
 
@@ -184,6 +185,8 @@ def lies_mitglieder(pfad: Path | str, blatt: str | None = None) -> Mitgliederlis
         raise DatenFehler("Die Datei gibt es nicht.", datei=str(pfad)) from None
     except IsADirectoryError:
         raise DatenFehler("Das ist ein Ordner, keine Datei.", datei=str(pfad)) from None
+    except PermissionError:
+        raise DatenFehler("Keine Berechtigung, die Datei zu lesen.", datei=str(pfad)) from None
     except OSError as fehler:
         raise DatenFehler(
             f"Die Datei kann nicht geöffnet werden ({fehler.strerror}).", datei=str(pfad)

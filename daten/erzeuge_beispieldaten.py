@@ -119,7 +119,7 @@ MITGLIEDER: list[tuple[str, ...]] = [
      "Springe 1", "", "58095", "Hagen", "",
      "birgit.sommer@example.org", _g(BK), "Lebensbegleitendes Lernen"),
     ("Herr", "Prof. Dr.", "Konrad", "Groß-Übelacker", "Institutsleiter",
-     "Hochschule für Bildung und Soziales Hagen", "Institut für Bildungsforschung",
+     "Hochschule für Bildung und Soziales", "Institut für Bildungsforschung",
      "Am Campus 3", "", "58097", "Hagen", "",
      "k.gross-uebelacker@example.org", _g(BK), "Lebensbegleitendes Lernen"),
     ("Herr", "", "Markus", "Richter", "Ausbildungsberater", "Handwerkskammer Südwestfalen",

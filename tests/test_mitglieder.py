@@ -494,3 +494,10 @@ def test_beispieldaten_inhalt():
     assert any(e.wert("plz") == "01067" for e in liste.empfaenger)
     assert all(e.wert("email").endswith(("@example.org", "@example.com"))
                for e in liste.empfaenger)
+
+
+def test_vierstellige_plz_nur_mit_moeglicher_null(tmp_path):
+    """05xxx and 00xxx do not exist, so 5808 is a typo, not a lost zero."""
+    text = "Name;PLZ;Ort\nA;5808;Hagen\nB;9111;Chemnitz\nC;123;X\n"
+    liste = lies_mitglieder(schreibe(tmp_path / "p.csv", text))
+    assert [e.wert("plz") for e in liste.empfaenger] == ["5808", "09111", "123"]
