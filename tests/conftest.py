@@ -7,7 +7,8 @@ import pytest
 WURZEL = Path(__file__).resolve().parent.parent
 VORLAGEN = WURZEL / "vorlagen"
 REFERENZ = VORLAGEN / "bildungsnetzwerk-2011.md"
-SEED = WURZEL.parent / "shared" / "seeds" / "003_96b5c952beb7ac83.txt"
+# The 2011 letter every template must be able to express (copy of shared/seeds/003_…).
+SEED = WURZEL / "tests" / "daten" / "referenzbrief-2011.txt"
 
 # The renderer may read files below the templates folder of this checkout.
 os.environ.setdefault("BRIEFE_VORLAGEN", str(VORLAGEN))
