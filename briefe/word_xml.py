@@ -70,26 +70,21 @@ def halbpunkte(pt: float) -> int:
     return round(pt * 2)
 
 
-def zeile_twips(schriftgrad: float) -> int:
+def zeile_twips(schriftgrad: float, faktor: float = ZEILENABSTAND) -> int:
     """Height of one text line of ``schriftgrad`` pt (exact line spacing) in twips."""
-    return round(schriftgrad * ZEILENABSTAND * 20)
-
-
-def zeile_mm(schriftgrad: float) -> float:
-    """Height of one text line of ``schriftgrad`` pt in millimetres, as Word rounds it."""
-    return zeile_twips(schriftgrad) * 25.4 / 1440
+    return round(schriftgrad * faktor * 20)
 
 
 # --- runs and paragraphs ---------------------------------------------------------
 
 
-def lauf(text: str, fett: bool = False, kursiv: bool = False) -> str:
+def lauf(text: str, fett: bool = False, kursiv: bool = False, unterstrichen: bool = False) -> str:
     """One run; ``\\n`` becomes a line break, ``\\t`` a tab."""
     text = bereinige_xml_text(text)
     rpr = ""
-    if fett or kursiv:
+    if fett or kursiv or unterstrichen:
         rpr = "<w:rPr>" + ("<w:b/><w:bCs/>" if fett else "") + ("<w:i/><w:iCs/>" if kursiv else "")
-        rpr += "</w:rPr>"
+        rpr += ('<w:u w:val="single"/>' if unterstrichen else "") + "</w:rPr>"
     teile = []
     for n, zeile in enumerate(text.split("\n")):
         if n:
@@ -162,6 +157,39 @@ def linie(kennung: int, name: str, x: float, y: float, laenge: float, staerke: f
         f'mso-position-vertical-relative:page" from="{x_pt:.2f}pt,{y_pt:.2f}pt" '
         f'to="{ende_pt:.2f}pt,{y_pt:.2f}pt" strokeweight="{mm_zu_pt(staerke):.2f}pt"/>'
         "</w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+
+def freiraum(kennung: int, breite: float, hoehe: float, abstand_unten: float) -> str:
+    """An invisible rectangle from the page's top-left corner that no body text may overlap.
+
+    Keeps the body of page 1 below the address field where the letterhead (from a base
+    document) does not push it there itself; sizes in mm.
+    """
+    cx, cy = emu(breite), emu(hoehe)
+    return (
+        f'<w:r><mc:AlternateContent xmlns:mc="{MC}" xmlns:wps="{WPS}">'
+        '<mc:Choice Requires="wps"><w:drawing>'
+        f'<wp:anchor xmlns:wp="{WP}" distT="0" distB="{emu(abstand_unten)}" distL="0" distR="0" '
+        'simplePos="0" relativeHeight="0" behindDoc="1" locked="1" layoutInCell="1" '
+        'allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:positionH relativeFrom="page"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="page"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapTopAndBottom/><wp:docPr id="{kennung}" name="Freiraum Anschriftfeld"/>'
+        "<wp:cNvGraphicFramePr/>"
+        f'<a:graphic xmlns:a="{A}"><a:graphicData uri="{WPS}"><wps:wsp><wps:cNvSpPr/>'
+        f'<wps:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        "</wps:spPr><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
+        "</w:drawing></mc:Choice>"
+        f'<mc:Fallback><w:pict><v:rect xmlns:v="{V}" xmlns:w10="urn:schemas-microsoft-com:'
+        'office:word" style="position:absolute;margin-left:0;margin-top:0;'
+        f"width:{mm_zu_pt(breite):.2f}pt;height:{mm_zu_pt(hoehe):.2f}pt;z-index:-1;"
+        "mso-position-horizontal-relative:page;mso-position-vertical-relative:page;"
+        f'mso-wrap-distance-bottom:{mm_zu_pt(abstand_unten):.2f}pt" filled="f" stroked="f">'
+        '<w10:wrap type="topAndBottom"/></v:rect></w:pict></mc:Fallback>'
         "</mc:AlternateContent></w:r>"
     )
 
