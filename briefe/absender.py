@@ -52,6 +52,21 @@ def _datei(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | No
     return pfad
 
 
+BILDFORMATE = {".png", ".jpg", ".jpeg", ".gif"}
+
+
+def _bild(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | None:
+    """An image file for PDF and DOCX alike (Word cannot embed SVG)."""
+    pfad = _datei(ordner, wert, schluessel, datei)
+    if pfad and pfad.suffix.lower() not in BILDFORMATE:
+        raise VorlagenFehler(
+            f"„{schluessel}“: „{wert}“ muss ein PNG-, JPEG- oder GIF-Bild sein "
+            "(SVG kann Word nicht einbetten).",
+            datei=datei,
+        )
+    return pfad
+
+
 def lies_unterschrift(daten: object, ordner: Path, datei: str) -> Unterschrift | None:
     """The ``[unterschrift]`` table of a profile or template."""
     if daten is None:
@@ -62,7 +77,7 @@ def lies_unterschrift(daten: object, ordner: Path, datei: str) -> Unterschrift |
     return Unterschrift(
         name=_text(daten, "name", datei),
         funktion=_text(daten, "funktion", datei),
-        bild=_datei(ordner, daten.get("bild"), "bild", datei),
+        bild=_bild(ordner, daten.get("bild"), "bild", datei),
         bild_alt=_text(daten, "bild_alt", datei),
         gez=bool(daten.get("gez", False)),
     )
@@ -88,7 +103,7 @@ def lies_absender(pfad: Path) -> Absender:
         behoerde=_text(daten, "behoerde", datei),
         dienststelle=_text(daten, "dienststelle", datei),
         ruecksendeangabe=_text(daten, "ruecksendeangabe", datei),
-        logo=_datei(pfad.parent, daten.get("logo"), "logo", datei),
+        logo=_bild(pfad.parent, daten.get("logo"), "logo", datei),
         logo_alt=_text(daten, "logo_alt", datei),
         infoblock=tuple(info),
         fusszeilen=tuple(str(z) for z in daten.get("fusszeilen", [])),
