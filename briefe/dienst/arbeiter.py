@@ -1,0 +1,170 @@
+"""A worker process: makes the letters of one run (``python -m briefe.dienst.arbeiter``).
+
+It dies with the service (``PR_SET_PDEATHSIG``), holds a lock on its run folder
+so two processes never write the same run, and records progress in SQLite.
+A continued run (after a restart) takes finished letters from the journal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import fcntl
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+from briefe.dienst.speicher import FEHLGESCHLAGEN, FERTIG, LAEUFT, Lauf, Speicher
+
+MARKE = "briefe.dienst.arbeiter"  # in every worker's command line (found after a crash)
+SPERRE = ".lauf.sperre"
+FORTSCHRITT_ALLE = 0.3  # seconds between progress writes
+
+
+def lauf_ordner(daten: Path, lauf_id: str) -> Path:
+    return Path(daten) / "laeufe" / lauf_id
+
+
+def _mit_eltern_sterben(eltern: int | None) -> None:
+    """Linux: get SIGKILL when the parent dies (also for processes this one forks)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return
+
+    def setzen() -> None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+    setzen()
+    os.register_at_fork(after_in_child=setzen)
+    if eltern and os.getppid() != eltern:  # parent already gone before prctl
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def sperre(ordner: Path, warten: float = 60.0) -> Iterator[None]:
+    """An exclusive lock on the run folder; raises TimeoutError after ``warten`` seconds."""
+    ordner.mkdir(parents=True, exist_ok=True)
+    with open(ordner / SPERRE, "a") as datei:
+        frist = time.monotonic() + warten
+        while True:
+            try:
+                fcntl.flock(datei.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > frist:
+                    raise TimeoutError from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(datei.fileno(), fcntl.LOCK_UN)
+
+
+class Fortschritt:
+    """The ``melde`` callback of ``fuehre_aus``: counters into the database, throttled."""
+
+    def __init__(self, speicher: Speicher, lauf_id: str) -> None:
+        self.speicher = speicher
+        self.lauf_id = lauf_id
+        self.werte = {"gesamt": 0, "fertig": 0, "ok": 0, "fehler": 0}
+        self.zuletzt = 0.0
+
+    def __call__(self, ereignis: dict) -> None:
+        art = ereignis.get("ereignis")
+        if art == "start":
+            self.werte.update(gesamt=ereignis["gesamt"], fertig=0, ok=0, fehler=0)
+            self._schreibe(True)
+        elif art == "brief":
+            self.werte["fertig"] += 1
+            self.werte["ok" if ereignis.get("status") == "ok" else "fehler"] += 1
+            self._schreibe(False)
+
+    def _schreibe(self, sofort: bool) -> None:
+        jetzt = time.monotonic()
+        if sofort or jetzt - self.zuletzt >= FORTSCHRITT_ALLE or self.werte["fertig"] == self.werte["gesamt"]:
+            self.zuletzt = jetzt
+            self.speicher.fortschritt(self.lauf_id, **self.werte)
+
+
+def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
+    from briefe.lauf import Laufoptionen
+
+    o = lauf.optionen
+    return Laufoptionen(
+        vorlage=Path(o["vorlage_pfad"]),
+        daten=ordner / "eingabe" / lauf.eingabe,
+        ausgabe=ordner / "ausgabe",
+        formate=tuple(o.get("formate", ["pdf", "docx"])),
+        filter=tuple(tuple(f) for f in o.get("filter", [])),
+        blatt=o.get("blatt") or None,
+        sammel=bool(o.get("sammel", True)),
+        duplex=bool(o.get("duplex", False)),
+        zip=True,
+        pdf_variante=None if o.get("pdf", "standard") == "standard" else o["pdf"],
+        jobs=jobs,
+        fortsetzen=bool(lauf.fortsetzen),
+        vorlagen_ordner=Path(o["vorlagen_ordner"]),
+    )
+
+
+def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
+    """Make the run's letters; the final state goes to the database. Returns an exit code."""
+    speicher = Speicher(Path(daten) / "dienst.sqlite3")
+    lauf = speicher.lauf(lauf_id)
+    if lauf is None or lauf.status != LAEUFT:
+        return 0
+    ordner = lauf_ordner(daten, lauf_id)
+    try:
+        with sperre(ordner):
+            from briefe.fehler import BriefeFehler
+            from briefe.lauf import fuehre_aus
+
+            try:
+                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), Fortschritt(speicher, lauf_id))
+            except BriefeFehler as fehler:
+                speicher.beende(lauf_id, FEHLGESCHLAGEN, meldung=f"Der Lauf ist fehlgeschlagen: {fehler}")
+                return 2
+    except TimeoutError:
+        speicher.beende(lauf_id, FEHLGESCHLAGEN,
+                        meldung="Der Ordner des Laufs ist von einem anderen Prozess belegt.")
+        return 3
+    except Exception:
+        traceback.print_exc()
+        speicher.beende(lauf_id, FEHLGESCHLAGEN,
+                        meldung="Interner Fehler im Arbeitsprozess; Einzelheiten im Dienst-Log.")
+        return 3
+    zeilenfehler = [
+        {"zeile": e.zeile, "spalte": p.get("spalte", ""), "meldung": p.get("meldung", "")}
+        for e in protokoll.briefe if e.status != "ok"
+        for p in (e.probleme or [{"spalte": "", "meldung": e.fehler}])
+    ]
+    speicher.beende(
+        lauf_id, FERTIG, gesamt=protokoll.ausgewaehlt, fertig=len(protokoll.briefe), ok=protokoll.ok,
+        fehler=protokoll.fehler, zeilenfehler=zeilenfehler, sammeldateien=protokoll.sammeldateien,
+        fortgesetzt=protokoll.fortgesetzt,
+        meldung=(f"{protokoll.fortgesetzt} Briefe aus dem unterbrochenen Lauf übernommen."
+                 if protokoll.fortgesetzt else ""),
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=MARKE, description="Arbeitsprozess eines Laufs (intern).")
+    parser.add_argument("--daten", type=Path, required=True)
+    parser.add_argument("--lauf", required=True)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--eltern", type=int, default=None)
+    args = parser.parse_args(argv)
+    _mit_eltern_sterben(args.eltern)
+    return arbeite(args.daten, args.lauf, args.jobs)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
