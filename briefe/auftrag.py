@@ -1,0 +1,583 @@
+"""Job files (Auftrag): a run described in TOML, for cron and systemd timers.
+
+A job run holds a lock (two runs of one job never overlap), does nothing when
+its folder already holds a finished run of the same inputs, continues an
+interrupted one, and deletes its finished run folders past the retention time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import difflib
+import fcntl
+import json
+import os
+import re
+import shutil
+import string
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefe import lauf
+from briefe.dateien import dateiname_teil, schreibe_atomar, sha256
+from briefe.fehler import AuftragsFehler
+from briefe.lauf import (
+    FORMATE,
+    JOURNAL,
+    PROTOKOLL_JSON,
+    Laufoptionen,
+    Melder,
+    Protokoll,
+    fuehre_aus,
+    lies_protokoll,
+    vorbereiten,
+)
+
+KENNUNG = ".briefe-auftrag.json"
+LAUFLOG = "laeufe.jsonl"
+PLATZHALTER = {"datum": r"\d{4}-\d{2}-\d{2}", "monat": r"\d{4}-\d{2}", "jahr": r"\d{4}"}
+
+SCHLUESSEL = {
+    "beschreibung": "freier Text",
+    "vorlage": "Pfad der Vorlage",
+    "daten": "Pfad der Mitgliederliste",
+    "ausgabe": "Zielordner, darf {datum}, {monat} oder {jahr} enthalten",
+    "formate": 'Liste, z. B. ["pdf", "docx"]',
+    "filter": 'Tabelle, z. B. { gremien = "Bildungskonferenz" }',
+    "blatt": "Tabellenblatt einer XLSX-Datei",
+    "sammel": "true/false",
+    "duplex": "true/false",
+    "zip": "true/false",
+    "pdf": "standard, archiv oder barrierefrei",
+    "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
+    "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
+}
+
+
+class LaeuftBereits(AuftragsFehler):
+    """Another run of the same job holds the lock (exit code 3)."""
+
+
+@dataclass(frozen=True)
+class Auftrag:
+    """A read, checked job file; paths are absolute, placeholders filled in."""
+
+    name: str
+    datei: Path
+    vorlage: Path
+    daten: Path
+    ausgabe: Path
+    ausgabe_muster: str
+    formate: tuple[str, ...] = FORMATE
+    filter: tuple[tuple[str, str], ...] = ()
+    blatt: str | None = None
+    sammel: bool = False
+    duplex: bool = False
+    zip: bool = False
+    pdf: str = "standard"
+    jobs: int = 0
+    aufbewahrung_tage: int | None = None
+    beschreibung: str = ""
+
+    @property
+    def sammelordner(self) -> Path:
+        """The folder holding this job's run folders, lock file and run log."""
+        return self.ausgabe.parent
+
+    @property
+    def sperrdatei(self) -> Path:
+        return self.sammelordner / f".{self.name}.lock"
+
+    @property
+    def lauflog(self) -> Path:
+        return self.sammelordner / LAUFLOG
+
+    def laufoptionen(self, fortsetzen: bool = False) -> Laufoptionen:
+        return Laufoptionen(
+            vorlage=self.vorlage, daten=self.daten, ausgabe=self.ausgabe, formate=self.formate,
+            filter=self.filter, blatt=self.blatt, sammel=self.sammel, duplex=self.duplex,
+            zip=self.zip, pdf_variante=None if self.pdf == "standard" else self.pdf,
+            jobs=self.jobs, fortsetzen=fortsetzen,
+        )
+
+    def eingaben(self) -> dict:
+        """What a run folder's results depend on: input checksums and output options."""
+        return {
+            "auftrag": self.name,
+            "vorlage_sha256": _pruefsumme(self.vorlage),
+            "quelle_sha256": _pruefsumme(self.daten),
+            "optionen": {
+                "formate": list(self.formate), "filter": [list(f) for f in self.filter],
+                "blatt": self.blatt, "sammel": self.sammel, "duplex": self.duplex,
+                "zip": self.zip, "pdf": self.pdf,
+            },
+        }
+
+    def ist_laufordner(self, ordner: Path) -> bool:
+        """Whether a folder name fits this job's output pattern."""
+        return re.fullmatch(_muster_regex(self.ausgabe_muster), ordner.name) is not None
+
+
+# --- reading a job file ----------------------------------------------------------------
+
+
+def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
+    """Read and check a job file; every problem is an ``AuftragsFehler`` naming the key."""
+    pfad = Path(pfad)
+    datei = str(pfad)
+    daten = _lies_toml(pfad)
+    for schluessel in daten:
+        if schluessel not in SCHLUESSEL:
+            aehnlich = difflib.get_close_matches(schluessel, SCHLUESSEL, n=1)
+            tipp = f" Meinten Sie „{aehnlich[0]}“?" if aehnlich else ""
+            raise AuftragsFehler(
+                f"Unbekannter Eintrag „{schluessel}“.{tipp} Erlaubt: {', '.join(SCHLUESSEL)}.",
+                datei=datei,
+            )
+    ordner = pfad.resolve().parent
+    heute = heute or dt.date.today()
+
+    def text(schluessel: str, pflicht: bool = False) -> str | None:
+        wert = daten.get(schluessel)
+        if wert is None:
+            if pflicht:
+                raise AuftragsFehler(f"„{schluessel}“ fehlt ({SCHLUESSEL[schluessel]}).", datei=datei)
+            return None
+        if not isinstance(wert, str) or (pflicht and not wert.strip()):
+            raise AuftragsFehler(
+                f"„{schluessel}“ muss ein Text in Anführungszeichen sein, nicht {_art(wert)}.",
+                datei=datei,
+            )
+        return wert
+
+    def wahr(schluessel: str) -> bool:
+        wert = daten.get(schluessel, False)
+        if not isinstance(wert, bool):
+            raise AuftragsFehler(
+                f"„{schluessel}“ muss true oder false sein (ohne Anführungszeichen), nicht {_art(wert)}.",
+                datei=datei,
+            )
+        return wert
+
+    def zahl(schluessel: str, minimum: int) -> int | None:
+        wert = daten.get(schluessel)
+        if wert is None:
+            return None
+        if isinstance(wert, bool) or not isinstance(wert, int) or wert < minimum:
+            raise AuftragsFehler(
+                f"„{schluessel}“ muss eine ganze Zahl ab {minimum} sein, nicht {_art(wert)}.",
+                datei=datei,
+            )
+        return wert
+
+    muster = text("ausgabe", pflicht=True)
+    assert muster is not None
+    ausgabe = ordner / _fuelle_platzhalter(muster, heute, datei)
+    formate = _formate(daten.get("formate", list(FORMATE)), datei)
+    pdf = text("pdf") or "standard"
+    from briefe.pdf import VARIANTEN
+
+    if pdf not in VARIANTEN:
+        raise AuftragsFehler(f"„pdf“: unbekannte Art „{pdf}“; möglich: {', '.join(VARIANTEN)}.",
+                             datei=datei)
+    sammel, duplex = wahr("sammel"), wahr("duplex")
+    if duplex and not sammel:
+        raise AuftragsFehler("„duplex“ wirkt nur zusammen mit sammel = true.", datei=datei)
+    return Auftrag(
+        name=dateiname_teil(pfad.stem) or "auftrag",
+        datei=pfad.resolve(),
+        vorlage=Path(os.path.normpath(ordner / str(text("vorlage", pflicht=True)))),
+        daten=Path(os.path.normpath(ordner / str(text("daten", pflicht=True)))),
+        ausgabe=Path(os.path.normpath(ausgabe)),
+        ausgabe_muster=Path(muster).name,
+        formate=formate,
+        filter=_filter(daten.get("filter", {}), datei),
+        blatt=text("blatt"),
+        sammel=sammel,
+        duplex=duplex,
+        zip=wahr("zip"),
+        pdf=pdf,
+        jobs=zahl("jobs", 0) or 0,
+        aufbewahrung_tage=zahl("aufbewahrung_tage", 1),
+        beschreibung=text("beschreibung") or "",
+    )
+
+
+def _lies_toml(pfad: Path) -> dict:
+    datei = str(pfad)
+    try:
+        inhalt = pfad.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AuftragsFehler("Die Auftragsdatei gibt es nicht.", datei=datei) from None
+    except UnicodeDecodeError:
+        raise AuftragsFehler("Die Auftragsdatei ist nicht in UTF-8 gespeichert.", datei=datei) from None
+    except OSError as fehler:
+        raise AuftragsFehler(f"Auftragsdatei nicht lesbar ({fehler.strerror}).", datei=datei) from None
+    try:
+        return tomllib.loads(inhalt)
+    except tomllib.TOMLDecodeError as fehler:
+        ort = re.search(r"line (\d+), column (\d+)", str(fehler))
+        raise AuftragsFehler(
+            "Die Datei ist kein gültiges TOML"
+            + (f" (Zeile {ort[1]}, Zeichen {ort[2]})" if ort else "")
+            + ". Häufige Ursachen: Text ohne Anführungszeichen, fehlendes „=“, doppelter Eintrag.",
+            datei=datei,
+        ) from None
+
+
+def _art(wert: object) -> str:
+    """A value's TOML kind, in German, for error messages."""
+    if isinstance(wert, bool):
+        return f"der Wahrheitswert {str(wert).lower()}"
+    if isinstance(wert, int | float):
+        return f"die Zahl {wert}"
+    if isinstance(wert, str):
+        return f"der Text „{wert}“"
+    if isinstance(wert, list):
+        return "eine Liste"
+    if isinstance(wert, dict):
+        return "eine Tabelle"
+    return "ein Datum"
+
+
+def _formate(wert: object, datei: str) -> tuple[str, ...]:
+    if not isinstance(wert, list) or not wert or not all(isinstance(f, str) for f in wert):
+        raise AuftragsFehler(
+            f'„formate“ muss eine Liste sein, z. B. formate = ["pdf", "docx"], nicht {_art(wert)}.',
+            datei=datei,
+        )
+    formate = tuple(f.strip().lower() for f in wert)
+    unbekannt = [f for f in formate if f not in FORMATE]
+    if unbekannt:
+        raise AuftragsFehler(
+            f"„formate“: unbekanntes Format „{unbekannt[0]}“; möglich: {', '.join(FORMATE)}.",
+            datei=datei,
+        )
+    return tuple(dict.fromkeys(formate))
+
+
+def _filter(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(wert, dict):
+        raise AuftragsFehler(
+            f'„filter“ muss eine Tabelle sein, z. B. filter = {{ gremien = "Bildungskonferenz" }}, '
+            f"nicht {_art(wert)}.",
+            datei=datei,
+        )
+    paare = []
+    for spalte, gesucht in wert.items():
+        if not isinstance(gesucht, str):
+            raise AuftragsFehler(
+                f"„filter“: der Wert für „{spalte}“ muss ein Text in Anführungszeichen sein, "
+                f"nicht {_art(gesucht)}.",
+                datei=datei,
+            )
+        paare.append((spalte, gesucht))
+    return tuple(paare)
+
+
+def _platzhalter(teil: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(teil) if name is not None]
+    except ValueError:
+        return ["{"]
+
+
+def _fuelle_platzhalter(muster: str, heute: dt.date, datei: str) -> str:
+    """``{datum}`` → 2025-03-01, ``{monat}`` → 2025-03, ``{jahr}`` → 2025 (last part only)."""
+    teile = Path(muster).parts
+    if not teile:
+        raise AuftragsFehler("„ausgabe“ ist leer.", datei=datei)
+    for teil in teile[:-1]:
+        if "{" in teil or "}" in teil:
+            raise AuftragsFehler(
+                "„ausgabe“: Platzhalter wie {datum} sind nur im letzten Teil des Pfads erlaubt, "
+                "z. B. \"../ausgabe/einladung-{datum}\".",
+                datei=datei,
+            )
+    for name in _platzhalter(teile[-1]):
+        if name not in PLATZHALTER:
+            raise AuftragsFehler(
+                f"„ausgabe“: unbekannter Platzhalter „{{{name}}}“; möglich: "
+                f"{', '.join('{' + p + '}' for p in PLATZHALTER)}.",
+                datei=datei,
+            )
+    werte = {"datum": heute.isoformat(), "monat": heute.strftime("%Y-%m"), "jahr": f"{heute.year:04d}"}
+    return str(Path(*teile[:-1], teile[-1].format(**werte)))
+
+
+def _muster_regex(muster: str) -> str:
+    regex = ""
+    for literal, name, _, _ in string.Formatter().parse(muster):
+        regex += re.escape(literal)
+        if name is not None:
+            regex += PLATZHALTER[name]
+    return regex
+
+
+# --- lock -------------------------------------------------------------------------------
+
+_GEHALTENE_SPERREN: set[int] = set()
+
+
+def _schliesse_sperren_im_kind() -> None:
+    """A forked worker must not keep the job lock alive after its parent died."""
+    for griff in list(_GEHALTENE_SPERREN):
+        with contextlib.suppress(OSError):
+            os.close(griff)
+    _GEHALTENE_SPERREN.clear()
+
+
+os.register_at_fork(after_in_child=_schliesse_sperren_im_kind)
+
+
+@contextlib.contextmanager
+def sperre(auftrag: Auftrag) -> Iterator[None]:
+    """Hold the job's lock (``flock``; the kernel frees it when the process ends)."""
+    pfad = auftrag.sperrdatei
+    pfad.parent.mkdir(parents=True, exist_ok=True)
+    griff = os.open(pfad, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(griff, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        inhalt = os.read(griff, 64).decode("ascii", "replace").strip()
+        os.close(griff)
+        prozess = f", Prozess {inhalt}" if inhalt.isdigit() else ""
+        raise LaeuftBereits(
+            f"Der Auftrag „{auftrag.name}“ läuft bereits (Sperrdatei {pfad}{prozess}). "
+            "Dieser Aufruf endet, ohne etwas zu tun.",
+            datei=str(auftrag.datei),
+        ) from None
+    except BaseException:
+        os.close(griff)
+        raise
+    _GEHALTENE_SPERREN.add(griff)
+    try:
+        os.ftruncate(griff, 0)
+        os.pwrite(griff, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield
+    finally:
+        _GEHALTENE_SPERREN.discard(griff)
+        os.close(griff)
+
+
+# --- state of the run folder ------------------------------------------------------------
+
+
+@dataclass
+class Stand:
+    """What a run of the job has to do: ``neu``, ``fortsetzen`` or ``erledigt``."""
+
+    modus: str
+    grund: str = ""
+    protokoll: dict | None = None
+
+
+def _pruefsumme(pfad: Path) -> str:
+    try:
+        return sha256(pfad)
+    except OSError:
+        return ""
+
+
+def _lies_json(pfad: Path) -> dict | None:
+    try:
+        daten = json.loads(pfad.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return daten if isinstance(daten, dict) else None
+
+
+def _dateien_intakt(ordner: Path, protokoll: dict) -> bool:
+    for eintrag in protokoll.get("briefe", []):
+        for name, summe in eintrag.get("sha256", {}).items():
+            if _pruefsumme(ordner / name) != summe:
+                return False
+    return all((ordner / name).is_file() for name in protokoll.get("sammeldateien", []))
+
+
+def ermittle_stand(auftrag: Auftrag) -> Stand:
+    """Decide from the run folder whether to start, continue or do nothing."""
+    ordner = auftrag.ausgabe
+    if not ordner.is_dir():
+        return Stand("neu")
+    erwartet = auftrag.eingaben()
+    kennung = _lies_json(ordner / KENNUNG)
+    try:
+        protokoll = lies_protokoll(ordner)
+    except ValueError:
+        protokoll = None
+    gleich = kennung == erwartet
+    if protokoll and protokoll.get("status") == "fertig" and gleich and all(
+        protokoll.get(s) == erwartet[s] for s in ("vorlage_sha256", "quelle_sha256")
+    ):
+        if _dateien_intakt(ordner, protokoll):
+            return Stand("erledigt", "bereits erledigt", protokoll)
+        return Stand("fortsetzen", "Dateien des fertigen Laufs fehlen oder wurden verändert")
+    if gleich and (ordner / JOURNAL).is_file():
+        return Stand("fortsetzen", "unterbrochener Lauf")
+    if protokoll or (ordner / JOURNAL).is_file():
+        return Stand("neu", "Vorlage, Mitgliederliste oder Optionen haben sich geändert; "
+                            "der frühere Lauf in diesem Ordner wird ersetzt")
+    return Stand("neu")
+
+
+# --- retention --------------------------------------------------------------------------
+
+
+@dataclass
+class Aufbewahrung:
+    """What the retention step did."""
+
+    geloescht: list[str] = field(default_factory=list)
+    unfertig: list[str] = field(default_factory=list)
+    fehler: list[str] = field(default_factory=list)
+
+
+def _ende(ordner: Path, protokoll: dict) -> dt.datetime:
+    with contextlib.suppress(TypeError, ValueError):
+        ende = dt.datetime.fromisoformat(protokoll.get("ende"))
+        return ende if ende.tzinfo else ende.astimezone()
+    return dt.datetime.fromtimestamp((ordner / PROTOKOLL_JSON).stat().st_mtime).astimezone()
+
+
+def _lauflog_zeile(auftrag: Auftrag, ordner: Path, protokoll: dict, jetzt: dt.datetime) -> dict:
+    """The summary of a deleted run: counts, checksums, row numbers; no personal data."""
+    zeile = {"auftrag": auftrag.name, "ordner": ordner.name,
+             "geloescht": jetzt.isoformat(timespec="seconds")}
+    for schluessel in ("beginn", "ende", "status", "vorlage", "quelle", "vorlage_sha256",
+                       "quelle_sha256", "formate", "filter", "zeilen_gesamt", "ausgewaehlt", "ok",
+                       "fehler", "fortgesetzt", "sammeldateien"):
+        zeile[schluessel] = protokoll.get(schluessel)
+    zeile["fehlerzeilen"] = _fehlerzeilen(protokoll)
+    return zeile
+
+
+def _haenge_an(pfad: Path, daten: dict) -> None:
+    zeile = (json.dumps(daten, ensure_ascii=False) + "\n").encode("utf-8")
+    griff = os.open(pfad, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+    try:
+        os.write(griff, zeile)
+        os.fsync(griff)
+    finally:
+        os.close(griff)
+
+
+def raeume_auf(auftrag: Auftrag, melde: Melder | None = None,
+               jetzt: dt.datetime | None = None) -> Aufbewahrung:
+    """Delete this job's finished run folders older than ``aufbewahrung_tage``.
+
+    Each deleted run's summary is appended to ``laeufe.jsonl`` first. Unfinished
+    folders, folders of other jobs and the current folder are never touched.
+    """
+    ergebnis = Aufbewahrung()
+    if auftrag.aufbewahrung_tage is None or not auftrag.sammelordner.is_dir():
+        return ergebnis
+    melde = melde or (lambda ereignis: None)
+    jetzt = jetzt or dt.datetime.now().astimezone()
+    grenze = jetzt - dt.timedelta(days=auftrag.aufbewahrung_tage)
+    for ordner in sorted(auftrag.sammelordner.iterdir()):
+        if (ordner.is_symlink() or not ordner.is_dir() or not auftrag.ist_laufordner(ordner)
+                or ordner.resolve() == auftrag.ausgabe.resolve()):
+            continue
+        kennung = _lies_json(ordner / KENNUNG)
+        if not kennung or kennung.get("auftrag") != auftrag.name:
+            continue  # not made by this job
+        protokoll = _lies_json(ordner / PROTOKOLL_JSON)
+        if not protokoll or protokoll.get("status") != "fertig":
+            if dt.datetime.fromtimestamp(ordner.stat().st_mtime).astimezone() < grenze:
+                ergebnis.unfertig.append(ordner.name)
+            continue
+        if _ende(ordner, protokoll) >= grenze:
+            continue
+        try:
+            _haenge_an(auftrag.lauflog, _lauflog_zeile(auftrag, ordner, protokoll, jetzt))
+            shutil.rmtree(ordner)
+        except OSError as fehler:
+            ergebnis.fehler.append(f"{ordner.name}: {fehler.strerror or fehler}")
+            continue
+        ergebnis.geloescht.append(ordner.name)
+        melde({"ereignis": "geloescht", "ordner": ordner.name, "ende": protokoll.get("ende")})
+    return ergebnis
+
+
+# --- the job run ------------------------------------------------------------------------
+
+
+@dataclass
+class Ergebnis:
+    """The outcome of a job run."""
+
+    auftrag: Auftrag
+    modus: str
+    grund: str
+    protokoll: dict
+    rueckgabewert: int
+    lauf_protokoll: Protokoll | None = None
+    aufbewahrung: Aufbewahrung = field(default_factory=Aufbewahrung)
+
+
+def _fehlerzeilen(protokoll: dict) -> list[dict]:
+    """Failed rows as row number and column names only."""
+    return [
+        {"zeile": e.get("zeile"),
+         "spalten": sorted({p.get("spalte") for p in e.get("probleme", []) if p.get("spalte")})}
+        for e in protokoll.get("briefe", []) if e.get("status") == "fehler"
+    ]
+
+
+@contextlib.contextmanager
+def _vorlagen_freigabe(auftrag: Auftrag) -> Iterator[None]:
+    """Let the renderer read logos and signatures below the job's template folder."""
+    if os.environ.get("BRIEFE_VORLAGEN"):
+        yield
+        return
+    os.environ["BRIEFE_VORLAGEN"] = str(auftrag.vorlage.parent)
+    try:
+        yield
+    finally:
+        os.environ.pop("BRIEFE_VORLAGEN", None)
+
+
+def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebnis:
+    """Run a job under its lock: do nothing, continue or start, then apply retention.
+
+    Raises ``LaeuftBereits`` when another run holds the lock and ``BriefeFehler``
+    when nothing could start.
+    """
+    melde = melde or (lambda ereignis: None)
+    vorbereiten(auftrag.laufoptionen())  # stop before touching any folder
+    with sperre(auftrag):
+        zustand = ermittle_stand(auftrag)
+        melde({"ereignis": "auftrag", "auftrag": auftrag.name, "ausgabe": str(auftrag.ausgabe),
+               "modus": zustand.modus, "grund": zustand.grund})
+        lauf_protokoll = None
+        if zustand.modus == "erledigt":
+            assert zustand.protokoll is not None
+            protokoll = zustand.protokoll
+            rueckgabewert = 1 if protokoll.get("fehler") else 0
+        else:
+            ordner = auftrag.ausgabe
+            ordner.mkdir(parents=True, exist_ok=True)
+            if zustand.modus == "neu":
+                (ordner / KENNUNG).unlink(missing_ok=True)
+                lauf._entferne_alte_ergebnisse(ordner)
+            eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
+            schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
+            with _vorlagen_freigabe(auftrag):
+                lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde)
+            protokoll = lauf_protokoll.als_dict()
+            rueckgabewert = lauf_protokoll.exit_code
+        aufbewahrung = raeume_auf(auftrag, melde)
+    melde({
+        "ereignis": "zusammenfassung", "auftrag": auftrag.name, "modus": zustand.modus,
+        "ausgewaehlt": protokoll.get("ausgewaehlt"), "ok": protokoll.get("ok"),
+        "fehler": protokoll.get("fehler"), "fortgesetzt": protokoll.get("fortgesetzt"),
+        "fehlerzeilen": _fehlerzeilen(protokoll), "hinweise": len(protokoll.get("hinweise", [])),
+        "geloescht": len(aufbewahrung.geloescht), "unfertig_behalten": len(aufbewahrung.unfertig),
+        "aufbewahrung_fehler": len(aufbewahrung.fehler), "rueckgabewert": rueckgabewert,
+    })
+    return Ergebnis(auftrag, zustand.modus, zustand.grund, protokoll, rueckgabewert, lauf_protokoll,
+                    aufbewahrung)

@@ -1,0 +1,171 @@
+"""Commands for job files: ``briefe lauf AUFTRAG.toml`` and ``briefe auftrag pruefen``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from briefe.cli import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
+from briefe.fehler import BriefeFehler
+
+LAUF_BESCHREIBUNG = """\
+Führt einen Auftrag aus: eine TOML-Datei mit Vorlage, Mitgliederliste, Filtern,
+Formaten und Zielordner – gedacht für cron und systemd-Timer.
+
+Ein fertiger Lauf mit denselben Eingaben wird nicht wiederholt; ein
+unterbrochener Lauf wird fortgesetzt; zwei Läufe desselben Auftrags laufen nie
+gleichzeitig.
+
+Rückgabewerte: 0 alle Briefe erstellt (oder bereits erledigt) · 1 einzelne
+Zeilen fehlerhaft (auch beim Wiederholen eines solchen Laufs) · 2 Start nicht
+möglich oder Abbruch durch Datei-/Rechtefehler · 3 derselbe Auftrag läuft bereits."""
+
+
+def richte_ein(befehle) -> None:
+    """Register ``lauf`` and ``auftrag pruefen``."""
+    lauf = befehle.add_parser(
+        "lauf", help="einen Auftrag (TOML-Datei) ausführen – für cron und systemd",
+        description=LAUF_BESCHREIBUNG,
+    )
+    lauf.add_argument("auftrag", type=Path, metavar="AUFTRAG",
+                      help="Auftragsdatei, z. B. daten/auftraege/bildungskonferenz-einladung.toml")
+    lauf.add_argument("--log-format", choices=["text", "json"], default="text",
+                      help="text: kurze Zusammenfassung (Standard); json: eine JSON-Zeile je "
+                           "Ereignis auf stdout, ohne personenbezogene Daten")
+    lauf.set_defaults(handler=_lauf)
+
+    auftrag = befehle.add_parser("auftrag", help="Auftragsdateien prüfen",
+                                 description="Befehle für Auftragsdateien (siehe briefe lauf).")
+    unterbefehle = auftrag.add_subparsers(dest="auftrag_befehl", metavar="BEFEHL", title="Befehle")
+    pruefen = unterbefehle.add_parser(
+        "pruefen", help="Auftragsdatei prüfen, ohne Briefe zu erstellen",
+        description="Prüft Einträge, Pfade, Vorlage und die benötigten Spalten der Mitgliederliste. "
+                    "Rückgabewert 0: in Ordnung, 2: fehlerhaft.",
+    )
+    pruefen.add_argument("auftrag", type=Path, metavar="AUFTRAG", help="Auftragsdatei (TOML)")
+    pruefen.set_defaults(handler=_pruefen)
+
+    def ohne_unterbefehl(args) -> int:
+        auftrag.print_help()
+        return EXIT_START
+
+    auftrag.set_defaults(handler=ohne_unterbefehl)
+
+
+def _lauf(args) -> int:
+    from briefe.auftrag import LaeuftBereits, fuehre_auftrag_aus, lies_auftrag
+
+    json_log = args.log_format == "json"
+    melde, schliesse = melder(args.log_format)
+    try:
+        auftrag = lies_auftrag(args.auftrag)
+        ergebnis = fuehre_auftrag_aus(auftrag, melde)
+    except LaeuftBereits as fehler:
+        schliesse()
+        if json_log:
+            melde({"ereignis": "laeuft_bereits", "rueckgabewert": EXIT_LAEUFT})
+        print(f"Fehler: {fehler}", file=sys.stderr)
+        return EXIT_LAEUFT
+    except (BriefeFehler, OSError) as fehler:
+        schliesse()
+        meldung = str(fehler) if isinstance(fehler, BriefeFehler) else _dateifehler(fehler)
+        if json_log:
+            melde({"ereignis": "abbruch", "rueckgabewert": EXIT_START, "meldung": meldung})
+        print(f"Fehler: {meldung}", file=sys.stderr)
+        return EXIT_START
+    schliesse()
+    if not json_log:
+        print(_text(ergebnis))
+    return ergebnis.rueckgabewert
+
+
+def _dateifehler(fehler: OSError) -> str:
+    ort = f" ({fehler.filename})" if fehler.filename else ""
+    return (f"Datei- oder Rechtefehler{ort}: {fehler.strerror or fehler}. "
+            "Ein erneuter Aufruf setzt den Lauf fort.")
+
+
+def _text(ergebnis) -> str:
+    """The short human summary of a job run (row numbers and counts)."""
+    auftrag, protokoll = ergebnis.auftrag, ergebnis.protokoll
+    zeilen = []
+    if ergebnis.modus == "erledigt":
+        fehler = protokoll.get("fehler") or 0
+        zeilen.append(
+            f"Auftrag „{auftrag.name}“ ist bereits erledigt – nichts zu tun. Der Lauf vom "
+            f"{protokoll.get('ende', '')} hat {protokoll.get('ok')} von {protokoll.get('ausgewaehlt')} "
+            f"Briefen erstellt" + (f", {fehler} mit Fehler" if fehler else "") + "."
+        )
+        if fehler:
+            nummern = ", ".join(str(e["zeile"]) for e in protokoll.get("briefe", [])
+                                if e.get("status") == "fehler")
+            zeilen.append(f"  Fehlerhafte Zeilen: {nummern} (Einzelheiten in protokoll.csv)")
+        zeilen.append(f"Ausgabe: {auftrag.ausgabe}/")
+    else:
+        if ergebnis.modus == "fortsetzen":
+            zeilen.append(f"Auftrag „{auftrag.name}“: {ergebnis.grund} – fortgesetzt.")
+        else:
+            zeilen.append(f"Auftrag „{auftrag.name}“: neuer Lauf"
+                          + (f" ({ergebnis.grund})." if ergebnis.grund else "."))
+        zeilen.append(zusammenfassung(ergebnis.lauf_protokoll, auftrag.ausgabe))
+    aufbewahrung = ergebnis.aufbewahrung
+    if aufbewahrung.geloescht:
+        zeilen.append(
+            f"Aufbewahrung: {len(aufbewahrung.geloescht)} Lauf/Läufe älter als "
+            f"{auftrag.aufbewahrung_tage} Tage gelöscht ({', '.join(aufbewahrung.geloescht)}); "
+            f"Zusammenfassung in {auftrag.lauflog}."
+        )
+    if aufbewahrung.unfertig:
+        zeilen.append(
+            f"Hinweis: unfertige alte Läufe werden nicht gelöscht, bitte prüfen: "
+            f"{', '.join(aufbewahrung.unfertig)}"
+        )
+    for fehler in aufbewahrung.fehler:
+        zeilen.append(f"Hinweis: alter Lauf nicht löschbar: {fehler}")
+    return "\n".join(zeilen)
+
+
+def _pruefen(args) -> int:
+    from briefe.auftrag import ermittle_stand, lies_auftrag
+    from briefe.lauf import vorbereiten, zeilenprobleme
+
+    auftrag = lies_auftrag(args.auftrag)
+    vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())
+    print(f"Auftrag: {auftrag.name} ({args.auftrag})")
+    if auftrag.beschreibung:
+        print(f"  {auftrag.beschreibung}")
+    print(f"Vorlage: {auftrag.vorlage} (Absender: {vorlage.absender.kennung})")
+    filter_text = ", ".join(f"{s}={w}" for s, w in auftrag.filter)
+    print(f"Mitgliederliste: {auftrag.daten}, {len(liste.empfaenger)} Zeilen, "
+          f"{len(ausgewaehlt)} ausgewählt" + (f" (Filter: {filter_text})." if filter_text else "."))
+    extras = [name for name, an in (("Sammeldatei", auftrag.sammel), ("Duplex", auftrag.duplex),
+                                    ("ZIP", auftrag.zip)) if an]
+    print(f"Formate: {', '.join(auftrag.formate)}; PDF: {auftrag.pdf}"
+          + (f"; {', '.join(extras)}" if extras else ""))
+    modus = {"neu": "neuer Lauf", "fortsetzen": "unterbrochener Lauf, wird fortgesetzt",
+             "erledigt": "bereits erledigt, ein Lauf täte nichts"}
+    zustand = ermittle_stand(auftrag)
+    print(f"Ausgabe heute: {auftrag.ausgabe}/ ({modus[zustand.modus]})")
+    if auftrag.aufbewahrung_tage:
+        print(f"Aufbewahrung: fertige Läufe nach {auftrag.aufbewahrung_tage} Tagen löschen "
+              f"(Zusammenfassung in {auftrag.lauflog})")
+    else:
+        print("Aufbewahrung: unbegrenzt")
+    vorhanden = auftrag.sammelordner
+    while not vorhanden.exists() and vorhanden != vorhanden.parent:
+        vorhanden = vorhanden.parent
+    if not os.access(vorhanden, os.W_OK):
+        print(f"Hinweis: {vorhanden} ist für diesen Benutzer nicht beschreibbar.")
+    for hinweis in liste.hinweise:
+        print(f"Hinweis: {hinweis}")
+    if not ausgewaehlt:
+        print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
+    probleme = zeilenprobleme(liste, ausgewaehlt)
+    if probleme:
+        print(f"Hinweis: {len({p.zeile for p in probleme})} ausgewählte Zeile(n) werden beim Lauf "
+              "fehlschlagen (Rückgabewert 1):")
+        for problem in probleme:
+            print(f"  {problem}")
+    print("Der Auftrag ist in Ordnung.")
+    return EXIT_OK
