@@ -14,7 +14,7 @@ def vorlage(tmp_path, koerper: str, kopf: str = ""):
     (tmp_path / "absender").mkdir(exist_ok=True)
     (tmp_path / "absender" / "test.toml").write_text(
         (VORLAGEN / "absender" / "stadt-hagen-lenkungskreis.toml").read_text(encoding="utf-8")
-        .replace('logo = "bildungsnetzwerk-logo.svg"\n', ""),
+        .replace('logo = "bildungsnetzwerk-logo.png"\n', ""),
         encoding="utf-8",
     )
     pfad = tmp_path / "test.md"
