@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from briefe.fehler import VorlagenFehler
+from briefe.fehler import VorlagenFehler, dateifehler
 from briefe.modell import Absender, InfoZeile, Unterschrift
 
 _SCHLUESSEL = {
@@ -19,8 +19,8 @@ def lies_toml(pfad: Path) -> dict:
     """A TOML file as dict; syntax errors become ``VorlagenFehler`` with the line."""
     try:
         return tomllib.loads(pfad.read_text(encoding="utf-8"))
-    except OSError as fehler:
-        raise VorlagenFehler(f"Datei nicht lesbar ({fehler.strerror}).", datei=str(pfad)) from None
+    except (OSError, UnicodeDecodeError) as fehler:
+        raise VorlagenFehler(dateifehler(fehler), datei=str(pfad)) from None
     except tomllib.TOMLDecodeError as fehler:
         raise VorlagenFehler(f"Fehler im TOML: {fehler}", datei=str(pfad)) from None
 

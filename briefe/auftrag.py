@@ -35,6 +35,7 @@ from briefe.lauf import (
     lies_protokoll,
     vorbereiten,
 )
+from briefe.vorlage import pruefsumme_vorlage
 
 KENNUNG = ".briefe-auftrag.json"
 LAUFLOG = "laeufe.jsonl"
@@ -107,7 +108,7 @@ class Auftrag:
         """What a run folder's results depend on: input checksums and output options."""
         return {
             "auftrag": self.name,
-            "vorlage_sha256": _pruefsumme(self.vorlage),
+            "vorlage_sha256": pruefsumme_vorlage(self.vorlage),
             "quelle_sha256": _pruefsumme(self.daten),
             "optionen": {
                 "formate": list(self.formate), "filter": [list(f) for f in self.filter],
@@ -563,7 +564,7 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
             ordner.mkdir(parents=True, exist_ok=True)
             if zustand.modus == "neu":
                 (ordner / KENNUNG).unlink(missing_ok=True)
-                lauf._entferne_alte_ergebnisse(ordner)
+                lauf.entferne_alte_ergebnisse(ordner)
             eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
             with _vorlagen_freigabe(auftrag):

@@ -142,7 +142,8 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
 
 
 def zusammenfassung(protokoll, ausgabe: Path) -> str:
-    """The short human summary of a run (row numbers and columns, no field values)."""
+    """The short human summary of a run; row messages may quote a faulty value (use the
+    JSON log for log services)."""
     zeilen = [
         f"{protokoll.ok} von {protokoll.ausgewaehlt} Briefen erstellt"
         + (f", {protokoll.fehler} mit Fehler." if protokoll.fehler else ".")

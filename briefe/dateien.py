@@ -51,9 +51,21 @@ def atomar(ziel: Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as datei:
             os.fsync(datei.fileno())
+        # mkstemp creates 0600; results get the usual permissions (umask applies)
+        os.chmod(temp, 0o666 & ~_UMASK)
         os.replace(temp, ziel)
     finally:
         temp.unlink(missing_ok=True)
+
+
+def _lies_umask() -> int:
+    maske = os.umask(0)
+    os.umask(maske)
+    return maske
+
+
+# Read once at import: os.umask can only be read by setting it, which is not thread-safe.
+_UMASK = _lies_umask()
 
 
 def schreibe_atomar(ziel: Path, daten: bytes) -> None:

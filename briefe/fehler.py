@@ -50,3 +50,16 @@ class ZeilenFehler(BriefeFehler):
 
 class AuftragsFehler(BriefeFehler):
     """A job file (Auftrag) is invalid."""
+
+
+def dateifehler(fehler: Exception) -> str:
+    """A German text for why a file could not be read."""
+    if isinstance(fehler, FileNotFoundError):
+        return "Datei nicht gefunden."
+    if isinstance(fehler, IsADirectoryError):
+        return "Das ist ein Ordner, keine Datei."
+    if isinstance(fehler, PermissionError):
+        return "Keine Leseberechtigung."
+    if isinstance(fehler, UnicodeDecodeError):
+        return "Die Datei ist nicht UTF-8-kodiert."
+    return f"Datei nicht lesbar ({type(fehler).__name__})."

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import os
+import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -154,8 +155,25 @@ _VORLAGE: Vorlage | None = None
 _OPTIONEN: Laufoptionen | None = None
 
 
-def _initialisiere(optionen: Laufoptionen) -> None:
+def _stirb_mit_dem_lauf() -> None:
+    """A worker process ends when the run that started it dies (Linux; a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import multiprocessing
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    eltern = multiprocessing.parent_process()
+    if eltern is not None and os.getppid() != eltern.pid:  # died before prctl
+        os._exit(1)
+
+
+def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
     global _VORLAGE, _OPTIONEN
+    if arbeiter:
+        _stirb_mit_dem_lauf()
     _OPTIONEN = optionen
     _VORLAGE = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
 
@@ -234,7 +252,7 @@ def _lies_journal(ausgabe: Path) -> dict[int, Eintrag]:
     return fertig
 
 
-def _entferne_alte_ergebnisse(ausgabe: Path) -> None:
+def entferne_alte_ergebnisse(ausgabe: Path) -> None:
     """A fresh run into a used folder: remove what the earlier run recorded."""
     alt = ausgabe / PROTOKOLL_JSON
     namen: set[str] = {JOURNAL, PROTOKOLL_JSON, PROTOKOLL_CSV, SAMMEL_PDF, SAMMEL_DOCX, ZIP}
@@ -261,7 +279,7 @@ def _arbeite(
         for auftrag in auftraege:
             yield mache_brief(auftrag)
         return
-    with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen,)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
         offen = set()
         rest = iter(auftraege)
         for auftrag in rest:
@@ -287,13 +305,13 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll
 
     fertig = _lies_journal(ausgabe) if optionen.fortsetzen else {}
     if not optionen.fortsetzen:
-        _entferne_alte_ergebnisse(ausgabe)
+        entferne_alte_ergebnisse(ausgabe)
     protokoll = Protokoll(
         vorlage=str(optionen.vorlage),
         quelle=str(optionen.daten),
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
-        vorlage_sha256=sha256(Path(optionen.vorlage)),
+        vorlage_sha256=vorlage.pruefsumme(),
         quelle_sha256=sha256(Path(optionen.daten)),
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],

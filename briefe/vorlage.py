@@ -8,6 +8,7 @@ always printed literally.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from briefe import anschrift as anschrift_regeln
 from briefe.absender import finde_absender, lies_toml, lies_unterschrift, pruefe_schluessel
-from briefe.fehler import VorlagenFehler, ZeilenFehler
+from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.formate import FILTER
 from briefe.formate import datum as datum_kurz
 from briefe.geometrie import FORMEN
@@ -91,6 +92,14 @@ class Vorlage:
     felder: Mapping[str, jinja2.Template] = field(compare=False, repr=False)
     variablen: frozenset[str] = frozenset()
     spalten: frozenset[str] = frozenset()
+    dateien: tuple[Path, ...] = ()
+
+    def pruefsumme(self) -> str:
+        """SHA-256 over the template and every file it uses (profile, images, base document)."""
+        summe = hashlib.sha256()
+        for datei in self.dateien:
+            summe.update(str(datei.name).encode() + b"\0" + datei.read_bytes() + b"\0")
+        return summe.hexdigest()
 
     @property
     def name(self) -> str:
@@ -255,11 +264,15 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorla
     try:
         text = pfad.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as fehler:
-        raise VorlagenFehler(f"Vorlage nicht lesbar: {fehler}", datei=datei) from None
+        raise VorlagenFehler(f"Vorlage nicht lesbar: {dateifehler(fehler)}", datei=datei) from None
     kopf_text, koerper_text, _ = teile_vorlage(text, datei)
     kopf = _lies_kopf(kopf_text, datei)
     ordner = vorlagen_ordner or pfad.parent
     absender = finde_absender(str(kopf["absender"]), ordner)
+    unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
+                    if "unterschrift" in kopf else absender.unterschrift)
+    bilder = (absender.logo, absender.basisdokument, unterschrift.bild if unterschrift else None)
+    dateien = (pfad, ordner / "absender" / f"{absender.kennung}.toml", *filter(None, bilder))
 
     quellen = {"betreff": str(kopf["betreff"])}
     if "anrede" in kopf:
@@ -297,6 +310,7 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorla
         felder=felder,
         variablen=frozenset(variablen),
         spalten=frozenset(spalten),
+        dateien=dateien,
     )
 
 
@@ -328,6 +342,17 @@ def _lies_kopf(kopf_text: str, datei: str) -> dict:
     return kopf
 
 
+
+
+def pruefsumme_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> str:
+    """The checksum of a template with its files; of the bare file if it does not load."""
+    try:
+        return lade_vorlage(pfad, vorlagen_ordner).pruefsumme()
+    except (VorlagenFehler, OSError):
+        try:
+            return hashlib.sha256(Path(pfad).read_bytes()).hexdigest()
+        except OSError:
+            return ""
 
 
 def finde_vorlagen(ordner: Path) -> list[Path]:

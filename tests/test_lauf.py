@@ -209,3 +209,13 @@ def test_fortsetzen_nach_sigkill(tmp_path):
     for name, zeit in vorher.items():
         if any(name in e["dateien"] for e in protokoll["briefe"][: protokoll["fortgesetzt"]]):
             assert (ausgabe / name).stat().st_mtime_ns == zeit
+
+
+def test_dateien_lesbar_fuer_andere(tmp_path):
+    """Results are written with the usual permissions, not mkstemp's 0600."""
+    ausgabe = tmp_path / "aus"
+    erstellen(str(liste(tmp_path, ZEILEN[:1])), "--ausgabe", str(ausgabe), "--format", "pdf")
+    maske = os.umask(0)
+    os.umask(maske)
+    for datei in ("0001-meyer-maria.pdf", "protokoll.json"):
+        assert (ausgabe / datei).stat().st_mode & 0o777 == 0o666 & ~maske
