@@ -52,7 +52,7 @@ SCHLUESSEL = {
     "sammel": "true/false",
     "duplex": "true/false",
     "zip": "true/false",
-    "pdf": "standard, archiv oder barrierefrei",
+    "pdf": "standard, archiv, barrierefrei oder archiv-barrierefrei",
     "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
 }

@@ -57,10 +57,11 @@ def lauf_argumente(parser) -> None:
                         help="im Sammel-PDF Leerseiten einfügen, damit jeder Brief auf einer "
                              "Vorderseite beginnt")
     parser.add_argument("--zip", action="store_true", help="alles zusätzlich als serienbrief.zip")
-    from briefe.pdf import VARIANTEN
+    from briefe.pdf import KENNUNGEN, VARIANTEN
 
     parser.add_argument("--pdf", choices=list(VARIANTEN), default="standard", dest="pdf_variante",
-                        help="PDF-Art: standard, archiv (PDF/A-3b) oder barrierefrei (PDF/UA-1)")
+                        help="PDF-Art: " + ", ".join(f"{name} ({KENNUNGEN[name]})" for name in VARIANTEN)
+                             + "; prüfen mit „briefe pdf pruefen DATEI.pdf“")
     parser.add_argument("--jobs", type=int, default=0, metavar="N",
                         help="Anzahl paralleler Prozesse (Standard: Anzahl der Kerne)")
     parser.add_argument("--fortsetzen", action="store_true",

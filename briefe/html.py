@@ -88,6 +88,8 @@ def brief_html(brief: Brief) -> str:
         '<meta name="generator" content="briefe">',
         "</head><body>",
     ]
+    # The footer runs into the page margin of page 1 (running element); WeasyPrint
+    # leaves margin boxes out of the structure tree, ``pdf.py`` reads it last.
     if absender.fusszeilen:
         zeilen = "".join(f"<p>{_text(z)}</p>" for z in absender.fusszeilen)
         teile.append(f'<footer class="fuss">{zeilen}</footer>')
@@ -106,7 +108,8 @@ def brief_html(brief: Brief) -> str:
     if absender.ruecksendeangabe:
         vermerke.append(f'<p class="ruecksende">{_text(absender.ruecksendeangabe)}</p>')
     vermerke += [f'<p class="vermerk">{_text(v)}</p>' for v in brief.vermerke]
-    anschrift = "<br>".join(escape(z) for z in brief.anschrift)
+    # One paragraph per address line: screen readers pause between lines.
+    anschrift = "".join(f"<p>{escape(z)}</p>" for z in brief.anschrift)
     teile.append(
         f'<div class="anschriftfeld"><div class="vermerkzone">{"".join(vermerke)}</div>'
         f'<address class="empfaenger">{anschrift}</address></div>'
@@ -122,6 +125,8 @@ def brief_html(brief: Brief) -> str:
                     f"<td>{_text(zeile.wert)}</td></tr>"
                 )
         teile.append(f'<aside class="infoblock"><table>{"".join(zeilen)}</table></aside>')
+    # Marks are empty boxes drawn by their border: WeasyPrint paints borders as
+    # artifacts, and ``pdf.py`` drops the empty elements from the structure tree.
     for nummer, _ in enumerate(brief.form.falzmarken):
         teile.append(f'<div class="marke falz{nummer + 1}" aria-hidden="true"></div>')
     teile.append('<div class="marke loch" aria-hidden="true"></div>')
@@ -236,6 +241,7 @@ p {{ margin: 0 0 {_mm(g.ZEILE)} 0; orphans: 2; widows: 2; }}
 .empfaenger {{ font-style: normal; margin: 0; line-height: 1.15;
                height: {_mm(form.empfaengerzone_unten - form.empfaengerzone_oben)};
                overflow: hidden; white-space: nowrap; }}
+.empfaenger p {{ margin: 0; }}
 .infoblock {{ position: absolute; top: {y(form.infoblock_oben)}; left: {x(g.INFOBLOCK_LINKS)};
               width: {_mm(g.INFOBLOCK_BREITE)}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;
               line-height: 1.25; hyphens: manual; }}

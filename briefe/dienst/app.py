@@ -53,6 +53,7 @@ from briefe.dienst.verteiler import Verteiler
 from briefe.lauf import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
 
 log = logging.getLogger("briefe.dienst")
+PdfArt = Literal[pruefung.PDF_VARIANTEN]  # the keys of briefe.pdf.VARIANTEN
 HIER = Path(__file__).parent
 LAUF_ID = re.compile(r"[0-9a-f]{16}")
 STATUS_TEXT = {
@@ -319,7 +320,7 @@ class BriefAnfrage(BaseModel):
                    "organisation": "Gesamtschule Eilpe", "strasse": "Wehringhauser Str. 38",
                    "plz": "58089", "ort": "Hagen"}])
     format: Literal["pdf", "docx"] = "pdf"
-    pdf: Literal["standard", "archiv", "barrierefrei"] = "standard"
+    pdf: PdfArt = "standard"
 
 
 # --- the application ----------------------------------------------------------------------
@@ -481,7 +482,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         blatt: Annotated[str | None, Form(description="Tabellenblatt einer XLSX-Datei")] = None,
         sammel: Annotated[bool, Form(description="zusätzlich Sammeldateien mit allen Briefen")] = True,
         duplex: Annotated[bool, Form(description="im Sammel-PDF beginnt jeder Brief vorn")] = False,
-        pdf: Annotated[Literal["standard", "archiv", "barrierefrei"], Form()] = "standard",
+        pdf: Annotated[PdfArt, Form()] = "standard",
     ) -> JSONResponse:
         """Die Liste wird sofort gelesen und geprüft (Fehler: 413/422); die Briefe entstehen danach
         in einem Arbeitsprozess. Den Stand zeigt `GET /api/laeufe/{id}`."""

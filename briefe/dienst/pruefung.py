@@ -14,9 +14,10 @@ from typing import BinaryIO
 from briefe.dateien import dateiname_teil, schreibe_atomar
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.fehler import BriefeFehler, ZeilenFehler
+from briefe.pdf import VARIANTEN
 
 ENDUNGEN = (".csv", ".xlsx", ".xlsm", ".json", ".txt", ".tsv")
-PDF_VARIANTEN = ("standard", "archiv", "barrierefrei")
+PDF_VARIANTEN = tuple(VARIANTEN)
 MAX_FELDER = 60
 MAX_FELDLAENGE = 2000
 
