@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 
@@ -43,10 +44,16 @@ def _text(daten: dict, schluessel: str, datei: str) -> str:
     return wert
 
 
-def _datei(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | None:
+def _datei(ordner: Path, wert: object, schluessel: str, datei: str, wurzel: Path) -> Path | None:
+    """A file named in a profile or template; it must lie inside the templates folder."""
     if not wert:
         return None
-    pfad = (ordner / str(wert)).resolve()
+    # lexical check: no "../" out of the templates folder (symlinks inside it are the admin's choice)
+    pfad = Path(os.path.normpath(ordner.absolute() / str(wert)))
+    if not pfad.is_relative_to(Path(os.path.normpath(wurzel.absolute()))):
+        raise VorlagenFehler(
+            f"„{schluessel}“: „{wert}“ liegt außerhalb des Vorlagenordners {wurzel}.", datei=datei
+        )
     if not pfad.is_file():
         raise VorlagenFehler(f"„{schluessel}“: Datei „{wert}“ nicht gefunden.", datei=datei)
     return pfad
@@ -55,9 +62,9 @@ def _datei(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | No
 BILDFORMATE = {".png", ".jpg", ".jpeg", ".gif"}
 
 
-def _bild(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | None:
+def _bild(ordner: Path, wert: object, schluessel: str, datei: str, wurzel: Path) -> Path | None:
     """An image file for PDF and DOCX alike (Word cannot embed SVG)."""
-    pfad = _datei(ordner, wert, schluessel, datei)
+    pfad = _datei(ordner, wert, schluessel, datei, wurzel)
     if pfad and pfad.suffix.lower() not in BILDFORMATE:
         raise VorlagenFehler(
             f"„{schluessel}“: „{wert}“ muss ein PNG-, JPEG- oder GIF-Bild sein "
@@ -67,8 +74,11 @@ def _bild(ordner: Path, wert: object, schluessel: str, datei: str) -> Path | Non
     return pfad
 
 
-def lies_unterschrift(daten: object, ordner: Path, datei: str) -> Unterschrift | None:
-    """The ``[unterschrift]`` table of a profile or template."""
+def lies_unterschrift(
+    daten: object, ordner: Path, datei: str, wurzel: Path | None = None
+) -> Unterschrift | None:
+    """The ``[unterschrift]`` table of a profile or template; images must lie below ``wurzel``
+    (default: ``ordner``)."""
     if daten is None:
         return None
     if not isinstance(daten, dict):
@@ -77,7 +87,7 @@ def lies_unterschrift(daten: object, ordner: Path, datei: str) -> Unterschrift |
     return Unterschrift(
         name=_text(daten, "name", datei),
         funktion=_text(daten, "funktion", datei),
-        bild=_bild(ordner, daten.get("bild"), "bild", datei),
+        bild=_bild(ordner, daten.get("bild"), "bild", datei, wurzel or ordner),
         bild_alt=_text(daten, "bild_alt", datei),
         gez=bool(daten.get("gez", False)),
     )
@@ -86,6 +96,7 @@ def lies_unterschrift(daten: object, ordner: Path, datei: str) -> Unterschrift |
 def lies_absender(pfad: Path) -> Absender:
     """Load one sender profile."""
     datei = str(pfad)
+    vorlagen = pfad.parent.parent  # profiles live in <vorlagen>/absender/
     daten = lies_toml(pfad)
     pruefe_schluessel(daten, _SCHLUESSEL, datei)
     if not daten.get("behoerde"):
@@ -103,12 +114,12 @@ def lies_absender(pfad: Path) -> Absender:
         behoerde=_text(daten, "behoerde", datei),
         dienststelle=_text(daten, "dienststelle", datei),
         ruecksendeangabe=_text(daten, "ruecksendeangabe", datei),
-        logo=_bild(pfad.parent, daten.get("logo"), "logo", datei),
+        logo=_bild(pfad.parent, daten.get("logo"), "logo", datei, vorlagen),
         logo_alt=_text(daten, "logo_alt", datei),
         infoblock=tuple(info),
         fusszeilen=tuple(str(z) for z in daten.get("fusszeilen", [])),
-        unterschrift=lies_unterschrift(daten.get("unterschrift"), pfad.parent, datei),
-        basisdokument=_datei(pfad.parent, daten.get("basisdokument"), "basisdokument", datei),
+        unterschrift=lies_unterschrift(daten.get("unterschrift"), pfad.parent, datei, vorlagen),
+        basisdokument=_datei(pfad.parent, daten.get("basisdokument"), "basisdokument", datei, vorlagen),
     )
 
 

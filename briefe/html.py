@@ -164,13 +164,12 @@ def _schluss(brief: Brief) -> str:
     if brief.hinweis_maschinell:
         teile.append(f'<p class="maschinell">{_text(brief.hinweis_maschinell)}</p>')
     teile.append("</div>")
-    for titel, eintraege in (("Anlagen", brief.anlagen), ("Verteiler", brief.verteiler)):
+    for klasse, eintraege in (("anlagen", brief.anlagen), ("verteiler", brief.verteiler)):
         if eintraege:
-            if titel == "Anlagen" and len(eintraege) == 1:
-                titel = "Anlage"
+            titel = "Anlage" if klasse == "anlagen" and len(eintraege) == 1 else klasse.capitalize()
             punkte = "".join(f"<li>{_text(e)}</li>" for e in eintraege)
             teile.append(
-                f'<section class="{titel.lower()}"><h2>{titel}</h2><ul>{punkte}</ul></section>'
+                f'<section class="{klasse}"><h2>{titel}</h2><ul>{punkte}</ul></section>'
             )
     return "".join(teile)
 

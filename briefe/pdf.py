@@ -62,11 +62,13 @@ def erlaubte_wurzeln() -> tuple[Path, ...]:
 
 
 class Abholer(URLFetcher):
-    """Fetches only local files below the allowed folders; refuses everything else."""
+    """Fetches only local files below the allowed folders, or the named files; refuses
+    everything else."""
 
-    def __init__(self, wurzeln: Iterable[Path]) -> None:
+    def __init__(self, wurzeln: Iterable[Path], dateien: Iterable[Path] = ()) -> None:
         super().__init__(allowed_protocols={"file"}, allow_redirects=False)
         self.wurzeln = tuple(Path(w).resolve() for w in wurzeln)
+        self.dateien = frozenset(Path(d).resolve() for d in dateien)
 
     def fetch(self, url, headers=None):
         if not url.startswith("file:"):
@@ -74,7 +76,7 @@ class Abholer(URLFetcher):
         from urllib.request import url2pathname
 
         pfad = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-        if not any(pfad.is_relative_to(w) for w in self.wurzeln):
+        if pfad not in self.dateien and not any(pfad.is_relative_to(w) for w in self.wurzeln):
             raise ValueError(f"Zugriff verweigert: {url}")
         return super().fetch(pfad.as_uri(), headers)
 
@@ -93,12 +95,18 @@ def _css(form_name: str) -> CSS:
     )
 
 
+def bilder(brief: Brief) -> tuple[Path, ...]:
+    """The image files a letter shows (from its trusted sender profile and template)."""
+    unterschrift = brief.unterschrift.bild if brief.unterschrift else None
+    return tuple(p for p in (brief.absender.logo, unterschrift) if p)
+
+
 def dokument(brief: Brief, wurzeln: Iterable[Path] | None = None):
     """The laid-out WeasyPrint document of one letter."""
     html = HTML(
         string=brief_html(brief),
         base_url=RESSOURCEN.as_uri() + "/",
-        url_fetcher=Abholer(wurzeln or erlaubte_wurzeln()),
+        url_fetcher=Abholer(wurzeln or erlaubte_wurzeln(), bilder(brief)),
     )
     return html.render(stylesheets=[_css(brief.form.name)], font_config=_schriften())
 

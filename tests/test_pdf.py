@@ -196,3 +196,36 @@ def test_pdf_a(tmp_path, referenz):
         assert meta["pdfaid:part"] == "3"
         assert meta["pdfaid:conformance"] == "B"
         assert "/OutputIntents" in pdf.Root
+
+
+def test_logo_ohne_vorlagenordner_im_arbeitsverzeichnis(tmp_path, monkeypatch, referenz):
+    """The logo named by the profile loads wherever the run starts (e.g. from cron)."""
+    monkeypatch.delenv("BRIEFE_VORLAGEN", raising=False)
+    monkeypatch.chdir(tmp_path)
+    pfad = tmp_path / "brief.pdf"
+    schreibe_pdf(referenz.erzeuge(empfaenger(**MEYER)), pfad)
+    with pdfplumber.open(pfad) as datei:
+        assert len(datei.pages[0].images) == 1
+
+
+def test_einzelne_anlage(tmp_path):
+    from dataclasses import replace
+
+    from tests.beispiel import beispielbrief
+
+    pfad = tmp_path / "anlage.pdf"
+    schreibe_pdf(replace(beispielbrief(absaetze=0), anlagen=("Programm",), verteiler=()), pfad)
+    text = seiten_text(pfad)[-1]
+    assert "Anlage\nProgramm" in text and "•" not in text.split("Anlage")[1]
+
+
+def test_bild_ausserhalb_des_vorlagenordners(tmp_path):
+    from briefe.absender import lies_absender
+    from briefe.fehler import VorlagenFehler
+
+    (tmp_path / "vorlagen" / "absender").mkdir(parents=True)
+    (tmp_path / "geheim.png").write_bytes((VORLAGEN / "absender" / "bildungsnetzwerk-logo.png").read_bytes())
+    profil = tmp_path / "vorlagen" / "absender" / "x.toml"
+    profil.write_text('behoerde = "X"\nlogo = "../../geheim.png"\n', encoding="utf-8")
+    with pytest.raises(VorlagenFehler, match="außerhalb des Vorlagenordners"):
+        lies_absender(profil)
