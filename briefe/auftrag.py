@@ -529,19 +529,6 @@ def _fehlerzeilen(protokoll: dict) -> list[dict]:
     ]
 
 
-@contextlib.contextmanager
-def _vorlagen_freigabe(auftrag: Auftrag) -> Iterator[None]:
-    """Let the renderer read logos and signatures below the job's template folder."""
-    if os.environ.get("BRIEFE_VORLAGEN"):
-        yield
-        return
-    os.environ["BRIEFE_VORLAGEN"] = str(auftrag.vorlage.parent)
-    try:
-        yield
-    finally:
-        os.environ.pop("BRIEFE_VORLAGEN", None)
-
-
 def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebnis:
     """Run a job under its lock: do nothing, continue or start, then apply retention.
 
@@ -567,8 +554,7 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
                 lauf.entferne_alte_ergebnisse(ordner)
             eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
-            with _vorlagen_freigabe(auftrag):
-                lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde)
+            lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde)
             protokoll = lauf_protokoll.als_dict()
             rueckgabewert = lauf_protokoll.exit_code
         aufbewahrung = raeume_auf(auftrag, melde)
