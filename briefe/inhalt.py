@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from markdown_it import MarkdownIt
@@ -34,8 +35,10 @@ def woertlich(text: str) -> str:
     return "\\\n".join(zeilen)
 
 
+@functools.lru_cache(maxsize=64)
 def parse(quelltext: str) -> tuple[Block, ...]:
-    """Parse Markdown into paragraphs, lists and tables."""
+    """Parse Markdown into paragraphs, lists and tables (remembered: a Serienbrief parses
+    the same body for every letter; the blocks are immutable)."""
     tokens = _MARKDOWN.parse(quelltext)
     bloecke: list[Block] = []
     i = 0

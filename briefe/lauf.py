@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
+import multiprocessing
 import os
 import sys
 import zipfile
@@ -180,13 +181,14 @@ def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
 
 def renderer(format_: str, pdf_variante: str | None = None) -> Callable:
     """A function ``(brief, ziel_pfad)`` for one output format."""
+    # The fast paths render in full whenever they cannot show the letter is the same.
     if format_ == "pdf":
-        from briefe.pdf import schreibe_pdf
+        from briefe.schnell import schreibe_pdf_schnell
 
-        return lambda brief, ziel: schreibe_pdf(brief, ziel, pdf_variante)
-    from briefe.word import schreibe_docx
+        return lambda brief, ziel: schreibe_pdf_schnell(brief, ziel, pdf_variante)
+    from briefe.schnell_docx import schreibe_docx_schnell
 
-    return schreibe_docx
+    return schreibe_docx_schnell
 
 
 def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
@@ -279,6 +281,12 @@ def _arbeite(
         for auftrag in auftraege:
             yield mache_brief(auftrag)
         return
+    if multiprocessing.get_start_method() == "fork":
+        # Workers are forked from here: they inherit the fast path's layout groups.
+        from briefe.schnell import vorwaermen
+
+        vorwaermen(lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner),
+                   (e for _, e in auftraege), optionen.formate, optionen.pdf_variante)
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
         offen = set()
         rest = iter(auftraege)

@@ -13,6 +13,8 @@ import copy
 import datetime as dt
 import io
 import itertools
+import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +24,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.section import Section
+from lxml import etree
 
 from briefe.fehler import BriefeFehler
 from briefe.geometrie import (
@@ -83,8 +86,15 @@ def schreibe_docx(brief: Brief, ziel: Path | str | BinaryIO) -> None:
     _speichere(dok, ziel)
 
 
+_SAMMEL_MARKE = "briefe-sammel-vorherige-briefe"
+
+
 def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO) -> None:
-    """Write all ``briefe`` into one DOCX, one section (starting on a new page) per letter."""
+    """Write all ``briefe`` into one DOCX, one section (starting on a new page) per letter.
+
+    Memory stays bounded: each finished letter's body leaves the XML tree for a temporary
+    file and is spliced back into ``word/document.xml`` when the archive is written.
+    """
     briefe = iter(briefe)
     erster = next(briefe, None)
     if erster is None:
@@ -92,16 +102,43 @@ def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO) -
     vorlage = hole_vorlage(erster.absender, erster.form, sammel=True)
     dok = docx.Document(io.BytesIO(vorlage.daten))
     schreiber = _Schreiber(dok, vorlage)
-    schreiber.brief(erster)
-    vorher = (erster.absender, erster.form)
-    for brief in briefe:
-        jetzt = (brief.absender, brief.form)
-        schreiber.neuer_abschnitt(brief if jetzt != vorher else None)
-        schreiber.brief(brief)
-        vorher = jetzt
-    _eigenschaften(dok, erster.betreff, erster.absender.behoerde, erster.absender.dienststelle,
-                   erster.datum, erster.sprache)
-    _speichere(dok, ziel)
+    wurzel = dok.element
+    with tempfile.TemporaryFile() as fertig:
+        schreiber.brief(erster)
+        vorher = (erster.absender, erster.form)
+        for brief in briefe:
+            jetzt = (brief.absender, brief.form)
+            schreiber.neuer_abschnitt(brief if jetzt != vorher else None)
+            # Everything before the final section properties is finished now.
+            attrappe = etree.Element(wurzel.tag, nsmap=wurzel.nsmap)
+            for kind in list(schreiber.koerper):
+                if kind is schreiber.abschnitt:
+                    break
+                attrappe.append(kind)
+            text = etree.tostring(attrappe, encoding="utf-8")
+            fertig.write(text[text.index(b">") + 1:text.rindex(b"</")])
+            schreiber.brief(brief)
+            vorher = jetzt
+        _eigenschaften(dok, erster.betreff, erster.absender.behoerde, erster.absender.dienststelle,
+                       erster.datum, erster.sprache)
+        schreiber.koerper.insert(0, etree.Comment(_SAMMEL_MARKE))
+        puffer = io.BytesIO()
+        dok.save(puffer)
+        del dok, schreiber, wurzel
+        marke = f"<!--{_SAMMEL_MARKE}-->".encode()
+        ausgabe = ziel if hasattr(ziel, "write") else str(ziel)
+        with zipfile.ZipFile(puffer) as quelle, zipfile.ZipFile(ausgabe, "w", zipfile.ZIP_DEFLATED) as archiv:
+            for info in quelle.infolist():
+                if info.filename != "word/document.xml":
+                    archiv.writestr(info, quelle.read(info))
+                    continue
+                vorne, hinten = quelle.read(info).split(marke)
+                with archiv.open(info, "w", force_zip64=True) as strom:
+                    strom.write(vorne)
+                    fertig.seek(0)
+                    while block := fertig.read(1 << 20):
+                        strom.write(block)
+                    strom.write(hinten)
 
 
 def _speichere(dok: Document, ziel: Path | str | BinaryIO) -> None:

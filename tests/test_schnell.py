@@ -1,0 +1,313 @@
+"""The fast paths make the same letters as a full render: same pages, same text,
+every glyph at the same place, the same fonts embedded; and they fall back
+where they cannot show that."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import zipfile
+from collections import Counter
+
+import docx
+import pdfplumber
+import pikepdf
+import pytest
+
+from briefe import schnell, schnell_docx
+from briefe.geometrie import FORM_A
+from briefe.modell import Absatz, Textteil
+from briefe.pdf import pdf_bytes
+from briefe.sammel import verbinde_pdfs as verbinde_pdfs_begrenzt
+from tests.beispiel import beispielbrief
+from tests.conftest import MEYER, REFERENZ, empfaenger
+
+MM = 25.4 / 72
+TOLERANZ_MM = 0.05
+
+EMPFAENGER = {
+    "meyer": MEYER,
+    "langer_name": dict(
+        anrede="Herr", titel="Prof. Dr.", vorname="Maximilian-Alexander",
+        nachname="von Hohenstein-Wittgenstein", funktion="Institutsleiter",
+        organisation="Hochschule für Bildung und Soziales", zusatz="Institut für Bildungsforschung",
+        strasse="Am Campus 3", plz="58097", ort="Hagen"),
+    "umlaute": dict(
+        anrede="Frau", vorname="Ülkü", nachname="Öztürk-Schäfer",
+        organisation="Förderverein Grundschule Am Mühlenteich e. V.", strasse="Mühlenweg 4",
+        plz="58091", ort="Hagen"),
+    # glyphs the skeleton does not have: the font is subset again for this letter
+    "neue_glyphen": dict(
+        anrede="Herr", vorname="Łukasz", nachname="Yılmaz-Dvořák", strasse="Straße des 17. Juni 1",
+        plz="01067", ort="Dresden"),
+    "einrichtung": dict(
+        organisation="Jobcenter Hagen", zusatz="U25-Team", postfach="4240", plz="58042", ort="Hagen"),
+    # wider than the address field: clipped by the field, as in the full render
+    "ueberlang": dict(
+        anrede="Frau", vorname="Sabine", nachname="Kuhn", funktion="Geschäftsführerin",
+        organisation="Arbeitsgemeinschaft der Träger der freien Wohlfahrtspflege in der Stadt Hagen e. V.",
+        zusatz="Abteilung für besonders lange Bezeichnungen", strasse="Hochstraße 70", plz="58095",
+        ort="Hagen"),
+    "ausland": dict(
+        anrede="Frau", titel="Dr.", vorname="Anouk", nachname="de Vries",
+        organisation="Stichting Onderwijs Grensregio", strasse="Keizersgracht 100", plz="1012 AB",
+        ort="Amsterdam", land="Niederlande"),
+}
+
+
+def _seiten(daten: bytes) -> list[tuple[str, list[dict]]]:
+    with pdfplumber.open(io.BytesIO(daten)) as pdf:
+        return [(seite.extract_text(), list(seite.chars)) for seite in pdf.pages]
+
+
+def _schriften(daten: bytes) -> dict[str, set[int]]:
+    """Each embedded font's glyph ids (from /W), by font name; asserts every font is embedded."""
+    ergebnis: dict[str, set[int]] = {}
+    with pikepdf.open(io.BytesIO(daten)) as pdf:
+        for seite in pdf.pages:
+            for schrift in seite.Resources.Font.values():
+                name = str(schrift.BaseFont)
+                nachfahre = schrift.DescendantFonts[0]
+                beschreibung = nachfahre.FontDescriptor
+                assert "/FontFile2" in beschreibung or "/FontFile3" in beschreibung, name
+                glyphen: set[int] = set()
+                breiten = list(nachfahre.W)
+                i = 0
+                while i < len(breiten):
+                    erste = int(breiten[i])
+                    glyphen |= set(range(erste, erste + len(breiten[i + 1])))
+                    i += 2
+                ergebnis[name] = glyphen
+    return ergebnis
+
+
+def gleiche_briefe(voll: bytes, schnell_pdf: bytes) -> None:
+    """Same pages, text, glyphs (in paint order, within 0.05 mm) and embedded fonts."""
+    a, b = _seiten(voll), _seiten(schnell_pdf)
+    assert len(a) == len(b), "Seitenzahl"
+    for nummer, ((text_a, zeichen_a), (text_b, zeichen_b)) in enumerate(zip(a, b, strict=True)):
+        assert text_a == text_b, f"Text Seite {nummer + 1}"
+        assert len(zeichen_a) == len(zeichen_b)
+        for x, y in zip(zeichen_a, zeichen_b, strict=True):
+            assert (x["text"], x["fontname"], x["size"]) == (y["text"], y["fontname"], y["size"])
+            for lage in ("x0", "x1", "top", "bottom"):
+                assert abs(x[lage] - y[lage]) * MM <= TOLERANZ_MM, (nummer, x["text"], lage)
+    assert _schriften(voll) == _schriften(schnell_pdf)
+    assert _aufbau(voll) == _aufbau(schnell_pdf)
+
+
+def _aufbau(daten: bytes) -> tuple:
+    """Document-level structure: catalog, info, outline titles, page boxes and keys, images."""
+    with pikepdf.open(io.BytesIO(daten)) as pdf:
+        with pdf.open_outline() as gliederung:
+            titel = [eintrag.title for eintrag in gliederung.root]
+        return (
+            sorted(pdf.Root.keys()), sorted(pdf.trailer.keys()),
+            {k: str(v) for k, v in pdf.docinfo.items()}, titel,
+            [(sorted(k for k in s.obj if k != "/Contents"), [float(x) for x in s.mediabox],
+              sorted(s.Resources.keys()), sorted(s.Resources.get("/XObject", {}).keys()))
+             for s in pdf.pages],
+        )
+
+
+@pytest.fixture(scope="module")
+def briefe_referenz(referenz):
+    return {name: referenz.erzeuge(empfaenger(**felder)) for name, felder in EMPFAENGER.items()}
+
+
+@pytest.mark.parametrize("name", sorted(EMPFAENGER))
+def test_referenzbrief_wie_voller_satz(briefe_referenz, name):
+    brief = briefe_referenz[name]
+    assert schnell.schnell_moeglich(brief) is None
+    gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+
+
+def test_form_a(briefe_referenz):
+    for name in ("meyer", "ueberlang"):
+        brief = dataclasses.replace(briefe_referenz[name], form=FORM_A)
+        assert schnell.schnell_moeglich(brief) is None
+        gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+
+
+def test_mehrseitig(briefe_referenz):
+    for name in ("meyer", "neue_glyphen"):
+        brief = briefe_referenz[name]
+        brief = dataclasses.replace(brief, inhalt=brief.inhalt * 3)
+        voll = pdf_bytes(brief)
+        assert len(_seiten(voll)) >= 4
+        assert schnell.schnell_moeglich(brief) is None
+        gleiche_briefe(voll, schnell.pdf_bytes_schnell(brief))
+
+
+def test_gruppe_wird_wiederverwendet(briefe_referenz):
+    schnell.leere_zwischenspeicher()
+    for brief in briefe_referenz.values():
+        schnell.pdf_bytes_schnell(brief)
+    # one layout group per number of address lines, built when a second letter needs it
+    zeilen = Counter(len(b.anschrift) for b in briefe_referenz.values())
+    assert len(schnell._GRUPPEN) == sum(1 for n in zeilen.values() if n > 1) > 0
+
+
+def test_brief_je_empfaenger_ohne_gruppen(referenz, tmp_path):
+    """A body that differs per recipient: every letter is its own group, none is built."""
+    vorlage = tmp_path / "persoenlich.md"
+    vorlage.write_text(REFERENZ.read_text(encoding="utf-8").replace(
+        "wie viele von Ihnen wissen", "wie {{ empfaenger.vorname }} weiß"), encoding="utf-8")
+    from briefe.vorlage import lade_vorlage
+
+    persoenlich = lade_vorlage(vorlage, REFERENZ.parent)
+    schnell.leere_zwischenspeicher()
+    for felder in (MEYER, EMPFAENGER["umlaute"], {**MEYER, "vorname": "Petra"}):
+        brief = persoenlich.erzeuge(empfaenger(**felder))
+        assert schnell.pdf_bytes_schnell(brief) == pdf_bytes(brief)
+    assert not schnell._GRUPPEN
+
+
+def test_anrede_ueber_zwei_zeilen_faellt_zurueck(briefe_referenz):
+    brief = dataclasses.replace(
+        briefe_referenz["meyer"],
+        anrede="Sehr geehrte Frau Dr. Meyer, liebe Kolleginnen und Kollegen der Bildungskonferenz "
+               "und des Lenkungskreises der Bildungsregion Hagen,")
+    assert "zu lang" in schnell.schnell_moeglich(brief)
+    gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+
+
+def test_zeichen_ohne_glyphe_faellt_zurueck(briefe_referenz):
+    brief = dataclasses.replace(briefe_referenz["meyer"], anrede="Sehr geehrter Herr 小明,")
+    assert schnell.schnell_moeglich(brief) is not None
+    gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+
+
+@pytest.mark.parametrize("text", ["Frau  Doppel", " Vorne", "Tab\tText", "Zeile\nZwei", "שלום"])
+def test_ungewoehnlicher_text_faellt_zurueck(briefe_referenz, text):
+    brief = briefe_referenz["meyer"]
+    brief = dataclasses.replace(brief, anschrift=(text, *brief.anschrift[1:]))
+    assert schnell.schnell_moeglich(brief) is not None
+
+
+def test_andere_varianten_voll(briefe_referenz):
+    vorher = schnell.STATISTIK["voll: Variante"]
+    schnell.pdf_bytes_schnell(briefe_referenz["meyer"], "archiv")
+    assert schnell.STATISTIK["voll: Variante"] == vorher + 1
+
+
+# --- combined PDF -------------------------------------------------------------------------
+
+
+def verbinde_pdfs(dateien, ziel, duplex=False) -> int:
+    """The combined PDF as qpdf makes it (all sources open), to compare with."""
+    ergebnis = pikepdf.new()
+    quellen = []
+    for datei in dateien:
+        quelle = pikepdf.open(datei)
+        quellen.append(quelle)
+        ergebnis.pages.extend(quelle.pages)
+        if duplex and len(quelle.pages) % 2:
+            breite, hoehe = quelle.pages[-1].mediabox[2], quelle.pages[-1].mediabox[3]
+            ergebnis.add_blank_page(page_size=(breite, hoehe))
+    ergebnis.docinfo["/Title"] = "Serienbrief"
+    ergebnis.save(ziel)
+    for quelle in quellen:
+        quelle.close()
+    return len(ergebnis.pages)
+
+
+def test_sammel_pdf_begrenzt_wie_pikepdf(briefe_referenz, tmp_path):
+    kurz = dataclasses.replace(briefe_referenz["umlaute"], inhalt=(Absatz((Textteil("Kurz."),)),))
+    dateien = []
+    for nummer, brief in enumerate([briefe_referenz["meyer"], kurz, briefe_referenz["neue_glyphen"]]):
+        pfad = tmp_path / f"{nummer}.pdf"
+        pfad.write_bytes(schnell.pdf_bytes_schnell(brief))
+        dateien.append(pfad)
+    for duplex in (False, True):
+        alt, neu = tmp_path / f"alt{duplex}.pdf", tmp_path / f"neu{duplex}.pdf"
+        seiten = verbinde_pdfs(dateien, alt, duplex=duplex)
+        assert verbinde_pdfs_begrenzt(dateien, neu, duplex=duplex) == seiten
+        assert seiten == (6 if duplex else 5)
+        a, b = _seiten(alt.read_bytes()), _seiten(neu.read_bytes())
+        assert [t for t, _ in a] == [t for t, _ in b]
+        for (_, zeichen_a), (_, zeichen_b) in zip(a, b, strict=True):
+            assert [(z["text"], z["x0"], z["top"]) for z in zeichen_a] == [
+                (z["text"], z["x0"], z["top"]) for z in zeichen_b]
+        with pikepdf.open(neu) as pdf:
+            assert str(pdf.docinfo["/Title"]) == "Serienbrief"
+            assert not pdf.check_pdf_syntax()
+    # shared objects are written once
+    assert neu.stat().st_size < 0.7 * alt.stat().st_size
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def _docx_teile(daten: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(daten)) as archiv:
+        assert archiv.testzip() is None
+        return {name: archiv.read(name) for name in archiv.namelist()}
+
+
+@pytest.mark.parametrize("anschrift, anrede", [
+    (("Frau", "Dr. Maria Meyer", "Gesamtschule Eilpe", "Wehringhauser Str. 38", "58089 Hagen"),
+     "Sehr geehrte Frau Dr. Meyer,"),
+    (("Herrn Łukasz Yılmaz & Söhne <GmbH>", "Straße \"des\" 17. Juni 1", "01067 Dresden"),
+     "Sehr geehrter Herr Yılmaz,"),
+])
+def test_docx_wie_voller_satz(anschrift, anrede):
+    from briefe.word import schreibe_docx
+
+    brief = dataclasses.replace(beispielbrief(), anschrift=anschrift, anrede=anrede)
+    voll = io.BytesIO()
+    schreibe_docx(brief, voll)
+    schnell_docx.docx_bytes_schnell(brief)  # the first letter of a group is rendered in full
+    vorher = schnell_docx.STATISTIK["schnell"]
+    assert _docx_teile(schnell_docx.docx_bytes_schnell(brief)) == _docx_teile(voll.getvalue())
+    assert schnell_docx.STATISTIK["schnell"] == vorher + 1
+
+
+def test_docx_zeilenumbruch_faellt_zurueck():
+    brief = dataclasses.replace(beispielbrief(), anrede="Sehr geehrte\nFrau Meyer,")
+    vorher = schnell_docx.STATISTIK["voll"]
+    schnell_docx.docx_bytes_schnell(brief)
+    assert schnell_docx.STATISTIK["voll"] == vorher + 1
+
+
+def _sammel_docx_im_speicher(briefe, ziel) -> None:
+    """Reference: the combined DOCX built as one python-docx document in memory."""
+    from briefe import word
+
+    briefe = iter(briefe)
+    erster = next(briefe)
+    vorlage = word.hole_vorlage(erster.absender, erster.form, sammel=True)
+    dok = docx.Document(io.BytesIO(vorlage.daten))
+    schreiber = word._Schreiber(dok, vorlage)
+    schreiber.brief(erster)
+    vorher = (erster.absender, erster.form)
+    for brief in briefe:
+        jetzt = (brief.absender, brief.form)
+        schreiber.neuer_abschnitt(brief if jetzt != vorher else None)
+        schreiber.brief(brief)
+        vorher = jetzt
+    word._eigenschaften(dok, erster.betreff, erster.absender.behoerde, erster.absender.dienststelle,
+                        erster.datum, erster.sprache)
+    dok.save(str(ziel))
+
+
+def test_sammel_docx_begrenzt_wie_im_speicher(briefe_referenz, tmp_path):
+    from briefe.word import schreibe_sammel_docx
+
+    briefe = [briefe_referenz[n] for n in ("meyer", "neue_glyphen", "einrichtung")]
+    briefe.append(dataclasses.replace(briefe_referenz["umlaute"], form=FORM_A))  # a new page frame
+    alt, neu = tmp_path / "alt.docx", tmp_path / "neu.docx"
+    _sammel_docx_im_speicher(iter(briefe), alt)
+    schreibe_sammel_docx(iter(briefe), neu)
+    assert _docx_teile(neu.read_bytes()) == _docx_teile(alt.read_bytes())
+
+
+def test_vorwaermen_baut_gruppen_vor(referenz):
+    """What a run does before it forks its worker processes."""
+    schnell.leere_zwischenspeicher()
+    liste = [empfaenger(**MEYER), empfaenger(**{**MEYER, "nachname": "Schulz"}), empfaenger()]
+    assert schnell.vorwaermen(referenz, liste, ("pdf",)) == 1  # a row with problems is skipped
+    brief = referenz.erzeuge(empfaenger(**{**MEYER, "nachname": "Krüger"}))
+    vorher = schnell.STATISTIK["schnell"]
+    schnell.pdf_bytes_schnell(brief)
+    assert schnell.STATISTIK["schnell"] == vorher + 1
