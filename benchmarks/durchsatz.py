@@ -200,19 +200,6 @@ def lauf_im_kindprozess(auftrag: dict) -> None:
         return urspruenglich_sammel(*args, **kwargs)
 
     lauf._sammeldateien = sammeldateien
-    if auftrag.get("vorwaermen"):
-        # What the proposed hook in ``lauf._arbeite`` does before the worker processes start.
-        urspruenglich_arbeite = lauf._arbeite
-
-        def arbeite(optionen_, auftraege, jobs):
-            from briefe import schnell
-            from briefe.vorlage import lade_vorlage
-
-            schnell.vorwaermen(lade_vorlage(optionen_.vorlage, optionen_.vorlagen_ordner),
-                               (e for _, e in auftraege), optionen_.formate, optionen_.pdf_variante)
-            return urspruenglich_arbeite(optionen_, auftraege, jobs)
-
-        lauf._arbeite = arbeite
     protokoll = lauf.fuehre_aus(optionen)
     gesamt = time.perf_counter() - beginn
     print(json.dumps({
@@ -278,13 +265,13 @@ class Speicheruhr(threading.Thread):
             self.halt.wait(self.takt)
 
 
-def miss(szenario: str, jobs: int, daten: Path, vorlage: Path, weg: str, vorwaermen: bool = False) -> dict:
+def miss(szenario: str, jobs: int, daten: Path, vorlage: Path, weg: str) -> dict:
     """One measurement in a fresh child process."""
     _, formate, sammel = SZENARIEN[szenario]
     with tempfile.TemporaryDirectory(prefix="briefe-durchsatz-") as ordner:
         auftrag = {"vorlage": str(vorlage), "daten": str(daten), "ausgabe": str(Path(ordner) / "aus"),
                    "formate": list(formate), "sammel": sammel, "jobs": jobs, "weg": weg,
-                   "statistik": str(Path(ordner) / "statistik"), "vorwaermen": vorwaermen}
+                   "statistik": str(Path(ordner) / "statistik")}
         Path(auftrag["statistik"]).mkdir()
         vorher = resource.getrusage(resource.RUSAGE_CHILDREN)
         prozess = subprocess.Popen([sys.executable, __file__, "--lauf", json.dumps(auftrag)],
@@ -370,8 +357,6 @@ def main() -> int:
     parser.add_argument("--basis-anzahl", type=int, default=20,
                         help="Briefe für die naive Basismessung (Standard 20)")
     parser.add_argument("--vorlage", type=Path, default=REFERENZ)
-    parser.add_argument("--ohne-vorwaermen", action="store_true",
-                        help="Schnellpfad-Gruppen nicht vor dem Start der Arbeitsprozesse aufbauen")
     parser.add_argument("--lauf", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.lauf:
@@ -394,8 +379,7 @@ def main() -> int:
         ergebnisse = []
         for szenario in szenarien:
             for j in jobs:
-                ergebnisse.append((szenario, j, miss(szenario, j, daten, args.vorlage, args.weg,
-                                                     args.weg == "schnell" and not args.ohne_vorwaermen)))
+                ergebnisse.append((szenario, j, miss(szenario, j, daten, args.vorlage, args.weg)))
                 print(".", end="", flush=True, file=sys.stderr)
         basis_rate = basis_cpu = None
         if basis_vorher:

@@ -41,6 +41,7 @@ import logging
 import threading
 import unicodedata
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import BinaryIO
@@ -55,6 +56,7 @@ from weasyprint.pdf.stream import Stream
 from weasyprint.text.line_break import split_first_line
 
 from briefe import pdf as pdf_modul
+from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
 
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
@@ -106,7 +108,7 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
     except NichtSchnell as grund:
         return None, str(grund)
     except Exception as fehler:
-        if not _ist_briefe_fehler(fehler):  # else the full render reports it
+        if not isinstance(fehler, BriefeFehler):  # else the full render reports it
             _LOG.warning("Schnellpfad: interner Fehler", exc_info=True)
         return None, f"Fehler ({type(fehler).__name__})"
 
@@ -129,14 +131,11 @@ def schnell_moeglich(brief: Brief) -> str | None:
 
 def leere_zwischenspeicher() -> None:
     """Forget all layout groups of this process."""
-    _GRUPPEN.clear()
-    _GESEHEN.clear()
+    _GRUPPEN.leeren()
 
 
 # --- layout groups --------------------------------------------------------------------------
 
-_GRUPPEN: OrderedDict[tuple, _Gruppe | NichtSchnell] = OrderedDict()
-_GESEHEN: OrderedDict[int, None] = OrderedDict()  # hashes of group keys seen once
 GESEHEN_JE_PROZESS = 4096
 
 
@@ -149,6 +148,52 @@ def _zweites_mal(gesehen: OrderedDict, schluessel) -> bool:
     while len(gesehen) > GESEHEN_JE_PROZESS:
         gesehen.popitem(last=False)
     return False
+class Gruppenspeicher:
+    """The layout groups of one renderer in this process: a group is built when a second
+    letter needs it, a few are kept, and one that could not be built is remembered as such."""
+
+    def __init__(self, bauen: Callable[[Brief], object], name: str) -> None:
+        self.bauen = bauen
+        self.name = name
+        self.gruppen: OrderedDict[object, object] = OrderedDict()
+        self.gesehen: OrderedDict[int, None] = OrderedDict()  # hashes of keys seen once
+
+    def __len__(self) -> int:
+        return len(self.gruppen)
+
+    def leeren(self) -> None:
+        self.gruppen.clear()
+        self.gesehen.clear()
+
+    def hole(self, schluessel, brief: Brief, erzwingen: bool = False):
+        """The group for ``schluessel``; ``NichtSchnell`` when there is none (yet)."""
+        try:
+            gruppe = self.gruppen.get(schluessel)
+        except TypeError:  # a field that cannot be a dictionary key
+            raise NichtSchnell("Brief nicht vergleichbar") from None
+        if gruppe is None and not _zweites_mal(self.gesehen, schluessel) and not erzwingen:
+            raise NichtSchnell("erster Brief seiner Gruppe")  # a group costs two full renders
+        if gruppe is None:
+            try:
+                gruppe = self.bauen(brief)
+            except NichtSchnell as grund:
+                gruppe = grund
+            except Exception as fehler:
+                if isinstance(fehler, BriefeFehler):
+                    raise  # the full render reports it
+                _LOG.warning("Schnellpfad %s: Gruppe nicht aufgebaut", self.name, exc_info=True)
+                gruppe = NichtSchnell(f"interner Fehler ({type(fehler).__name__})")  # not tried again
+            self.gruppen[schluessel] = gruppe
+            while len(self.gruppen) > GRUPPEN_JE_PROZESS:
+                self.gruppen.popitem(last=False)
+        else:
+            self.gruppen.move_to_end(schluessel)
+        if isinstance(gruppe, NichtSchnell):
+            raise NichtSchnell(f"Gruppe: {gruppe}")
+        return gruppe
+
+
+_GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
@@ -164,37 +209,7 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
         dataclasses.replace(brief, anschrift=("",) * len(brief.anschrift), anrede=""),
         _wurzeln(),
     )
-    try:
-        gruppe = _GRUPPEN.get(schluessel)
-    except TypeError:  # a field that cannot be a dictionary key
-        raise NichtSchnell("Brief nicht vergleichbar") from None
-    if gruppe is None and not _zweites_mal(_GESEHEN, schluessel) and not erzwingen:
-        # Built when a second letter needs it (see the module docstring).
-        raise NichtSchnell("erster Brief seiner Gruppe")
-    if gruppe is None:
-        try:
-            gruppe = _Gruppe(brief)
-        except NichtSchnell as grund:
-            gruppe = grund
-        except Exception as fehler:
-            if _ist_briefe_fehler(fehler):
-                raise  # the full render reports it
-            _LOG.warning("Schnellpfad: Gruppe nicht aufgebaut", exc_info=True)
-            gruppe = NichtSchnell(f"interner Fehler ({type(fehler).__name__})")  # not tried again
-        _GRUPPEN[schluessel] = gruppe
-        while len(_GRUPPEN) > GRUPPEN_JE_PROZESS:
-            _GRUPPEN.popitem(last=False)
-    else:
-        _GRUPPEN.move_to_end(schluessel)
-    if isinstance(gruppe, NichtSchnell):
-        raise NichtSchnell(f"Gruppe: {gruppe}")
-    return gruppe
-
-
-def _ist_briefe_fehler(fehler: Exception) -> bool:
-    from briefe.fehler import BriefeFehler
-
-    return isinstance(fehler, BriefeFehler)
+    return _GRUPPEN.hole(schluessel, brief, erzwingen)
 
 
 def _wurzeln() -> tuple:

@@ -24,16 +24,16 @@ import struct
 import threading
 import zipfile
 import zlib
-from collections import Counter, OrderedDict
+from collections import Counter
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
-from briefe.schnell import NichtSchnell, _ist_briefe_fehler, _zweites_mal, marke
+from briefe.schnell import Gruppenspeicher, NichtSchnell, marke
 
 DOKUMENT = "word/document.xml"
-GRUPPEN_JE_PROZESS = 8
 STATISTIK: Counter = Counter()
 _SPERRE = threading.RLock()
 _LOG = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def docx_bytes_schnell(brief: Brief) -> bytes:
     except NichtSchnell as grund:
         STATISTIK[f"voll: {grund}"] += 1
     except Exception as fehler:  # a fault in the fast path costs speed, never a letter
-        if not _ist_briefe_fehler(fehler):  # else the full render reports it
+        if not isinstance(fehler, BriefeFehler):  # else the full render reports it
             _LOG.warning("Schnellpfad DOCX: interner Fehler", exc_info=True)
         STATISTIK[f"voll: Fehler ({type(fehler).__name__})"] += 1
     else:
@@ -84,8 +84,7 @@ def _pruefe_text(text: str, feld: str) -> None:
         raise NichtSchnell(f"{feld}: Zeichen, die Word anders schreibt")
 
 
-_GRUPPEN: OrderedDict[tuple, _Gruppe | NichtSchnell] = OrderedDict()
-_GESEHEN: OrderedDict[int, None] = OrderedDict()
+_GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "DOCX")
 
 
 def _gruppe(brief: Brief) -> _Gruppe:
@@ -93,30 +92,7 @@ def _gruppe(brief: Brief) -> _Gruppe:
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")
     schluessel = dataclasses.replace(brief, anschrift=("",) * len(brief.anschrift), anrede="")
-    try:
-        gruppe = _GRUPPEN.get(schluessel)
-    except TypeError:  # a field that cannot be a dictionary key
-        raise NichtSchnell("Brief nicht vergleichbar") from None
-    if gruppe is None and not _zweites_mal(_GESEHEN, schluessel):
-        raise NichtSchnell("erster Brief seiner Gruppe")  # a group costs two full renders
-    if gruppe is None:
-        try:
-            gruppe = _Gruppe(brief)
-        except NichtSchnell as grund:
-            gruppe = grund
-        except Exception as fehler:
-            if _ist_briefe_fehler(fehler):
-                raise  # the full render would report the same
-            _LOG.warning("Schnellpfad DOCX: Gruppe nicht aufgebaut", exc_info=True)
-            gruppe = NichtSchnell(f"interner Fehler ({type(fehler).__name__})")
-        _GRUPPEN[schluessel] = gruppe
-        while len(_GRUPPEN) > GRUPPEN_JE_PROZESS:
-            _GRUPPEN.popitem(last=False)
-    else:
-        _GRUPPEN.move_to_end(schluessel)
-    if isinstance(gruppe, NichtSchnell):
-        raise NichtSchnell(f"Gruppe: {gruppe}")
-    return gruppe
+    return _GRUPPEN.hole(schluessel, brief)
 
 
 def _zweite_marke(feld: str, nummer: int) -> str:
