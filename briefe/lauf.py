@@ -273,7 +273,7 @@ def entferne_alte_ergebnisse(ausgabe: Path) -> None:
 
 
 def _arbeite(
-    optionen: Laufoptionen, auftraege: list[tuple[int, Empfaenger]], jobs: int
+    optionen: Laufoptionen, vorlage: Vorlage, auftraege: list[tuple[int, Empfaenger]], jobs: int
 ) -> Iterator[Eintrag]:
     """Make letters, in this process or in ``jobs`` worker processes; bounded in flight."""
     if jobs <= 1 or len(auftraege) < 2:
@@ -285,12 +285,10 @@ def _arbeite(
         # Workers are forked from here: they inherit the fast path's layout groups.
         from briefe.schnell import vorwaermen
 
-        vorwaermen(lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner),
-                   (e for _, e in auftraege), optionen.formate, optionen.pdf_variante)
+        vorwaermen(vorlage, (e for _, e in auftraege), optionen.formate, optionen.pdf_variante)
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
         offen = set()
-        rest = iter(auftraege)
-        for auftrag in rest:
+        for auftrag in auftraege:
             offen.add(pool.submit(mache_brief, auftrag))
             if len(offen) >= jobs * 4:
                 fertig, offen = wait(offen, return_when=FIRST_COMPLETED)
@@ -336,7 +334,7 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll
 
     jobs = optionen.jobs or os.cpu_count() or 1
     with open(ausgabe / JOURNAL, "a", encoding="utf-8") as journal:
-        for eintrag in _arbeite(optionen, auftraege, jobs):
+        for eintrag in _arbeite(optionen, vorlage, auftraege, jobs):
             eintraege[eintrag.nummer] = eintrag
             journal.write(json.dumps(asdict(eintrag), ensure_ascii=False) + "\n")
             journal.flush()
