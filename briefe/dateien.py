@@ -10,6 +10,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 _UMLAUTE = str.maketrans({
     "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS",
@@ -66,6 +67,14 @@ def _lies_umask() -> int:
 
 # Read once at import: os.umask can only be read by setting it, which is not thread-safe.
 _UMASK = _lies_umask()
+
+
+def schreibe_nach(ziel: Path | str | BinaryIO, daten: bytes) -> None:
+    """Write ``daten`` to a path or a binary stream."""
+    if hasattr(ziel, "write"):
+        ziel.write(daten)
+    else:
+        Path(ziel).write_bytes(daten)
 
 
 def schreibe_atomar(ziel: Path, daten: bytes) -> None:

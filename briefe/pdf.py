@@ -23,6 +23,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from briefe import geometrie as g
+from briefe.dateien import schreibe_nach
 from briefe.html import SCHRIFTEN, brief_html, stylesheet
 from briefe.modell import Brief
 
@@ -151,10 +152,7 @@ def pdf_bytes(brief: Brief, variante: str | None = None) -> bytes:
 def schreibe_pdf(brief: Brief, ziel: Path | str | BinaryIO, variante: str | None = None) -> None:
     """Write the letter as PDF to a path or binary stream."""
     daten = pdf_bytes(brief, variante)
-    if hasattr(ziel, "write"):
-        ziel.write(daten)
-    else:
-        Path(ziel).write_bytes(daten)
+    schreibe_nach(ziel, daten)
 
 
 def _ohne_interpolation(dok, pdf) -> None:

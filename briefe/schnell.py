@@ -56,6 +56,7 @@ from weasyprint.pdf.stream import Stream
 from weasyprint.text.line_break import split_first_line
 
 from briefe import pdf as pdf_modul
+from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
 
@@ -116,10 +117,7 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
 def schreibe_pdf_schnell(brief: Brief, ziel: Path | str | BinaryIO, variante: str | None = None) -> None:
     """Like ``briefe.pdf.schreibe_pdf``, through the fast path where it applies."""
     daten = pdf_bytes_schnell(brief, variante)
-    if hasattr(ziel, "write"):
-        ziel.write(daten)
-    else:
-        Path(ziel).write_bytes(daten)
+    schreibe_nach(ziel, daten)
 
 
 def schnell_moeglich(brief: Brief) -> str | None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
+from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
 from briefe.schnell import Gruppenspeicher, NichtSchnell, marke
@@ -61,11 +62,7 @@ def docx_bytes_schnell(brief: Brief) -> bytes:
 
 def schreibe_docx_schnell(brief: Brief, ziel: Path | str | BinaryIO) -> None:
     """Like ``briefe.word.schreibe_docx``, through the fast path where it applies."""
-    daten = docx_bytes_schnell(brief)
-    if hasattr(ziel, "write"):
-        ziel.write(daten)
-    else:
-        Path(ziel).write_bytes(daten)
+    schreibe_nach(ziel, docx_bytes_schnell(brief))
 
 
 def _voll(brief: Brief) -> bytes:
