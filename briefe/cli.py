@@ -6,6 +6,7 @@ problems), 2 nothing could start, 3 the same job is already running.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import sys
@@ -29,8 +30,6 @@ Option fehlerhaft) · 3 derselbe Auftrag läuft bereits."""
 def _filter(text: str) -> tuple[str, str]:
     spalte, gleich, wert = text.partition("=")
     if not gleich or not spalte.strip():
-        import argparse
-
         raise argparse.ArgumentTypeError(f"„{text}“: erwartet SPALTE=WERT, z. B. gremien=Lenkungskreis")
     return spalte.strip(), wert.strip()
 

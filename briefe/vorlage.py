@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tomllib
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from briefe import anschrift as anschrift_regeln
-from briefe.absender import finde_absender, lies_toml, lies_unterschrift, pruefe_schluessel
+from briefe.absender import finde_absender, lies_unterschrift, pruefe_schluessel
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.formate import FILTER
 from briefe.formate import datum as datum_kurz
@@ -315,8 +316,6 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorla
 
 
 def _lies_kopf(kopf_text: str, datei: str) -> dict:
-    import tomllib
-
     try:
         kopf = tomllib.loads(kopf_text)
     except tomllib.TOMLDecodeError as fehler:
@@ -359,5 +358,3 @@ def finde_vorlagen(ordner: Path) -> list[Path]:
     """All templates in a folder."""
     return sorted(p for p in Path(ordner).glob("*.md") if p.is_file())
 
-
-__all__ = ["Vorlage", "lade_vorlage", "finde_vorlagen", "lies_toml"]
