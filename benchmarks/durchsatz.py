@@ -4,7 +4,7 @@
     python benchmarks/durchsatz.py --anzahl 10000 --nur speicher
 
 Generates ``--anzahl`` fictional members into a temporary CSV and runs the real
-pipeline (``briefe.lauf.fuehre_aus``, one child process per measurement) for:
+pipeline (``briefe.lauf.lauf.fuehre_aus``, one child process per measurement) for:
 PDF per recipient, PDF plus combined PDF, DOCX per recipient, and the full run
 (PDF and DOCX per recipient, ``--sammel``: combined PDF and combined DOCX).
 Each figure is also given as a multiple of the naive baseline measured in the
@@ -17,9 +17,9 @@ processes), sampled every 20 ms; the sum of each process's own high-water
 mark (VmHWM, an upper bound) is given too.
 
 ``--weg schnell`` (default) runs the run as shipped: the fast paths of
-``briefe.schnell`` and ``briefe.schnell_docx`` and the combined files with
+``briefe.satz.pdf.schnell`` and ``briefe.satz.docx.schnell`` and the combined files with
 bounded memory (only wrapped here to count fast and full renders);
-``--weg voll`` the full renderers of ``briefe.pdf`` and ``briefe.word`` and
+``--weg voll`` the full renderers of ``briefe.satz.pdf.weasy`` and ``briefe.satz.docx.dokument`` and
 the combined PDF with all sources open, for comparison.
 """
 
@@ -135,7 +135,7 @@ def _statistik_melden(modul_statistik, ordner: str) -> None:
 
 
 def verbinde_pdfs_pikepdf(dateien, ziel, duplex=False) -> int:
-    """The combined PDF as ``briefe.sammel`` made it first (all sources open), for ``--weg voll``."""
+    """The combined PDF as ``briefe.satz.pdf.sammel`` made it first (all sources open), for ``--weg voll``."""
     import pikepdf
 
     ergebnis = pikepdf.new()
@@ -158,34 +158,32 @@ def verbinde_pdfs_pikepdf(dateien, ziel, duplex=False) -> int:
 def lauf_im_kindprozess(auftrag: dict) -> None:
     """Run one measurement (called as ``--lauf JSON``) and print the result as JSON."""
     os.environ.setdefault("BRIEFE_VORLAGEN", str(WURZEL / "vorlagen"))
-    from briefe import lauf
+    from briefe.lauf import lauf
+    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.satz import renderer as satz_renderer
 
     statistik = Path(auftrag["statistik"])
+    urspruenglich = satz_renderer.renderer
     if auftrag["weg"] == "schnell":
-        from briefe import schnell, schnell_docx
+        from briefe.satz.docx import schnell as schnell_docx
+        from briefe.satz.pdf import schnell
 
         melde = _statistik_melden(lambda: {"pdf": schnell.STATISTIK, "docx": schnell_docx.STATISTIK},
                                   str(statistik))
 
         def renderer(format_, pdf_variante=None):
             melde()
-            if format_ == "pdf":
-                return lambda brief, ziel: schnell.schreibe_pdf_schnell(brief, ziel, pdf_variante)
-            return schnell_docx.schreibe_docx_schnell
-
-        lauf.renderer = renderer
+            return urspruenglich(format_, pdf_variante)
     else:
-        from briefe import pdf, sammel, word
+        from briefe.satz.pdf import sammel
 
         def renderer(format_, pdf_variante=None):
-            if format_ == "pdf":
-                return lambda brief, ziel: pdf.schreibe_pdf(brief, ziel, pdf_variante)
-            return word.schreibe_docx
+            return urspruenglich(format_, pdf_variante, schnell=False)
 
-        lauf.renderer = renderer
         sammel.verbinde_pdfs = verbinde_pdfs_pikepdf
+    satz_renderer.renderer = renderer
 
-    optionen = lauf.Laufoptionen(
+    optionen = Laufoptionen(
         vorlage=Path(auftrag["vorlage"]), daten=Path(auftrag["daten"]),
         ausgabe=Path(auftrag["ausgabe"]), formate=tuple(auftrag["formate"]),
         sammel=auftrag["sammel"], jobs=auftrag["jobs"],
@@ -306,11 +304,11 @@ def basis(daten: Path, vorlage: Path, anzahl: int) -> tuple[float, float]:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from briefe import anschrift
-    from briefe.html import brief_html, stylesheet
-    from briefe.mitglieder import lies_mitglieder
-    from briefe.pdf import RESSOURCEN
-    from briefe.vorlage import lade_vorlage
+    from briefe.deutsch import anschrift
+    from briefe.quellen.mitglieder import lies_mitglieder
+    from briefe.satz.pdf.html import brief_html, stylesheet
+    from briefe.satz.pdf.weasy import RESSOURCEN
+    from briefe.vorlage.vorlage import lade_vorlage
 
     v = lade_vorlage(vorlage)
     empfaenger = [e for e in lies_mitglieder(daten).empfaenger if not anschrift.pruefe(e)][:anzahl + 1]

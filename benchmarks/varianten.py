@@ -25,7 +25,7 @@ REFERENZ = WURZEL / "vorlagen" / "bildungsnetzwerk-2011.md"
 
 
 def _empfaenger(nummer: int):
-    from briefe.mitglieder import Empfaenger
+    from briefe.quellen.mitglieder import Empfaenger
 
     felder = dict(anrede="Frau" if nummer % 2 else "Herr", titel="Dr." if nummer % 3 == 0 else "",
                   vorname=f"Vorname{nummer}", nachname=f"Nachname{nummer}",
@@ -36,8 +36,8 @@ def _empfaenger(nummer: int):
 
 def _briefe(anzahl: int):
     os.environ.setdefault("BRIEFE_VORLAGEN", str(WURZEL / "vorlagen"))
-    from briefe.pdf import pdf_bytes
-    from briefe.vorlage import lade_vorlage
+    from briefe.satz.pdf.weasy import pdf_bytes
+    from briefe.vorlage.vorlage import lade_vorlage
 
     vorlage = lade_vorlage(REFERENZ)
     pdf_bytes(vorlage.erzeuge(_empfaenger(0)), "standard")  # warm-up: fonts, CSS, hyphenation
@@ -46,7 +46,7 @@ def _briefe(anzahl: int):
 
 def zeiten(varianten: list[str], anzahl: int) -> dict[str, dict]:
     """Layout once per letter, then the PDF step of every variant, interleaved."""
-    from briefe.pdf import dokument, pdf_aus_dokument
+    from briefe.satz.pdf.weasy import dokument, pdf_aus_dokument
 
     satz, pdf = 0.0, dict.fromkeys(varianten, 0.0)
     groesse = dict.fromkeys(varianten, 0)
@@ -64,7 +64,7 @@ def zeiten(varianten: list[str], anzahl: int) -> dict[str, dict]:
 
 def speicher(variante: str, anzahl: int) -> float:
     """Peak RSS (MiB) of this process after rendering ``anzahl`` letters in one variant."""
-    from briefe.pdf import pdf_bytes
+    from briefe.satz.pdf.weasy import pdf_bytes
 
     for brief in _briefe(anzahl):
         pdf_bytes(brief, variante)
@@ -72,7 +72,7 @@ def speicher(variante: str, anzahl: int) -> float:
 
 
 def main() -> int:
-    from briefe.pdf import VARIANTEN
+    from briefe.satz.pdf.weasy import VARIANTEN
 
     parser = argparse.ArgumentParser(description="Kosten der PDF-Varianten messen.")
     parser.add_argument("--briefe", type=int, default=50, help="Briefe je Variante (Standard 50)")

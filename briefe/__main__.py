@@ -2,6 +2,6 @@
 
 import sys
 
-from briefe.cli import main
+from briefe.cli.haupt import main
 
 sys.exit(main())

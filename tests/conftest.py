@@ -15,7 +15,7 @@ os.environ.setdefault("BRIEFE_VORLAGEN", str(VORLAGEN))
 
 
 def empfaenger(zeile: int = 2, **felder):
-    from briefe.mitglieder import Empfaenger
+    from briefe.quellen.mitglieder import Empfaenger
 
     return Empfaenger(zeile=zeile, felder=MappingProxyType(dict(felder)))
 
@@ -27,7 +27,7 @@ MEYER = dict(anrede="Frau", titel="Dr.", vorname="Maria", nachname="Meyer",
 
 @pytest.fixture(scope="session")
 def referenz():
-    from briefe.vorlage import lade_vorlage
+    from briefe.vorlage.vorlage import lade_vorlage
 
     return lade_vorlage(REFERENZ)
 
@@ -35,7 +35,7 @@ def referenz():
 @pytest.fixture(scope="session")
 def referenz_pdf(referenz, tmp_path_factory):
     """The reference letter to Frau Dr. Meyer, as PDF (Form B)."""
-    from briefe.pdf import schreibe_pdf
+    from briefe.satz.pdf.weasy import schreibe_pdf
 
     pfad = tmp_path_factory.mktemp("referenz") / "referenz.pdf"
     schreibe_pdf(referenz.erzeuge(empfaenger(**MEYER)), pfad)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from briefe.anschrift import (
+from briefe.deutsch.anschrift import (
     anrede,
     anschrift,
     landeszeile,
@@ -14,7 +14,7 @@ from briefe.anschrift import (
     textbreite,
 )
 from briefe.geometrie import ANSCHRIFT_BREITE, ANSCHRIFT_MAX_ZEILEN
-from briefe.mitglieder import Empfaenger, lies_mitglieder
+from briefe.quellen.mitglieder import Empfaenger, lies_mitglieder
 
 MEYER = dict(anrede="Frau", titel="Dr.", vorname="Maria", nachname="Meyer",
              organisation="Gesamtschule Eilpe", strasse="Wehringhauser Str. 38", plz="58089",

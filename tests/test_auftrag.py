@@ -16,9 +16,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefe.auftrag import KENNUNG, LAUFLOG, lies_auftrag, sperre
-from briefe.cli import main
+from briefe.cli.haupt import main
 from briefe.dateien import dateiname_teil, sha256
+from briefe.lauf.auftrag import KENNUNG, LAUFLOG, lies_auftrag, sperre
 from tests.conftest import REFERENZ, WURZEL
 
 MITGLIEDER = WURZEL / "daten" / "mitglieder.csv"
@@ -416,7 +416,7 @@ def test_auftrag_pruefen(tmp_path, capsys):
 
 
 def test_platzhalter_und_relative_pfade(tmp_path):
-    from briefe.auftrag import Auftrag
+    from briefe.lauf.auftrag import Auftrag
 
     teilliste(tmp_path / "liste.csv", 1)
     job = auftrag(tmp_path / "a" / "b", daten="../../liste.csv", ausgabe="../../aus/brief-{jahr}-{monat}")

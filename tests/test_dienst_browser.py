@@ -36,7 +36,7 @@ def dienst(tmp_path):
 def test_ganzer_ablauf_im_browser(dienst, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from briefe.mitglieder import lies_mitglieder
+    from briefe.quellen.mitglieder import lies_mitglieder
 
     expect.set_options(timeout=60_000)
     with sync_playwright() as p:

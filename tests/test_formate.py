@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from briefe import formate
+from briefe.deutsch import formate
 
 
 @pytest.mark.parametrize("wert", [dt.date(2011, 8, 25), "2011-08-25", "25.08.2011",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefe.cli import main
+from briefe.cli.haupt import main
 from briefe.dateien import sha256
 from tests.conftest import REFERENZ, WURZEL
 from tests.pdfhilfe import seiten_text
@@ -87,8 +87,8 @@ def test_filter_sammel_duplex_zip(tmp_path):
 
 
 def test_duplex_fuegt_leerseite_ein(tmp_path):
-    from briefe.pdf import schreibe_pdf
-    from briefe.sammel import verbinde_pdfs
+    from briefe.satz.pdf.sammel import verbinde_pdfs
+    from briefe.satz.pdf.weasy import schreibe_pdf
     from tests.beispiel import beispielbrief
 
     kurz, lang = tmp_path / "kurz.pdf", tmp_path / "lang.pdf"

@@ -13,10 +13,10 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from briefe import mitglieder
-from briefe.anschrift import pruefe
+from briefe.deutsch.anschrift import pruefe
 from briefe.fehler import DatenFehler
-from briefe.mitglieder import (
+from briefe.quellen import mitglieder
+from briefe.quellen.mitglieder import (
     Empfaenger,
     lies_mitglieder,
     normalisiere_spalte,

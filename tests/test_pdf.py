@@ -7,8 +7,8 @@ import pikepdf
 import pytest
 
 from briefe import geometrie as g
-from briefe.pdf import RESSOURCEN, Abholer, schreibe_pdf
-from briefe.vorlage import lade_vorlage
+from briefe.satz.pdf.weasy import RESSOURCEN, Abholer, schreibe_pdf
+from briefe.vorlage.vorlage import lade_vorlage
 from tests.conftest import MEYER, REFERENZ, SEED, VORLAGEN, empfaenger
 from tests.pdfhilfe import MM, linien, seiten_text
 from tests.test_vorlage import vorlage
@@ -220,8 +220,8 @@ def test_einzelne_anlage(tmp_path):
 
 
 def test_bild_ausserhalb_des_vorlagenordners(tmp_path):
-    from briefe.absender import lies_absender
     from briefe.fehler import VorlagenFehler
+    from briefe.vorlage.absender import lies_absender
 
     (tmp_path / "vorlagen" / "absender").mkdir(parents=True)
     (tmp_path / "geheim.png").write_bytes((VORLAGEN / "absender" / "bildungsnetzwerk-logo.png").read_bytes())

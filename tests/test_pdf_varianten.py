@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from defusedxml import ElementTree
 
-from briefe.pdf import VARIANTEN, dokument, schreibe_pdf
+from briefe.satz.pdf.weasy import VARIANTEN, dokument, schreibe_pdf
 from tests.beispiel import beispielbrief
 from tests.conftest import MEYER, VORLAGEN, WURZEL, empfaenger
 from tests.pdfhilfe import MM
@@ -118,7 +118,7 @@ def _xmp(pdf) -> bytes:
 
 
 def test_varianten_im_cli():
-    from briefe.cli import parser
+    from briefe.cli.haupt import parser
 
     assert list(VARIANTEN) == ["standard", "archiv", "barrierefrei", "archiv-barrierefrei"]
     args = parser().parse_args(["erstellen", "v.md", "d.csv", "--pdf", "archiv-barrierefrei"])
@@ -322,7 +322,7 @@ def test_sieht_aus_wie_standard(dateien, variante, tmp_path):
 
 
 def test_barrierefrei_ist_reproduzierbar(referenz):
-    from briefe.pdf import pdf_bytes
+    from briefe.satz.pdf.weasy import pdf_bytes
 
     brief = referenz.erzeuge(empfaenger(**MEYER))
     assert pdf_bytes(brief, "archiv-barrierefrei") == pdf_bytes(brief, "archiv-barrierefrei")
@@ -421,7 +421,7 @@ def test_pruefen_findet_maengel(dateien, tmp_path, aenderung, zeile, befund):
                  "gefunden: Bild mit Interpolate true"),
 ])
 def test_pruefen_erkennt_weasyprints_luecken(referenz, tmp_path, weasyprint, zeile):
-    """What ``briefe.pdf`` repairs after WeasyPrint, seen by the check on WeasyPrint's own output."""
+    """What ``satz.pdf.weasy`` repairs after WeasyPrint, seen by the check on WeasyPrint's own output."""
     pfad = tmp_path / "roh.pdf"
     pfad.write_bytes(dokument(referenz.erzeuge(empfaenger(**MEYER))).write_pdf(pdf_variant=weasyprint))
     code, ausgabe, _ = _pruefen(pfad)

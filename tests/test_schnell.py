@@ -14,11 +14,14 @@ import pdfplumber
 import pikepdf
 import pytest
 
-from briefe import schnell, schnell_docx
 from briefe.geometrie import FORM_A
+from briefe.lauf.prozesse import vorwaermen
 from briefe.modell import Absatz, Textteil
-from briefe.pdf import pdf_bytes
-from briefe.sammel import verbinde_pdfs as verbinde_pdfs_begrenzt
+from briefe.satz.docx import schnell as schnell_docx
+from briefe.satz.pdf import schnell
+from briefe.satz.pdf.sammel import verbinde_pdfs as verbinde_pdfs_begrenzt
+from briefe.satz.pdf.weasy import pdf_bytes
+from briefe.satz.renderer import renderer
 from tests.beispiel import beispielbrief
 from tests.conftest import MEYER, REFERENZ, empfaenger
 
@@ -153,7 +156,7 @@ def test_brief_je_empfaenger_ohne_gruppen(referenz, tmp_path):
     vorlage = tmp_path / "persoenlich.md"
     vorlage.write_text(REFERENZ.read_text(encoding="utf-8").replace(
         "wie viele von Ihnen wissen", "wie {{ empfaenger.vorname }} weiß"), encoding="utf-8")
-    from briefe.vorlage import lade_vorlage
+    from briefe.vorlage.vorlage import lade_vorlage
 
     persoenlich = lade_vorlage(vorlage, REFERENZ.parent)
     schnell.leere_zwischenspeicher()
@@ -252,7 +255,7 @@ def _docx_teile(daten: bytes) -> dict[str, bytes]:
      "Sehr geehrter Herr Yılmaz,"),
 ])
 def test_docx_wie_voller_satz(anschrift, anrede):
-    from briefe.word import schreibe_docx
+    from briefe.satz.docx.dokument import schreibe_docx
 
     brief = dataclasses.replace(beispielbrief(), anschrift=anschrift, anrede=anrede)
     voll = io.BytesIO()
@@ -272,7 +275,7 @@ def test_docx_zeilenumbruch_faellt_zurueck():
 
 def _sammel_docx_im_speicher(briefe, ziel) -> None:
     """Reference: the combined DOCX built as one python-docx document in memory."""
-    from briefe import word
+    from briefe.satz.docx import dokument as word
 
     briefe = iter(briefe)
     erster = next(briefe)
@@ -292,7 +295,7 @@ def _sammel_docx_im_speicher(briefe, ziel) -> None:
 
 
 def test_sammel_docx_begrenzt_wie_im_speicher(briefe_referenz, tmp_path):
-    from briefe.word import schreibe_sammel_docx
+    from briefe.satz.docx.dokument import schreibe_sammel_docx
 
     briefe = [briefe_referenz[n] for n in ("meyer", "neue_glyphen", "einrichtung")]
     briefe.append(dataclasses.replace(briefe_referenz["umlaute"], form=FORM_A))  # a new page frame
@@ -306,7 +309,7 @@ def test_vorwaermen_baut_gruppen_vor(referenz):
     """What a run does before it forks its worker processes."""
     schnell.leere_zwischenspeicher()
     liste = [empfaenger(**MEYER), empfaenger(**{**MEYER, "nachname": "Schulz"}), empfaenger()]
-    assert schnell.vorwaermen(referenz, liste, ("pdf",)) == 1  # a row with problems is skipped
+    assert vorwaermen(referenz, liste, [renderer("pdf")]) == 1  # a row with problems is skipped
     brief = referenz.erzeuge(empfaenger(**{**MEYER, "nachname": "Krüger"}))
     vorher = schnell.STATISTIK["schnell"]
     schnell.pdf_bytes_schnell(brief)

@@ -6,7 +6,7 @@ import pytest
 
 from briefe.fehler import VorlagenFehler, ZeilenFehler
 from briefe.modell import Absatz, Liste, Tabelle, Textteil
-from briefe.vorlage import lade_vorlage
+from briefe.vorlage.vorlage import lade_vorlage
 from tests.conftest import MEYER, VORLAGEN, empfaenger
 
 

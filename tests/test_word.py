@@ -19,7 +19,7 @@ from docx.shared import Pt
 
 from briefe import geometrie as g
 from briefe.modell import Absatz, InfoZeile, Liste, Textteil, Unterschrift
-from briefe.word import bereinige_xml_text, schreibe_docx, schreibe_sammel_docx
+from briefe.satz.docx.dokument import bereinige_xml_text, schreibe_docx, schreibe_sammel_docx
 from tests.beispiel import ABSENDER, beispielbrief
 
 MM = 25.4 / 72
@@ -627,7 +627,7 @@ def _pdf_brieftext(pdf: Path, form: g.Form) -> str:
 
 @pytest.mark.parametrize("absaetze", VERGLEICH)
 def test_wie_pdf(lo_pdf, tmp_path, absaetze):
-    pdf = pytest.importorskip("briefe.pdf", reason="PDF-Renderer briefe.pdf fehlt")
+    pdf = pytest.importorskip("briefe.satz.pdf.weasy", reason="PDF-Renderer briefe.satz.pdf.weasy fehlt")
     weasy = tmp_path / "weasyprint.pdf"
     pdf.schreibe_pdf(beispielbrief(absaetze), weasy)
     libre = lo_pdf[f"vergleich_{absaetze}"]

@@ -50,10 +50,10 @@ from briefe.dienst.speicher import (
     Speicher,
 )
 from briefe.dienst.verteiler import Verteiler
-from briefe.lauf import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
+from briefe.lauf.protokoll import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
 
 log = logging.getLogger("briefe.dienst")
-PdfArt = Literal[pruefung.PDF_VARIANTEN]  # the keys of briefe.pdf.VARIANTEN
+PdfArt = Literal[pruefung.PDF_VARIANTEN]  # the keys of briefe.satz.pdf.weasy.VARIANTEN
 HIER = Path(__file__).parent
 LAUF_ID = re.compile(r"[0-9a-f]{16}")
 STATUS_TEXT = {

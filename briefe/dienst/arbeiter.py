@@ -94,7 +94,7 @@ class Fortschritt:
 
 
 def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
-    from briefe.lauf import Laufoptionen
+    from briefe.lauf.vorbereitung import Laufoptionen
 
     o = lauf.optionen
     return Laufoptionen(
@@ -124,7 +124,7 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
     try:
         with sperre(ordner):
             from briefe.fehler import BriefeFehler
-            from briefe.lauf import fuehre_aus
+            from briefe.lauf.lauf import fuehre_aus
 
             try:
                 protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), Fortschritt(speicher, lauf_id))

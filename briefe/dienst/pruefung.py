@@ -14,7 +14,7 @@ from typing import BinaryIO
 from briefe.dateien import dateiname_teil, schreibe_atomar
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.fehler import BriefeFehler, ZeilenFehler
-from briefe.pdf import VARIANTEN
+from briefe.satz.pdf.weasy import VARIANTEN
 
 ENDUNGEN = (".csv", ".xlsx", ".xlsm", ".json", ".txt", ".tsv")
 PDF_VARIANTEN = tuple(VARIANTEN)
@@ -54,7 +54,7 @@ def groesse_text(anzahl_bytes: int) -> str:
 
 def vorlagen(konfiguration: Konfiguration) -> list[dict]:
     """Every template of the folder with variables, columns and sender; broken ones with ``fehler``."""
-    from briefe.vorlage import finde_vorlagen, lade_vorlage
+    from briefe.vorlage.vorlage import finde_vorlagen, lade_vorlage
 
     ergebnis = []
     for pfad in finde_vorlagen(konfiguration.vorlagen):
@@ -86,7 +86,7 @@ def vorlagen(konfiguration: Konfiguration) -> list[dict]:
 
 def vorlage_pfad(konfiguration: Konfiguration, name: str) -> Path:
     """The file of a template by name; only templates of the configured folder."""
-    from briefe.vorlage import finde_vorlagen
+    from briefe.vorlage.vorlage import finde_vorlagen
 
     pfade = {p.stem: p for p in finde_vorlagen(konfiguration.vorlagen)}
     if name not in pfade:
@@ -162,7 +162,7 @@ def formate_aus_text(eintraege: list[str]) -> list[str]:
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
                  filter: list[list[str]], blatt: str | None) -> dict:
     """Read and check a member list against a template, without making anything."""
-    from briefe.lauf import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
                             blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen)
@@ -208,10 +208,10 @@ def _render_roh(brief, format_: str, pdf_variante: str | None) -> bytes:
 
     with _SATZ:
         if format_ == "pdf":
-            from briefe.pdf import pdf_bytes
+            from briefe.satz.pdf.weasy import pdf_bytes
 
             return pdf_bytes(brief, None if pdf_variante in (None, "standard") else pdf_variante)
-        from briefe.word import schreibe_docx
+        from briefe.satz.docx.dokument import schreibe_docx
 
         puffer = io.BytesIO()
         schreibe_docx(brief, puffer)
@@ -221,7 +221,7 @@ def _render_roh(brief, format_: str, pdf_variante: str | None) -> bytes:
 def einzelbrief(konfiguration: Konfiguration, vorlage: str, felder: dict, format_: str = "pdf",
                 pdf_variante: str = "standard") -> tuple[bytes, str]:
     """One letter from recipient fields (the column names of a member list). Returns (bytes, name)."""
-    from briefe.lauf import Laufoptionen, basisname, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import Laufoptionen, basisname, vorbereiten, zeilenprobleme
 
     if format_ not in ("pdf", "docx"):
         raise EingabeFehler(f"Unbekanntes Format „{format_}“; erlaubt: pdf, docx.")
@@ -269,8 +269,8 @@ def einzelbrief(konfiguration: Konfiguration, vorlage: str, felder: dict, format
 
 def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf) -> bytes:
     """The first letter of a checked list as PDF (cached in the run folder)."""
-    from briefe import anschrift as anschrift_regeln
-    from briefe.lauf import Laufoptionen, vorbereiten
+    from briefe.deutsch import anschrift as anschrift_regeln
+    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 
     zwischenspeicher = ordner / "vorschau.pdf"
     if zwischenspeicher.is_file():
@@ -317,6 +317,6 @@ def vorschau_png(konfiguration: Konfiguration, ordner: Path, lauf, aufloesung: i
 
 def bereinige_anzeige(text: str) -> str:
     """A user-supplied name for display: no control characters, single spaces."""
-    from briefe.mitglieder import bereinige
+    from briefe.quellen.mitglieder import bereinige
 
     return bereinige(text).replace("\n", " ")

@@ -10,8 +10,6 @@ import threading
 import time
 from collections import defaultdict, deque
 
-from briefe.dienst.konfiguration import Token
-
 # scrypt cost: about 0.1 s and 32 MiB per check on an office server.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 _MAXMEM = 64 * 1024 * 1024
@@ -61,8 +59,8 @@ def token_hash(token: str) -> str:
     return "sha256$" + hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def pruefe_token(token: str, tokens: tuple[Token, ...]) -> str | None:
-    """The name of the matching token, or None."""
+def pruefe_token(token: str, tokens) -> str | None:
+    """The name of the matching token (``Token`` of the configuration), or None."""
     gesucht = token_hash(token)
     treffer = None
     for eintrag in tokens:

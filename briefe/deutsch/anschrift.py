@@ -36,13 +36,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
+from briefe import RESSOURCEN
 from briefe.fehler import ZeilenFehler
 from briefe.geometrie import ANSCHRIFT_BREITE, ANSCHRIFT_MAX_ZEILEN, SCHRIFTGRAD_TEXT, pt_zu_mm
-from briefe.mitglieder import Empfaenger, ist_inland, schluessel
+from briefe.quellen.mitglieder import Empfaenger, ist_inland, schluessel
 
-SCHRIFTDATEI = Path(__file__).parent / "ressourcen" / "schriften" / "LiberationSans-Regular.ttf"
+SCHRIFTDATEI = RESSOURCEN / "schriften" / "LiberationSans-Regular.ttf"
 ERSATZ_LAUFWEITE = 0.6  # em per character when fontTools is missing (conservative)
 
 _FRAU = frozenset({"frau", "fr", "weiblich", "w", "f", "female", "ms", "mrs"})

@@ -40,7 +40,7 @@ def _hilfe(parser) -> int:
 
 def pdf_pruefen(args) -> int:
     """Print the check report of one PDF file."""
-    from briefe.pdf_pruefung import PdfNichtLesbar, als_text, pruefe
+    from briefe.satz.pdf.pruefung import PdfNichtLesbar, als_text, pruefe
 
     try:
         bericht = pruefe(args.datei)

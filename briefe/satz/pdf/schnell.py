@@ -27,8 +27,8 @@ by glyph set), so a letter's fonts hold exactly the glyphs of a full render.
 A group costs about two full renders, so it is built when a second letter
 needs it: a template whose body differs per recipient never pays for groups.
 Only the standard PDF variant takes this path; tagged and PDF/A variants are
-always rendered in full. ``vorwaermen`` builds the groups of a run's first
-recipients before worker processes are forked, so they inherit them.
+always rendered in full. ``vorwaermen`` builds groups before worker processes
+are forked, so they inherit them.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ import logging
 import threading
 import unicodedata
 from collections import Counter, OrderedDict
-from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import BinaryIO
@@ -55,13 +54,13 @@ from weasyprint.pdf.fonts import build_fonts_dictionary
 from weasyprint.pdf.stream import Stream
 from weasyprint.text.line_break import split_first_line
 
-from briefe import pdf as pdf_modul
 from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
+from briefe.satz.gruppen import Gruppenspeicher, NichtSchnell, marke
+from briefe.satz.pdf import weasy as pdf_modul
 
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
-GRUPPEN_JE_PROZESS = 8
 SCHRIFTEN_JE_GRUPPE = 256
 # Only these variants take the fast path (untagged, no PDF/A metadata).
 SCHNELLE_VARIANTEN = (None, "standard")
@@ -73,10 +72,6 @@ _KONTEXT = SimpleNamespace(dictionaries={})  # what split_first_line needs of a 
 # How letters were made in this process: "schnell", "voll" and the reasons for "voll".
 STATISTIK: Counter = Counter()
 _LOG = logging.getLogger(__name__)
-
-
-class NichtSchnell(Exception):
-    """This letter (or group) cannot take the fast path; the reason is the message."""
 
 
 class _Genommen(Exception):
@@ -115,7 +110,7 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
 
 
 def schreibe_pdf_schnell(brief: Brief, ziel: Path | str | BinaryIO, variante: str | None = None) -> None:
-    """Like ``briefe.pdf.schreibe_pdf``, through the fast path where it applies."""
+    """Like ``briefe.satz.pdf.weasy.schreibe_pdf``, through the fast path where it applies."""
     daten = pdf_bytes_schnell(brief, variante)
     schreibe_nach(ziel, daten)
 
@@ -133,63 +128,6 @@ def leere_zwischenspeicher() -> None:
 
 
 # --- layout groups --------------------------------------------------------------------------
-
-GESEHEN_JE_PROZESS = 4096
-
-
-def _zweites_mal(gesehen: OrderedDict, schluessel) -> bool:
-    """Whether ``schluessel`` was seen before (and note it)."""
-    kennung = hash(schluessel)
-    if kennung in gesehen:
-        return True
-    gesehen[kennung] = None
-    while len(gesehen) > GESEHEN_JE_PROZESS:
-        gesehen.popitem(last=False)
-    return False
-class Gruppenspeicher:
-    """The layout groups of one renderer in this process: a group is built when a second
-    letter needs it, a few are kept, and one that could not be built is remembered as such."""
-
-    def __init__(self, bauen: Callable[[Brief], object], name: str) -> None:
-        self.bauen = bauen
-        self.name = name
-        self.gruppen: OrderedDict[object, object] = OrderedDict()
-        self.gesehen: OrderedDict[int, None] = OrderedDict()  # hashes of keys seen once
-
-    def __len__(self) -> int:
-        return len(self.gruppen)
-
-    def leeren(self) -> None:
-        self.gruppen.clear()
-        self.gesehen.clear()
-
-    def hole(self, schluessel, brief: Brief, erzwingen: bool = False):
-        """The group for ``schluessel``; ``NichtSchnell`` when there is none (yet)."""
-        try:
-            gruppe = self.gruppen.get(schluessel)
-        except TypeError:  # a field that cannot be a dictionary key
-            raise NichtSchnell("Brief nicht vergleichbar") from None
-        if gruppe is None and not _zweites_mal(self.gesehen, schluessel) and not erzwingen:
-            raise NichtSchnell("erster Brief seiner Gruppe")  # a group costs two full renders
-        if gruppe is None:
-            try:
-                gruppe = self.bauen(brief)
-            except NichtSchnell as grund:
-                gruppe = grund
-            except Exception as fehler:
-                if isinstance(fehler, BriefeFehler):
-                    raise  # the full render reports it
-                _LOG.warning("Schnellpfad %s: Gruppe nicht aufgebaut", self.name, exc_info=True)
-                gruppe = NichtSchnell(f"interner Fehler ({type(fehler).__name__})")  # not tried again
-            self.gruppen[schluessel] = gruppe
-            while len(self.gruppen) > GRUPPEN_JE_PROZESS:
-                self.gruppen.popitem(last=False)
-        else:
-            self.gruppen.move_to_end(schluessel)
-        if isinstance(gruppe, NichtSchnell):
-            raise NichtSchnell(f"Gruppe: {gruppe}")
-        return gruppe
-
 
 _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
@@ -224,11 +162,6 @@ def _pruefe_text(text: str, feld: str) -> None:
             raise NichtSchnell(f"{feld}: Steuerzeichen")
         if unicodedata.bidirectional(zeichen) in _BIDI_AUSSCHLUSS:
             raise NichtSchnell(f"{feld}: Schreibrichtung")
-
-
-def marke(feld: str, nummer: int) -> str:
-    """A short marker text for one slot; letters only, unlikely in any template."""
-    return f"Qz{'AB'[feld == 'anrede']}{chr(ord('a') + nummer)}xV"
 
 
 @dataclasses.dataclass
@@ -805,30 +738,16 @@ def _xref_strom(xref: dict[int, tuple[int, int, int]], plan: _Bauplan, position:
 
 
 
-def vorwaermen(vorlage, empfaenger, formate=("pdf", "docx"), variante: str | None = None,
-               hoechstens: int = 200) -> int:
-    """Build the layout groups of the first ``hoechstens`` recipients in this process.
+def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
+    """Build the layout group of ``brief`` in this process; whether a new one was built.
 
-    Called before worker processes are forked from it, they start with the groups (and
+    Called before worker processes are forked, they start with the groups (and
     WeasyPrint's fonts, stylesheet and hyphenation) instead of each building them again.
-    Returns the number of groups built; rows with problems are skipped (the run reports them).
     """
-    import itertools
-
-    from briefe import anschrift as anschrift_regeln
-    from briefe import schnell_docx
-
-    vorher = len(_GRUPPEN) + len(schnell_docx._GRUPPEN)
-    for empfaenger_ in itertools.islice(empfaenger, hoechstens):
-        if anschrift_regeln.pruefe(empfaenger_):
-            continue
-        try:
-            brief = vorlage.erzeuge(empfaenger_)
-            if "pdf" in formate and variante in SCHNELLE_VARIANTEN:
-                with _SPERRE, contextlib.suppress(NichtSchnell):
-                    _gruppe(brief)
-            if "docx" in formate:
-                schnell_docx.vorwaermen(brief)
-        except Exception:  # noqa: BLE001 - warming up must never stop a run
-            continue
-    return len(_GRUPPEN) + len(schnell_docx._GRUPPEN) - vorher
+    if variante not in SCHNELLE_VARIANTEN:
+        return False
+    with _SPERRE:
+        vorher = len(_GRUPPEN)
+        with contextlib.suppress(NichtSchnell):
+            _gruppe(brief)
+        return len(_GRUPPEN) > vorher

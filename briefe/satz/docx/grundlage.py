@@ -53,7 +53,7 @@ from briefe.geometrie import (
     mm_zu_pt,
 )
 from briefe.modell import Absender
-from briefe.word_xml import (
+from briefe.satz.docx.ooxml import (
     NAMENSRAEUME,
     W,
     absatz,

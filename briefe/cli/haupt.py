@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from briefe import __version__
-from briefe.deutsch_argparse import Parser
+from briefe.cli.parser import Parser
 from briefe.fehler import BriefeFehler
 
 EXIT_OK, EXIT_ZEILENFEHLER, EXIT_START, EXIT_LAEUFT = 0, 1, 2, 3
@@ -56,7 +56,7 @@ def lauf_argumente(parser) -> None:
                         help="im Sammel-PDF Leerseiten einfügen, damit jeder Brief auf einer "
                              "Vorderseite beginnt")
     parser.add_argument("--zip", action="store_true", help="alles zusätzlich als serienbrief.zip")
-    from briefe.pdf import KENNUNGEN, VARIANTEN
+    from briefe.satz.pdf.weasy import KENNUNGEN, VARIANTEN
 
     parser.add_argument("--pdf", choices=list(VARIANTEN), default="standard", dest="pdf_variante",
                         help="PDF-Art: " + ", ".join(f"{name} ({KENNUNGEN[name]})" for name in VARIANTEN)
@@ -108,7 +108,7 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli_auftrag", "briefe.cli_dienst", "briefe.cli_pdf"):
+    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
         except ModuleNotFoundError as fehler:
@@ -161,7 +161,8 @@ def zusammenfassung(protokoll, ausgabe: Path) -> str:
 
 
 def _erstellen(args) -> int:
-    from briefe.lauf import Laufoptionen, fuehre_aus
+    from briefe.lauf.lauf import fuehre_aus
+    from briefe.lauf.vorbereitung import Laufoptionen
 
     optionen = Laufoptionen(
         vorlage=args.vorlage, daten=args.daten, ausgabe=args.ausgabe, formate=args.formate,
@@ -180,7 +181,7 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
-    from briefe.lauf import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
                             blatt=args.blatt)
@@ -202,7 +203,7 @@ def _pruefen(args) -> int:
 
 
 def _vorlagen(args) -> int:
-    from briefe.vorlage import finde_vorlagen, lade_vorlage
+    from briefe.vorlage.vorlage import finde_vorlagen, lade_vorlage
 
     pfade = finde_vorlagen(args.ordner)
     if not pfade:

@@ -21,21 +21,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefe import lauf
 from briefe.dateien import dateiname_teil, schreibe_atomar, sha256
 from briefe.fehler import AuftragsFehler
-from briefe.lauf import (
-    FORMATE,
-    JOURNAL,
-    PROTOKOLL_JSON,
-    Laufoptionen,
-    Melder,
-    Protokoll,
-    fuehre_aus,
-    lies_protokoll,
-    vorbereiten,
-)
-from briefe.vorlage import pruefsumme_vorlage
+from briefe.lauf.journal import JOURNAL, entferne_alte_ergebnisse
+from briefe.lauf.lauf import Melder, fuehre_aus
+from briefe.lauf.protokoll import PROTOKOLL_JSON, Protokoll, lies_protokoll
+from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+from briefe.satz.vertrag import FORMATE
+from briefe.vorlage.vorlage import pruefsumme_vorlage
 
 KENNUNG = ".briefe-auftrag.json"
 LAUFLOG = "laeufe.jsonl"
@@ -179,7 +172,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
     ausgabe = ordner / _fuelle_platzhalter(muster, heute, datei)
     formate = _formate(daten.get("formate", list(FORMATE)), datei)
     pdf = text("pdf") or "standard"
-    from briefe.pdf import VARIANTEN
+    from briefe.satz.pdf.weasy import VARIANTEN
 
     if pdf not in VARIANTEN:
         raise AuftragsFehler(f"„pdf“: unbekannte Art „{pdf}“; möglich: {', '.join(VARIANTEN)}.",
@@ -551,7 +544,7 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
             ordner.mkdir(parents=True, exist_ok=True)
             if zustand.modus == "neu":
                 (ordner / KENNUNG).unlink(missing_ok=True)
-                lauf.entferne_alte_ergebnisse(ordner)
+                entferne_alte_ergebnisse(ordner)
             eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
             lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde)

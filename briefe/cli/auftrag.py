@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from briefe.cli import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
+from briefe.cli.haupt import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
 from briefe.fehler import BriefeFehler
 
 LAUF_BESCHREIBUNG = """\
@@ -54,7 +54,7 @@ def richte_ein(befehle) -> None:
 
 
 def _lauf(args) -> int:
-    from briefe.auftrag import LaeuftBereits, fuehre_auftrag_aus, lies_auftrag
+    from briefe.lauf.auftrag import LaeuftBereits, fuehre_auftrag_aus, lies_auftrag
 
     json_log = args.log_format == "json"
     melde, schliesse = melder(args.log_format)
@@ -127,8 +127,8 @@ def _text(ergebnis) -> str:
 
 
 def _pruefen(args) -> int:
-    from briefe.auftrag import ermittle_stand, lies_auftrag
-    from briefe.lauf import vorbereiten, zeilenprobleme
+    from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
+    from briefe.lauf.vorbereitung import vorbereiten, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
     vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())

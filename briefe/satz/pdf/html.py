@@ -9,10 +9,11 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from briefe import RESSOURCEN
 from briefe import geometrie as g
 from briefe.modell import Absatz, Block, Brief, Liste, Tabelle, Textteil, Zeile
 
-SCHRIFTEN = Path(__file__).parent / "ressourcen" / "schriften"
+SCHRIFTEN = RESSOURCEN / "schriften"
 SCHRIFT_FAMILIE = "Briefschrift"
 
 

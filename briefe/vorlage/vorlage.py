@@ -20,14 +20,14 @@ from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
-from briefe import anschrift as anschrift_regeln
-from briefe.absender import finde_absender, lies_unterschrift, pruefe_schluessel
+from briefe.deutsch import anschrift as anschrift_regeln
+from briefe.deutsch.formate import FILTER
+from briefe.deutsch.formate import datum as datum_kurz
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
-from briefe.formate import FILTER
-from briefe.formate import datum as datum_kurz
 from briefe.geometrie import FORMEN
-from briefe.inhalt import bereinige, parse, woertlich
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
+from briefe.vorlage.absender import finde_absender, lies_unterschrift, pruefe_schluessel
+from briefe.vorlage.markdown import bereinige, parse, woertlich
 
 TRENNER = "+++"
 KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", "betreff", "werte"}

@@ -1,9 +1,9 @@
 """Fast path for DOCX letters: per layout group, render twice with marker texts,
 prove that only the markers differ, then fill in each recipient's text.
 
-A layout group is as for the PDF (``briefe.schnell``): letters equal except for
+A layout group is as for the PDF (``briefe.satz.pdf.schnell``): letters equal except for
 the address lines and the salutation. The group's letter is written by
-``briefe.word.schreibe_docx`` twice, once with plain markers and once with
+``briefe.satz.docx.dokument.schreibe_docx`` twice, once with plain markers and once with
 markers full of what XML escapes (``&``, ``<``, ``>``, quotes, umlauts, a
 space). Only if every other part is byte-identical and ``word/document.xml``
 differs exactly in the escaped markers, a recipient's DOCX is the first one
@@ -32,7 +32,7 @@ from xml.sax.saxutils import escape
 from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
-from briefe.schnell import Gruppenspeicher, NichtSchnell, marke
+from briefe.satz.gruppen import Gruppenspeicher, NichtSchnell, marke
 
 DOKUMENT = "word/document.xml"
 STATISTIK: Counter = Counter()
@@ -61,12 +61,12 @@ def docx_bytes_schnell(brief: Brief) -> bytes:
 
 
 def schreibe_docx_schnell(brief: Brief, ziel: Path | str | BinaryIO) -> None:
-    """Like ``briefe.word.schreibe_docx``, through the fast path where it applies."""
+    """Like ``briefe.satz.docx.dokument.schreibe_docx``, through the fast path where it applies."""
     schreibe_nach(ziel, docx_bytes_schnell(brief))
 
 
 def _voll(brief: Brief) -> bytes:
-    from briefe.word import schreibe_docx
+    from briefe.satz.docx.dokument import schreibe_docx
 
     puffer = io.BytesIO()
     schreibe_docx(brief, puffer)
@@ -74,7 +74,7 @@ def _voll(brief: Brief) -> bytes:
 
 
 def _pruefe_text(text: str, feld: str) -> None:
-    from briefe.word import bereinige_xml_text
+    from briefe.satz.docx.dokument import bereinige_xml_text
 
     if not text or text != text.strip() or any(z in text for z in "\n\t\r") or (
             bereinige_xml_text(text) != text):
@@ -199,7 +199,10 @@ def _zip(eintraege: list[_Eintrag], zeit: tuple[int, int]) -> bytes:
     return b"".join(ausgabe) + zentral + ende
 
 
-def vorwaermen(brief: Brief) -> None:
-    """Build the layout group of ``brief`` (see ``briefe.schnell.vorwaermen``)."""
-    with _SPERRE, contextlib.suppress(NichtSchnell):
-        _gruppe(brief)
+def vorwaermen(brief: Brief) -> bool:
+    """Build the layout group of ``brief`` (see ``satz.pdf.schnell.vorwaermen``)."""
+    with _SPERRE:
+        vorher = len(_GRUPPEN)
+        with contextlib.suppress(NichtSchnell):
+            _gruppe(brief)
+        return len(_GRUPPEN) > vorher

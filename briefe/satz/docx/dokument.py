@@ -38,7 +38,7 @@ from briefe.geometrie import (
     TEXT_BREITE,
 )
 from briefe.modell import Absatz, Brief, InfoZeile, Liste, Tabelle, Unterschrift, Zeile
-from briefe.word_vorlage import (
+from briefe.satz.docx.grundlage import (
     SPRACHE,
     ZEILE,
     Vorlage,
@@ -49,7 +49,7 @@ from briefe.word_vorlage import (
     liste_xml,
     seitenrahmen,
 )
-from briefe.word_xml import (
+from briefe.satz.docx.ooxml import (
     NAMENSRAEUME,
     W,
     absatz,

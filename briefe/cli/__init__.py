@@ -1,0 +1,1 @@
+"""The command line ``briefe``: German commands, help and messages; documented exit codes."""

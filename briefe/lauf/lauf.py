@@ -1,0 +1,134 @@
+"""A run (Lauf): every letter of a member list, written as files, with a protocol.
+
+Letters are written one by one (atomically) and recorded in a journal, so a
+killed run can be continued (``fortsetzen``) without duplicates; then come the
+combined files, the protocol and the ZIP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from briefe.dateien import atomar, raeume_reste_auf, sha256
+from briefe.lauf.journal import Journal, entferne_alte_ergebnisse, lies_journal
+from briefe.lauf.protokoll import (
+    PROTOKOLL_CSV,
+    PROTOKOLL_JSON,
+    SAMMEL_DOCX,
+    SAMMEL_PDF,
+    ZIP,
+    Eintrag,
+    Protokoll,
+    schreibe_protokoll,
+)
+from briefe.lauf.prozesse import arbeite, renderer_fuer
+from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+from briefe.quellen.mitglieder import Empfaenger
+from briefe.satz.vertrag import Sammelstueck
+from briefe.vorlage.vorlage import Vorlage
+
+SAMMEL = {"pdf": SAMMEL_PDF, "docx": SAMMEL_DOCX}
+
+Melder = Callable[[dict], None]
+
+
+def _jetzt() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll:
+    """Run: make every letter, write protocol (and combined files, ZIP). Raises
+    ``BriefeFehler`` only when nothing could start."""
+    melde = melde or (lambda ereignis: None)
+    beginn = _jetzt()
+    vorlage, liste, ausgewaehlt = vorbereiten(optionen)
+    ausgabe = Path(optionen.ausgabe)
+    ausgabe.mkdir(parents=True, exist_ok=True)
+    optionen = replace(optionen, ausgabe=ausgabe.resolve())
+    raeume_reste_auf(ausgabe)
+
+    fertig = lies_journal(ausgabe) if optionen.fortsetzen else {}
+    if not optionen.fortsetzen:
+        entferne_alte_ergebnisse(ausgabe)
+    protokoll = Protokoll(
+        vorlage=str(optionen.vorlage),
+        quelle=str(optionen.daten),
+        ausgabe=str(optionen.ausgabe),
+        beginn=beginn,
+        vorlage_sha256=vorlage.pruefsumme(),
+        quelle_sha256=sha256(Path(optionen.daten)),
+        formate=list(optionen.formate),
+        filter=[f"{s}={w}" for s, w in optionen.filter],
+        zeilen_gesamt=len(liste.empfaenger),
+        ausgewaehlt=len(ausgewaehlt),
+        fortgesetzt=len(fertig),
+        hinweise=list(liste.hinweise),
+    )
+    auftraege = [(n, e) for n, e in enumerate(ausgewaehlt, start=1) if n not in fertig]
+    eintraege: dict[int, Eintrag] = dict(fertig)
+    melde({"ereignis": "start", "gesamt": len(ausgewaehlt), "fertig": len(fertig)})
+    for eintrag in fertig.values():
+        melde({"ereignis": "brief", "zeile": eintrag.zeile, "status": "ok", "fortgesetzt": True})
+
+    jobs = optionen.jobs or os.cpu_count() or 1
+    with Journal(ausgabe) as journal:
+        for eintrag in arbeite(optionen, vorlage, auftraege, jobs):
+            eintraege[eintrag.nummer] = eintrag
+            journal.schreibe(eintrag)
+            melde({"ereignis": "brief", "zeile": eintrag.zeile, "status": eintrag.status})
+
+    protokoll.briefe = [eintraege[n] for n in sorted(eintraege)]
+    protokoll.ok = sum(1 for e in protokoll.briefe if e.status == "ok")
+    protokoll.fehler = len(protokoll.briefe) - protokoll.ok
+    if not ausgewaehlt:
+        protokoll.hinweise.append("Keine Empfänger ausgewählt (Filter prüfen).")
+
+    if optionen.sammel:
+        protokoll.sammeldateien += _sammeldateien(optionen, vorlage, ausgewaehlt, protokoll)
+    protokoll.ende = _jetzt()
+    protokoll.status = "fertig"
+    schreibe_protokoll(protokoll, ausgabe)
+    if optionen.zip:
+        _schreibe_zip(ausgabe, protokoll)
+        protokoll.sammeldateien.append(ZIP)
+        schreibe_protokoll(protokoll, ausgabe)
+    melde({"ereignis": "ende", "ok": protokoll.ok, "fehler": protokoll.fehler,
+           "gesamt": protokoll.ausgewaehlt})
+    return protokoll
+
+
+def _sammeldateien(
+    optionen: Laufoptionen, vorlage: Vorlage, ausgewaehlt: list[Empfaenger], protokoll: Protokoll
+) -> list[str]:
+    ok = [e for e in protokoll.briefe if e.status == "ok"]
+    if not ok:
+        return []
+    ausgabe = Path(optionen.ausgabe)
+    namen = []
+    for format_, renderer in renderer_fuer(optionen).items():
+        name = SAMMEL[format_]
+        stuecke = [
+            Sammelstueck(
+                ausgabe / next(d for d in e.dateien if d.endswith(f".{format_}")),
+                functools.partial(vorlage.erzeuge, ausgewaehlt[e.nummer - 1]),
+            )
+            for e in ok
+        ]
+        with atomar(ausgabe / name) as temp:
+            renderer.schreibe_sammel(stuecke, temp, duplex=optionen.duplex)
+        namen.append(name)
+    return namen
+
+
+def _schreibe_zip(ausgabe: Path, protokoll: Protokoll) -> None:
+    namen: list[str] = [d for e in protokoll.briefe for d in e.dateien]
+    namen += protokoll.sammeldateien + [PROTOKOLL_JSON, PROTOKOLL_CSV]
+    with atomar(ausgabe / ZIP) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archiv:
+        for name in namen:
+            archiv.write(ausgabe / name, arcname=name)

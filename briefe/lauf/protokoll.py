@@ -1,0 +1,88 @@
+"""The protocol (Protokoll) of a run: what was made and what was not, as JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from briefe.dateien import schreibe_atomar
+
+PROTOKOLL_JSON = "protokoll.json"
+PROTOKOLL_CSV = "protokoll.csv"
+SAMMEL_PDF = "serienbrief.pdf"
+SAMMEL_DOCX = "serienbrief.docx"
+ZIP = "serienbrief.zip"
+
+
+@dataclass
+class Eintrag:
+    """One selected member row in the protocol."""
+
+    zeile: int
+    nummer: int
+    status: str  # "ok" or "fehler"
+    dateien: list[str] = field(default_factory=list)
+    sha256: dict[str, str] = field(default_factory=dict)
+    hinweise: list[str] = field(default_factory=list)
+    fehler: str = ""
+    probleme: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Protokoll:
+    """What a run made and what it did not."""
+
+    vorlage: str
+    quelle: str
+    ausgabe: str
+    beginn: str
+    vorlage_sha256: str = ""
+    quelle_sha256: str = ""
+    ende: str = ""
+    status: str = "laeuft"
+    formate: list[str] = field(default_factory=list)
+    filter: list[str] = field(default_factory=list)
+    zeilen_gesamt: int = 0
+    ausgewaehlt: int = 0
+    ok: int = 0
+    fehler: int = 0
+    fortgesetzt: int = 0
+    sammeldateien: list[str] = field(default_factory=list)
+    hinweise: list[str] = field(default_factory=list)
+    briefe: list[Eintrag] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.fehler else 0
+
+    def als_dict(self) -> dict:
+        return asdict(self)
+
+
+CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler"]
+
+
+def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
+    """``protokoll.json`` and ``protokoll.csv`` (``;``-separated, UTF-8 with BOM for Excel)."""
+    daten = json.dumps(protokoll.als_dict(), ensure_ascii=False, indent=2).encode("utf-8")
+    schreibe_atomar(ausgabe / PROTOKOLL_JSON, daten)
+    puffer = io.StringIO()
+    schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
+    schreiber.writerow(CSV_SPALTEN)
+    for e in protokoll.briefe:
+        schreiber.writerow([
+            e.zeile, e.nummer, e.status, " ".join(e.dateien),
+            " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
+            " | ".join(e.hinweise), e.fehler,
+        ])
+    schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
+
+
+def lies_protokoll(ausgabe: Path) -> dict | None:
+    pfad = Path(ausgabe) / PROTOKOLL_JSON
+    if not pfad.is_file():
+        return None
+    return json.loads(pfad.read_text(encoding="utf-8"))

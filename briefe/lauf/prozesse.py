@@ -1,0 +1,141 @@
+"""The letters of a run, made in this process or in local worker processes.
+
+Each letter is checked, made from the template and written atomically in every
+format; a row problem or a renderer fault becomes that letter's ``fehler`` entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+from briefe.dateien import atomar, sha256
+from briefe.deutsch import anschrift as anschrift_regeln
+from briefe.fehler import BriefeFehler, ZeilenFehler
+from briefe.lauf.protokoll import Eintrag
+from briefe.lauf.vorbereitung import Laufoptionen, basisname
+from briefe.quellen.mitglieder import Empfaenger
+from briefe.satz import renderer as satz_renderer
+from briefe.satz.vertrag import Renderer
+from briefe.vorlage.vorlage import Vorlage, lade_vorlage
+
+_VORLAGE: Vorlage | None = None
+_OPTIONEN: Laufoptionen | None = None
+_RENDERER: dict[str, Renderer] = {}
+
+
+def renderer_fuer(optionen: Laufoptionen) -> dict[str, Renderer]:
+    """The renderer of each format the run makes."""
+    return {f: satz_renderer.renderer(f, optionen.pdf_variante) for f in optionen.formate}
+
+
+def _stirb_mit_dem_lauf() -> None:
+    """A worker process ends when the run that started it dies (Linux; a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import multiprocessing
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    eltern = multiprocessing.parent_process()
+    if eltern is not None and os.getppid() != eltern.pid:  # died before prctl
+        os._exit(1)
+
+
+def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
+    global _VORLAGE, _OPTIONEN
+    if arbeiter:
+        _stirb_mit_dem_lauf()
+    _OPTIONEN = optionen
+    _VORLAGE = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+    _RENDERER.clear()
+    _RENDERER.update(renderer_fuer(optionen))
+
+
+def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
+    """Make all files of one letter; row problems become a ``fehler`` entry."""
+    nummer, empfaenger = auftrag
+    assert _VORLAGE is not None and _OPTIONEN is not None
+    eintrag = Eintrag(zeile=empfaenger.zeile, nummer=nummer, status="ok")
+    probleme = anschrift_regeln.pruefe(empfaenger)
+    if probleme:
+        return _fehler_eintrag(eintrag, probleme)
+    try:
+        brief = _VORLAGE.erzeuge(empfaenger)
+    except ZeilenFehler as fehler:
+        return _fehler_eintrag(eintrag, [fehler])
+    eintrag.hinweise = list(brief.hinweise)
+    name = basisname(nummer, empfaenger)
+    for format_ in _OPTIONEN.formate:
+        ziel = _OPTIONEN.ausgabe / f"{name}.{format_}"
+        try:
+            with atomar(ziel) as temp:
+                _RENDERER[format_].schreibe(brief, temp)
+        except BriefeFehler:
+            raise
+        except Exception as fehler:  # a renderer bug must not stop the other letters
+            return _fehler_eintrag(
+                eintrag, [ZeilenFehler(f"Interner Fehler beim Erzeugen ({type(fehler).__name__}).",
+                                       zeile=empfaenger.zeile)]
+            )
+        eintrag.dateien.append(ziel.name)
+        eintrag.sha256[ziel.name] = sha256(ziel)
+    return eintrag
+
+
+def _fehler_eintrag(eintrag: Eintrag, probleme: list[BriefeFehler]) -> Eintrag:
+    eintrag.status = "fehler"
+    eintrag.probleme = [{"spalte": p.spalte or "", "meldung": p.meldung} for p in probleme]
+    eintrag.fehler = "; ".join(
+        f"Spalte „{p.spalte}“: {p.meldung}" if p.spalte else p.meldung for p in probleme
+    )
+    return eintrag
+
+
+def vorwaermen(vorlage: Vorlage, empfaenger: Iterable[Empfaenger], renderer: Iterable[Renderer],
+               hoechstens: int = 200) -> int:
+    """Let the renderers prepare for the first ``hoechstens`` recipients in this process, so
+    worker processes forked from it start prepared. Returns how many groups were built; rows
+    with problems are skipped (the run reports them)."""
+    renderer = list(renderer)
+    gebaut = 0
+    for e in itertools.islice(empfaenger, hoechstens):
+        if anschrift_regeln.pruefe(e):
+            continue
+        try:
+            brief = vorlage.erzeuge(e)
+            gebaut += sum(r.vorbereiten(brief) for r in renderer)
+        except Exception:  # noqa: BLE001 - preparing must never stop a run
+            continue
+    return gebaut
+
+
+def arbeite(
+    optionen: Laufoptionen, vorlage: Vorlage, auftraege: list[tuple[int, Empfaenger]], jobs: int
+) -> Iterator[Eintrag]:
+    """Make letters, in this process or in ``jobs`` worker processes; bounded in flight."""
+    if jobs <= 1 or len(auftraege) < 2:
+        _initialisiere(optionen)
+        for auftrag in auftraege:
+            yield mache_brief(auftrag)
+        return
+    if multiprocessing.get_start_method() == "fork":
+        # Workers are forked from here: they inherit what the renderers prepared.
+        vorwaermen(vorlage, (e for _, e in auftraege), renderer_fuer(optionen).values())
+    with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
+        offen = set()
+        for auftrag in auftraege:
+            offen.add(pool.submit(mache_brief, auftrag))
+            if len(offen) >= jobs * 4:
+                fertig, offen = wait(offen, return_when=FIRST_COMPLETED)
+                for zukunft in fertig:
+                    yield zukunft.result()
+        for zukunft in offen:
+            yield zukunft.result()

@@ -1,0 +1,84 @@
+"""The package layout is the data flow: no stage imports a stage that builds on it, no circles."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PAKET = Path(__file__).resolve().parents[1] / "briefe"
+# Each stage may import only the stages before it (and the shared modules at the top).
+STUFEN = ["quellen", "deutsch", "vorlage", "satz", "lauf", "dienst", "cli"]
+ERLAUBT = {
+    "quellen": set(),
+    "deutsch": {"quellen"},
+    "vorlage": {"quellen", "deutsch"},
+    "satz": set(),
+    "lauf": {"quellen", "deutsch", "vorlage", "satz"},
+    "dienst": {"quellen", "deutsch", "vorlage", "satz", "lauf"},
+    "cli": {"quellen", "deutsch", "vorlage", "satz", "lauf", "dienst"},
+}
+
+
+def _modulname(pfad: Path) -> str:
+    teile = pfad.relative_to(PAKET.parent).with_suffix("").parts
+    return ".".join(teile[:-1] if teile[-1] == "__init__" else teile)
+
+
+def _importe(pfad: Path) -> set[str]:
+    """Every ``briefe`` module a file imports, at the top or inside a function."""
+    namen: set[str] = set()
+    for knoten in ast.walk(ast.parse(pfad.read_text(encoding="utf-8"))):
+        if isinstance(knoten, ast.Import):
+            namen.update(a.name for a in knoten.names if a.name.startswith("briefe"))
+        elif isinstance(knoten, ast.ImportFrom) and knoten.module and knoten.module.startswith("briefe"):
+            for a in knoten.names:  # ``from briefe.satz import vertrag`` imports a module
+                kandidat = f"{knoten.module}.{a.name}"
+                ziel = PAKET.parent / Path(*kandidat.split("."))
+                namen.add(kandidat if ziel.with_suffix(".py").is_file() or ziel.is_dir() else knoten.module)
+    return namen
+
+
+MODULE = {_modulname(p): _importe(p) for p in PAKET.rglob("*.py")}
+
+
+def _stufe(modul: str) -> str | None:
+    teile = modul.split(".")
+    return teile[1] if len(teile) > 2 and teile[1] in STUFEN else None
+
+
+@pytest.mark.parametrize("modul", sorted(MODULE))
+def test_keine_stufe_importiert_eine_spaetere(modul):
+    if modul == "briefe.__main__":  # ``python -m briefe`` is the command line
+        return
+    stufe = _stufe(modul)
+    falsch = sorted(
+        ziel for ziel in MODULE[modul]
+        if _stufe(ziel) not in (None, stufe) and (stufe is None or _stufe(ziel) not in ERLAUBT[stufe])
+    )
+    assert not falsch, f"{modul} importiert {falsch}"
+
+
+def test_keine_importkreise():
+    kanten = {m: {z for z in ziele if z in MODULE and z != m} for m, ziele in MODULE.items()}
+    besucht: dict[str, int] = {}  # 1 on the path, 2 done
+
+    def suche(modul: str, pfad: list[str]) -> None:
+        besucht[modul] = 1
+        for ziel in sorted(kanten[modul]):
+            if besucht.get(ziel) == 1:
+                pytest.fail("Importkreis: " + " → ".join(pfad[pfad.index(ziel):] + [modul, ziel]))
+            if ziel not in besucht:
+                suche(ziel, pfad + [modul])
+        besucht[modul] = 2
+
+    for modul in sorted(kanten):
+        if modul not in besucht:
+            suche(modul, [])
+
+
+def test_jede_stufe_sagt_was_sie_nimmt_und_gibt():
+    for stufe in STUFEN:
+        doc = ast.get_docstring(ast.parse((PAKET / stufe / "__init__.py").read_text(encoding="utf-8")))
+        assert doc and 1 <= len(doc.splitlines()) <= 6, stufe
