@@ -34,7 +34,7 @@ KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", 
 _SCHLUESSEL = {
     "betreff", "absender", "zeichen", "ihr_zeichen", "datum", "form", "grussformel",
     "unterschrift", "anlagen", "verteiler", "vermerke", "anrede", "hinweis_maschinell",
-    "beschreibung", "werte",
+    "beschreibung", "werte", "anschrift_reihenfolge",
 }
 MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig."
 
@@ -119,9 +119,13 @@ class Vorlage:
             return wert
         return dt.date.today()
 
+    @property
+    def anschrift_reihenfolge(self) -> str:
+        return anschrift_regeln.reihenfolge(self.kopf.get("anschrift_reihenfolge"))
+
     def erzeuge(self, empfaenger) -> Brief:
         """Resolve this template for one recipient (an ``Empfaenger``)."""
-        adresse = anschrift_regeln.anschrift(empfaenger)
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
         datum = self.datum()
         kontext = {
             "empfaenger": dict(empfaenger.felder),
@@ -324,6 +328,7 @@ def _lies_kopf(kopf_text: str, datei: str) -> dict:
     for pflicht in ("betreff", "absender"):
         if not kopf.get(pflicht):
             raise VorlagenFehler(f"Im Kopfbereich fehlt „{pflicht}“.", datei=datei)
+    anschrift_regeln.reihenfolge(kopf.get("anschrift_reihenfolge"), datei)
     form = str(kopf.get("form", "B")).upper()
     if form not in FORMEN:
         raise VorlagenFehler(f"„form“ muss \"A\" oder \"B\" sein, nicht „{form}“.", datei=datei)
