@@ -161,7 +161,7 @@ def _pruefen(args) -> int:
         print(f"Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage)
     if probleme:
         print(f"Hinweis: {len({p.zeile for p in probleme})} ausgewählte Zeile(n) werden beim Lauf "
               "fehlschlagen (Rückgabewert 1):")

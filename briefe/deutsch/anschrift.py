@@ -49,7 +49,7 @@ _KURZWORT = re.compile(r"\w{1,2}\.")  # "V." of "e. V.", "a." of "i. a."
 _NICHT_DANACH = frozenset({"e.", "Dr.", "Prof.", "St.", "Nr.", "i.", "z.", "u.", "c/o"})
 _POSTFACH_PRAEFIX = re.compile(r"(?i)^\s*(?:postfach|postf\.?|pf\.?)\s*")
 _ZU_HAENDEN = re.compile(r"(?i)^\s*(?:z\.\s*hd?\.?|zu\s+h(?:ä|ae)nden(?:\s+von)?|zhd\.?)\s*[:,]?\s*")
-_STRASSE = re.compile(r"(?<=\w)(S|s)tra(?:ß|ss)e\b")
+_STRASSE = re.compile(r"(S|s)tra(?:ß|ss)e\b")
 _UMBRECHBAR = ("name", "funktion", "organisation", "zusatz")
 
 # Kind of line -> the column it comes from (for messages).
@@ -210,7 +210,7 @@ def _person(e: Empfaenger) -> _Person:
         woerter = {"frau": ("Frau", "Sehr geehrte Frau"), "herr": ("Herrn", "Sehr geehrter Herr")}
         wort = " und ".join(woerter[g][0] for g in art.folge)
         anrede = ", ".join(
-            f"{woerter[g][1] if i == 0 else woerter[g][1].lower()} "
+            f"{woerter[g][1] if i == 0 else 's' + woerter[g][1][1:]} "
             f"{kurz(n, grade.anrede if i == 0 else '')}"
             for i, (g, n) in enumerate(zip(art.folge, nachnamen, strict=True))
         )

@@ -35,8 +35,8 @@ PARTIKEL = frozenset({"von", "zu", "vom", "zum", "zur", "van", "de", "der", "den
                       "di", "da", "du", "le", "la", "del", "della", "dos", "af", "auf"})
 
 # One degree each, longest first; spaces inside are optional in the input.
-_VOR_DEM_NAMEN = r"Prof\.|Dr\.[ -]?[A-Za-zä]+\.(?:[ -]?[A-Za-z]+\.)*|Dr\.(?: h\. ?c\.)?|" \
-                 r"Dr\.-Ing\.|Dipl\.-[A-Za-zäöü]+\.?|Dipl\.(?: [A-Za-zäöü]+\.)?|Mag\.(?: [a-z]+\.)?"
+_VOR_DEM_NAMEN = r"Prof\.|Dr\. h\. ?c\.|Dr\.-Ing\.|Dr\. (?!h\.)[a-zä]+\.(?: [a-z]+\.)*|Dr\.|" \
+                 r"Dipl\.-[A-Za-zäöü]+\.?|Dipl\.(?: [A-Za-zäöü]+\.)?|Mag\.(?: [a-z]+\.)?"
 _NACH_DEM_NAMEN = r"B\. ?A\.|B\. ?Sc\.|B\. ?Eng\.|B\. ?Ed\.|LL\. ?B\.|LL\. ?M\.|M\. ?A\.|" \
                   r"M\. ?Sc\.|M\. ?Eng\.|M\. ?Ed\.|MBA|MPA|BBA"
 _GRAD = re.compile(rf"\s*({_NACH_DEM_NAMEN}|{_VOR_DEM_NAMEN})\s*")

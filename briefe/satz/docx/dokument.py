@@ -89,8 +89,10 @@ def schreibe_docx(brief: Brief, ziel: Path | str | BinaryIO) -> None:
 _SAMMEL_MARKE = "briefe-sammel-vorherige-briefe"
 
 
-def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO) -> None:
-    """Write all ``briefe`` into one DOCX, one section (starting on a new page) per letter.
+def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO,
+                         duplex: bool = False) -> None:
+    """Write all ``briefe`` into one DOCX, one section (starting on a new page, with
+    ``duplex`` on a new odd page) per letter.
 
     Memory stays bounded: each finished letter's body leaves the XML tree for a temporary
     file and is spliced back into ``word/document.xml`` when the archive is written.
@@ -102,6 +104,7 @@ def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO) -
     vorlage = hole_vorlage(erster.absender, erster.form, sammel=True)
     dok = docx.Document(io.BytesIO(vorlage.daten))
     schreiber = _Schreiber(dok, vorlage)
+    schreiber.duplex = duplex
     wurzel = dok.element
     with tempfile.TemporaryFile() as fertig:
         schreiber.brief(erster)
@@ -174,6 +177,7 @@ class _Schreiber:
         self.kennungen = itertools.count(vorlage.naechste_kennung)
         self.letzter_absatz = None
         self.trenner = False
+        self.duplex = False  # each letter's section starts on an odd page
 
     # -- document level --
 
@@ -202,7 +206,7 @@ class _Schreiber:
         if art is None:
             art = parse_xml(f'<w:type xmlns:w="{W}"/>')
             fuege_ein(self.abschnitt, art, tuple(qn(f"w:{t}") for t in ("pgSz", "pgMar")))
-        art.set(qn("w:val"), "nextPage")
+        art.set(qn("w:val"), "oddPage" if self.duplex else "nextPage")
         self.trenner = True
         if brief is not None and self.vorlage.eigener_rahmen:
             seitenrahmen(self.dok, Section(self.abschnitt, self.dok.part), brief.absender,
@@ -320,8 +324,10 @@ class _Schreiber:
             "</w:tr>"
             f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="'
             f'{twips(form.empfaengerzone_unten - form.empfaengerzone_oben)}" w:hRule="atLeast"/>'
-            f'</w:trPr><w:tc><w:tcPr><w:tcW w:w="{zelle}" w:type="dxa"/><w:tcMar><w:top w:w='
-            f'"{twips(ANSCHRIFT_ABSTAND_OBEN)}" w:type="dxa"/></w:tcMar></w:tcPr>'
+            # One paragraph per address line, never wrapped: the address rules
+            # (deutsch.anschrift) make every line fit the cell.
+            f'</w:trPr><w:tc><w:tcPr><w:tcW w:w="{zelle}" w:type="dxa"/><w:noWrap/><w:tcMar>'
+            f'<w:top w:w="{twips(ANSCHRIFT_ABSTAND_OBEN)}" w:type="dxa"/></w:tcMar></w:tcPr>'
             f'{"".join(anschrift) or leer}</w:tc>'
             f'<w:tc><w:tcPr><w:tcW w:w="{luecke}" w:type="dxa"/></w:tcPr>{leer}</w:tc>'
             f'<w:tc><w:tcPr><w:tcW w:w="{info}" w:type="dxa"/><w:vMerge/></w:tcPr>{leer}</w:tc>'

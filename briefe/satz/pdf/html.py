@@ -240,7 +240,7 @@ p {{ margin: 0 0 {_mm(g.ZEILE)} 0; orphans: 2; widows: 2; }}
 .ruecksende {{ text-decoration: underline; text-decoration-thickness: 0.15mm; }}
 .empfaenger {{ font-style: normal; margin: 0; line-height: 1.15;
                height: {_mm(form.empfaengerzone_unten - form.empfaengerzone_oben)};
-               overflow: hidden; white-space: nowrap; }}
+               overflow: visible; white-space: nowrap; }}
 .empfaenger p {{ margin: 0; }}
 .infoblock {{ position: absolute; top: {y(form.infoblock_oben)}; left: {x(g.INFOBLOCK_LINKS)};
               width: {_mm(g.INFOBLOCK_BREITE)}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;
