@@ -89,10 +89,11 @@ def schreibe_docx(brief: Brief, ziel: Path | str | BinaryIO) -> None:
 _SAMMEL_MARKE = "briefe-sammel-vorherige-briefe"
 
 
-def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO,
-                         duplex: bool = False) -> None:
-    """Write all ``briefe`` into one DOCX, one section (starting on a new page, with
-    ``duplex`` on a new odd page) per letter.
+def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO) -> None:
+    """Write all ``briefe`` into one DOCX, one section (starting on a new page) per letter.
+
+    No blank pages for duplex printing: each section restarts page numbering at 1, so
+    Word and LibreOffice treat every letter's first page as odd (README, „--duplex“).
 
     Memory stays bounded: each finished letter's body leaves the XML tree for a temporary
     file and is spliced back into ``word/document.xml`` when the archive is written.
@@ -104,7 +105,6 @@ def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO,
     vorlage = hole_vorlage(erster.absender, erster.form, sammel=True)
     dok = docx.Document(io.BytesIO(vorlage.daten))
     schreiber = _Schreiber(dok, vorlage)
-    schreiber.duplex = duplex
     wurzel = dok.element
     with tempfile.TemporaryFile() as fertig:
         schreiber.brief(erster)
@@ -177,7 +177,6 @@ class _Schreiber:
         self.kennungen = itertools.count(vorlage.naechste_kennung)
         self.letzter_absatz = None
         self.trenner = False
-        self.duplex = False  # each letter's section starts on an odd page
 
     # -- document level --
 
@@ -206,7 +205,7 @@ class _Schreiber:
         if art is None:
             art = parse_xml(f'<w:type xmlns:w="{W}"/>')
             fuege_ein(self.abschnitt, art, tuple(qn(f"w:{t}") for t in ("pgSz", "pgMar")))
-        art.set(qn("w:val"), "oddPage" if self.duplex else "nextPage")
+        art.set(qn("w:val"), "nextPage")
         self.trenner = True
         if brief is not None and self.vorlage.eigener_rahmen:
             seitenrahmen(self.dok, Section(self.abschnitt, self.dok.part), brief.absender,
