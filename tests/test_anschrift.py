@@ -14,7 +14,7 @@ from briefe.deutsch.anschrift import (
     textbreite,
 )
 from briefe.fehler import ZeilenFehler
-from briefe.geometrie import ANSCHRIFT_BREITE, ANSCHRIFT_MAX_ZEILEN
+from briefe.geometrie import ANSCHRIFT_BREITE
 from briefe.quellen.mitglieder import Empfaenger, lies_mitglieder
 
 MEYER = dict(anrede="Frau", titel="Dr.", vorname="Maria", nachname="Meyer",

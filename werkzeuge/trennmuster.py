@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-
 # Our own additions after the project's patterns: an even digit forbids a split.
 # "en8erg": Ener-gie (Duden), not "En-er-gie".
 ZUSAETZE = ("en8erg",)
