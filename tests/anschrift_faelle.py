@@ -110,6 +110,11 @@ FAELLE: list[Fall] = [
       ["Frau Dipl.-Ing. Eva Lang"], "Sehr geehrte Frau Lang,"),
     f("anrede-herrn-dr-med", {"anrede": "Herrn Dr. med.", "vorname": "Ali", "nachname": "Demir"},
       ["Herrn Dr. med. Ali Demir"], "Sehr geehrter Herr Dr. Demir,"),
+    f("anrede-nur-dr", {"anrede": "Dr.", "vorname": "Alex", "nachname": "Jansen"},
+      ["Dr. Alex Jansen"], "Guten Tag Dr. Alex Jansen,"),
+    f("anrede-und-titel-doppelt", {"anrede": "Frau Dr.", "titel": "Dr.", "vorname": "Maria",
+                                   "nachname": "Meyer"},
+      ["Frau Dr. Maria Meyer"], "Sehr geehrte Frau Dr. Meyer,"),
     # --- nobility -------------------------------------------------------------------------
     f("freiherr", {"anrede": "Herr", "vorname": "Karl", "nachname": "Freiherr von Thurnau"},
       ["Herrn Karl Freiherr von Thurnau"], "Sehr geehrter Herr von Thurnau,"),

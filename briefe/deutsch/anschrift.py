@@ -178,7 +178,10 @@ def _paar(text: str) -> list[str]:
 
 def _person(e: Empfaenger) -> _Person:
     art = namen.anredeart(_einzeilig(e, "anrede"))
-    titeltext = " ".join(t for t in (art.titel, _einzeilig(e, "titel")) if t)
+    titel = _einzeilig(e, "titel")
+    # "Frau Dr." in the Anrede column and "Dr." in the Titel column name one degree.
+    doppelt = art.titel and namen.grade(art.titel)[0].vorne in titel
+    titeltext = " ".join(t for t in (art.titel if not doppelt else "", titel) if t)
     grade, rest = namen.grade(titeltext)
     adel = " ".join(w for w in rest.split() if namen.ist_adel(w))
     sonst = " ".join(w for w in rest.split() if not namen.ist_adel(w))

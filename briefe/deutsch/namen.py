@@ -117,6 +117,9 @@ def anredeart(text: str) -> Anredeart:
     if key in _FAMILIE:
         return Anredeart("familie")
     titel = ""
+    nur_grad, rest = grade(text)
+    if text and not rest and (nur_grad.vorne or nur_grad.hinten):  # "Dr." alone: no gender
+        return Anredeart("neutral", titel=text)
     mit_titel = _ANREDE_MIT_TITEL.fullmatch(text)
     if mit_titel:
         grad, rest = grade(mit_titel.group(2))
