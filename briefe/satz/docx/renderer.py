@@ -13,8 +13,7 @@ from briefe.satz.vertrag import Sammelstueck, Ziel
 
 @dataclass(frozen=True)
 class DocxRenderer:
-    """DOCX; the combined file holds one section per letter (``duplex``: each starts on an
-    odd page, like the combined PDF)."""
+    """DOCX; the combined file holds one section per letter (``duplex`` changes nothing)."""
 
     schnell: bool = True
     format: str = "docx"
@@ -26,7 +25,7 @@ class DocxRenderer:
             dokument.schreibe_docx(brief, ziel)
 
     def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False) -> None:
-        dokument.schreibe_sammel_docx((s.brief() for s in stuecke), ziel, duplex=duplex)
+        dokument.schreibe_sammel_docx((s.brief() for s in stuecke), ziel)
 
     def vorbereiten(self, brief: Brief) -> bool:
         return self.schnell and schnell.vorwaermen(brief)
