@@ -238,7 +238,6 @@ def postfach_text(wert: str) -> str:
     return f"Postfach {rest}"
 
 
-
 def landeszeile(land: str) -> str | None:
     """The country line in German capitals; None for Germany."""
     eintrag = laender.land(land)
@@ -284,17 +283,13 @@ def _nicht_passend(e: Empfaenger, teile: list[list[str]], breit) -> ZeilenFehler
             "weder umbrechen noch kürzen. Bitte kürzer schreiben.",
             datei=e.datei, zeile=e.zeile, spalte=e.kopf(spalte), wer=wer(e) or None,
         )
-    arten = [a for a, _ in teile if a in ("organisation", "zusatz", "strasse", "name")]
-    spalte = max(set(arten), key=arten.count) if arten else "organisation"
+    arten = [a for a, _ in teile]
+    spalte = max(("organisation", "zusatz", "strasse", "name"), key=arten.count)
     return ZeilenFehler(
         f"Die Anschrift hat auch gekürzt {len(teile)} Zeilen (höchstens "
         f"{ANSCHRIFT_MAX_ZEILEN}). Bitte Zeilen zusammenfassen.",
         datei=e.datei, zeile=e.zeile, spalte=e.kopf(_SPALTE[spalte]), wer=wer(e) or None,
     )
-
-
-def _strasse_zu_breit(teile: list[list[str]]) -> bool:
-    return any(a == "strasse" and not passt_ins_fenster(t) for a, t in teile)
 
 
 def _strasse_kuerzen(teile: list[list[str]], hinweise: list[str]) -> bool:
