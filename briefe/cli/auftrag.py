@@ -128,7 +128,7 @@ def _text(ergebnis) -> str:
 
 def _pruefen(args) -> int:
     from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
-    from briefe.lauf.vorbereitung import vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
     vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())
@@ -167,5 +167,7 @@ def _pruefen(args) -> int:
               "fehlschlagen (Rückgabewert 1):")
         for problem in probleme:
             print(f"  {problem}")
+    for hinweis in zeilenhinweise(ausgewaehlt, vorlage):  # shortened address lines
+        print(f"Hinweis: {hinweis}")
     print("Der Auftrag ist in Ordnung.")
     return EXIT_OK
