@@ -137,8 +137,23 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
                                file=sys.stderr, leave=False)
         elif ereignis["ereignis"] == "brief" and "b" in balken:
             balken["b"].update(1)
+        elif ereignis["ereignis"] == "schritt":
+            _schritt_balken(balken, ereignis, tqdm)
 
     return balken_melder, lambda: balken["b"].close() if "b" in balken else None
+
+
+def _schritt_balken(balken: dict, ereignis: dict, tqdm) -> None:
+    """A bar of its own for each step after the letters (combined PDF, DOCX, ZIP)."""
+    from briefe.lauf.lauf import SCHRITT_NAMEN
+
+    if ereignis["fertig"] == 0 or "b" not in balken:
+        if "b" in balken:
+            balken["b"].close()
+        name = SCHRITT_NAMEN.get(ereignis["schritt"], ereignis["schritt"])
+        balken["b"] = tqdm(total=ereignis["gesamt"], unit="Datei" if ereignis["schritt"] == "zip" else "Brief",
+                           desc=f"{name} wird erstellt", file=sys.stderr, leave=False)
+    balken["b"].update(ereignis["fertig"] - balken["b"].n)
 
 
 def zusammenfassung(protokoll, ausgabe: Path) -> str:
