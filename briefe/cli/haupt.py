@@ -196,6 +196,7 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
+    from briefe.lauf.spaltenpruefung import fasse_zusammen
     from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
@@ -206,12 +207,13 @@ def _pruefen(args) -> int:
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
     for hinweis in liste.hinweise:
         print(f"Hinweis: {hinweis}")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
-    for problem in probleme:
+    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt))
+    for meldung in bericht.spaltenfehler:
+        print(meldung)
+    for problem in bericht.probleme:
         print(f"  {problem}")
-    if probleme:
-        zeilen = len({p.zeile for p in probleme})
-        print(f"{len(probleme)} Problem(e) in {zeilen} Zeile(n).")
+    if bericht.anzahl:
+        print(f"{bericht.anzahl} Problem(e) in {bericht.fehlerhafte_zeilen} Zeile(n).")
         return EXIT_ZEILENFEHLER
     print("Keine Probleme gefunden.")
     return EXIT_OK
