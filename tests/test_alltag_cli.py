@@ -3,11 +3,14 @@ and the terminal bar), the password prompt, ``fehler_ok`` for scheduled runs, th
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
 import select
+import struct
 import sys
+import termios
 import time
 from pathlib import Path
 
@@ -28,7 +31,8 @@ def im_terminal(argumente: list[str], antworten: list[tuple[str, str]] = (), fri
     """``python -m briefe …`` on a pseudo terminal (its controlling terminal, as for a person);
     each (prompt, answer) is typed once the prompt appeared. Returns exit code and output."""
     pid, fd = pty.fork()
-    if pid == 0:  # child
+    if pid == 0:  # child: a terminal of 24 × 120 characters
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
         os.chdir(cwd)
         os.execv(sys.executable, [sys.executable, "-m", "briefe", *argumente])
     ausgabe, gelesen, offen = b"", 0, list(antworten)
@@ -105,7 +109,7 @@ def test_lauf_meldet_sammelschritte_mit_eigenem_fortschritt(tmp_path):
     letzter_brief = max(i for i, a in enumerate(arten) if a == "brief")
     schritte = [e for e in ereignisse if e["ereignis"] == "schritt"]
     assert arten.index("schritt") > letzter_brief and arten[-1] == "ende"
-    for name, gesamt in (("sammel_pdf", 3), ("sammel_docx", 3), ("zip", 3 * 2 + 5)):
+    for name, gesamt in (("sammel_pdf", 3), ("sammel_docx", 3), ("zip", 3 * 2 + 4)):
         eigene = [(e["fertig"], e["gesamt"]) for e in schritte if e["schritt"] == name]
         assert eigene == [(i, gesamt) for i in range(gesamt + 1)], name
     assert [e["schritt"] for e in schritte].index("sammel_docx") > [e["schritt"] for e in schritte].index("sammel_pdf")

@@ -151,9 +151,12 @@ def _schritt_balken(balken: dict, ereignis: dict, tqdm) -> None:
         if "b" in balken:
             balken["b"].close()
         name = SCHRITT_NAMEN.get(ereignis["schritt"], ereignis["schritt"])
-        balken["b"] = tqdm(total=ereignis["gesamt"], unit="Datei" if ereignis["schritt"] == "zip" else "Brief",
-                           desc=f"{name} wird erstellt", file=sys.stderr, leave=False)
+        einheit = "Datei" if ereignis["schritt"] == "zip" else "Brief"
+        balken["b"] = tqdm(total=ereignis["gesamt"], unit=einheit, desc=f"{name} wird erstellt",
+                           file=sys.stderr, leave=False)
     balken["b"].update(ereignis["fertig"] - balken["b"].n)
+    if ereignis["fertig"] == ereignis["gesamt"]:
+        balken["b"].refresh()  # a fast step still shows its end
 
 
 def zusammenfassung(protokoll, ausgabe: Path) -> str:
