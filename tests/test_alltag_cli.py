@@ -41,7 +41,8 @@ def im_terminal(argumente: list[str], antworten: list[tuple[str, str]] = (), fri
         while True:
             bereit, _, _ = select.select([fd], [], [], max(ende - time.monotonic(), 0))
             if not bereit:
-                raise AssertionError(f"keine Ausgabe mehr nach {frist} s:\n{ausgabe.decode(errors='replace')}")
+                text = ausgabe.decode(errors="replace")
+                raise AssertionError(f"keine Ausgabe mehr nach {frist} s:\n{text}")
             try:
                 stueck = os.read(fd, 4096)
             except OSError:  # the child closed the terminal
@@ -112,7 +113,8 @@ def test_lauf_meldet_sammelschritte_mit_eigenem_fortschritt(tmp_path):
     for name, gesamt in (("sammel_pdf", 3), ("sammel_docx", 3), ("zip", 3 * 2 + 4)):
         eigene = [(e["fertig"], e["gesamt"]) for e in schritte if e["schritt"] == name]
         assert eigene == [(i, gesamt) for i in range(gesamt + 1)], name
-    assert [e["schritt"] for e in schritte].index("sammel_docx") > [e["schritt"] for e in schritte].index("sammel_pdf")
+    namen = [e["schritt"] for e in schritte]
+    assert namen.index("sammel_pdf") < namen.index("sammel_docx") < namen.index("zip")
     with pikepdf.open(tmp_path / "aus" / "serienbrief.pdf") as pdf:
         assert len(pdf.pages) >= 3
     assert protokoll.ok == 3 and protokoll.fehler == 1
@@ -153,7 +155,8 @@ def test_readme_schnellstart_erklaert_den_rueckgabewert_1():
     readme = (WURZEL / "README.md").read_text(encoding="utf-8")
     schnellstart = readme[readme.index("## Schnellstart"):]
     schnellstart = schnellstart[:schnellstart.index("\n## ", 3)]
-    assert re.search(r"Rückgabewert 1.*Absicht.*Zeile 40.*keine Postleitzahl", schnellstart, re.S), schnellstart
+    erklaerung = r"Rückgabewert 1.*Absicht.*Zeile 40.*keine Postleitzahl"
+    assert re.search(erklaerung, schnellstart, re.S), schnellstart
 
 
 # --- scheduled runs: fehler_ok ------------------------------------------------------------------
@@ -186,7 +189,8 @@ def test_fehler_ok_muss_wahr_oder_falsch_sein(tmp_path, capsys):
 
 # Which template each example job file runs, and a text its letter must show. New examples: add here.
 BEISPIELE = {
-    "bildungskonferenz-einladung": ("bildungskonferenz-einladung", "Einladung zur Bildungskonferenz am 17. November 2026"),
+    "bildungskonferenz-einladung": ("bildungskonferenz-einladung",
+                                    "Einladung zur Bildungskonferenz am 17. November 2026"),
     "lenkungskreis-monatlich": ("bildungsnetzwerk-2011", "Bildungsnetzwerk Hagen"),
 }
 

@@ -173,8 +173,8 @@ def test_vorschau_blaettert_durch_alle_empfaenger(umgebung):
     _warte_auf_vorschau(seite)
     expect(seite.get_by_text("Nächster →")).to_have_attribute("aria-disabled", "true")
     # The preview really is that recipient's letter.
-    pdf = seite.request.get(umgebung["dienst"].url
-                            + seite.get_by_role("link", name="ganzen Brief als PDF öffnen").get_attribute("href"))
+    ganzer_brief = seite.get_by_role("link", name="ganzen Brief als PDF öffnen").get_attribute("href")
+    pdf = seite.request.get(umgebung["dienst"].url + ganzer_brief)
     with pdfplumber.open(io.BytesIO(pdf.body())) as dokument:
         text = dokument.pages[0].extract_text()
     assert "Frau Maria Meyer" in text and "Martin Becker" not in text
@@ -258,7 +258,8 @@ def test_sammelschritt_mit_eigenem_fortschritt(umgebung):
     text = seite.locator("#fortschritt-text")
     expect(text).to_have_text("Sammel-PDF wird erstellt … 300 von 1500")
     expect(seite.locator("#fortschritt")).to_have_attribute("value", "300")
-    expect(seite.get_by_text("Alle 1500 Briefe sind fertig; jetzt entstehen die Sammeldateien.")).to_be_visible()
+    hinweis = seite.get_by_text("Alle 1500 Briefe sind fertig; jetzt entstehen die Sammeldateien.")
+    expect(hinweis).to_be_visible()
     _bild(seite, "dienst-sammelschritt")
     # The page follows the worker's state: next the ZIP, with its own count.
     speicher.fortschritt(laufend, schritt={"name": "zip", "fertig": 1200, "gesamt": 3003,

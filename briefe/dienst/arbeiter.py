@@ -161,9 +161,11 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
     ]
     schritt = fortschritt.werte.get("schritt") or {}
     if schritt.get("name"):  # the last step is done as well
-        schritt = {**schritt, "fertig": schritt["gesamt"], "erledigt": [*schritt["erledigt"], schritt["name"]]}
+        schritt = {**schritt, "fertig": schritt["gesamt"],
+                   "erledigt": [*schritt["erledigt"], schritt["name"]]}
     speicher.beende(
-        lauf_id, FERTIG, schritt=schritt, gesamt=protokoll.ausgewaehlt, fertig=len(protokoll.briefe), ok=protokoll.ok,
+        lauf_id, FERTIG, schritt=schritt,
+        gesamt=protokoll.ausgewaehlt, fertig=len(protokoll.briefe), ok=protokoll.ok,
         fehler=protokoll.fehler, zeilenfehler=zeilenfehler, sammeldateien=protokoll.sammeldateien,
         fortgesetzt=protokoll.fortgesetzt,
         meldung=(f"{protokoll.fortgesetzt} Briefe aus dem unterbrochenen Lauf übernommen."

@@ -297,7 +297,8 @@ def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf, nummer: int |
             brief = vorlage.erzeuge(empfaenger)
         except ZeilenFehler as fehler:
             if nummer is not None:
-                raise EingabeFehler(f"Zeile {empfaenger.zeile} ergibt keinen Brief: {fehler.meldung}") from None
+                raise EingabeFehler(
+                    f"Zeile {empfaenger.zeile} ergibt keinen Brief: {fehler.meldung}") from None
             continue
         daten = _render(brief, "pdf", None)
         schreibe_atomar(zwischenspeicher, daten)

@@ -188,9 +188,10 @@ def richte_ein(app: FastAPI, seiten_env, *, seite: Callable, seiten_zugang: Call
         return _datei(request, zugang, lauf_id, name)
 
     @router.get("/api/laeufe/{lauf_id}/dateien/{name}", tags=["Serienbriefe"],
-                summary="Ein einzelner Brief (PDF oder DOCX) eines fertigen Laufs", response_class=FileResponse,
-                responses={200: {"content": {a: {} for a in ARTEN.values()}}, 404: {"description": "Keine Datei "
-                           "dieses Laufs (der Name muss im Protokoll stehen)"}})
+                summary="Ein einzelner Brief (PDF oder DOCX) eines fertigen Laufs",
+                response_class=FileResponse,
+                responses={200: {"content": {a: {} for a in ARTEN.values()}},
+                           404: {"description": "Keine Datei dieses Laufs (Name wie im Protokoll)"}})
     def datei_api(request: Request, lauf_id: str, name: str, zugang: Api) -> FileResponse:
         """`name` wie in `protokoll.json` unter `briefe[].dateien`, z. B. `0001-becker-martin.pdf`."""
         return _datei(request, zugang, lauf_id, name)
@@ -204,7 +205,8 @@ def richte_ein(app: FastAPI, seiten_env, *, seite: Callable, seiten_zugang: Call
     @router.get("/laeufe/{lauf_id}/vorschau/{nummer}.pdf", include_in_schema=False)
     def vorschau_pdf(request: Request, lauf_id: str, nummer: int, zugang: Seite) -> Response:
         lauf, ordner = _vorschau(request, zugang, lauf_id)
-        return Response(pruefung.vorschau_pdf(konfiguration, ordner, lauf, nummer), media_type="application/pdf",
+        return Response(pruefung.vorschau_pdf(konfiguration, ordner, lauf, nummer),
+                        media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="vorschau-{nummer}.pdf"'})
 
     @router.get("/laeufe/{lauf_id}/vorschau/{nummer}.png", include_in_schema=False)

@@ -54,8 +54,9 @@ def fasse_zusammen(liste: Mitgliederliste, probleme: list[ZeilenFehler]) -> Prue
     spaltenfehler = []
     for spalte, zeilen in betroffen.items():
         anzahl = len(zeilen)
-        spaltenfehler.append(fehlend[spalte] + (f" Deshalb erhält keine der {anzahl} ausgewählten Zeilen einen Brief."
-                                                if anzahl > 1 else " Deshalb erhält die Zeile keinen Brief."))
+        folge = (f" Deshalb erhält keine der {anzahl} ausgewählten Zeilen einen Brief." if anzahl > 1
+                 else " Deshalb erhält die Zeile keinen Brief.")
+        spaltenfehler.append(fehlend[spalte] + folge)
     return Pruefbericht(spaltenfehler, rest, len({p.zeile for p in probleme}))
 
 

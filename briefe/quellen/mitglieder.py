@@ -391,7 +391,7 @@ def weitere_spalten_hinweis(weitere: Sequence[tuple[str, str]]) -> str | None:
     """The note on columns that are not address columns (for a list read without a template)."""
     if not weitere:
         return None
-    return "Weitere Spalten für die Vorlage: " + ", ".join(f"„{text}“ als {name}" for text, name in weitere) + "."
+    return "Weitere Spalten für die Vorlage: " + ", ".join(f"„{t}“ als {n}" for t, n in weitere) + "."
 
 
 def _spaltenplan(
