@@ -121,6 +121,8 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
     """Event sink: a JSON line per event, or a progress bar on a terminal."""
     if log_format == "json":
         def json_melder(ereignis: dict) -> None:
+            if ereignis["ereignis"] == "schritt" and 0 < ereignis["fertig"] < ereignis["gesamt"]:
+                return  # a step's start and end are enough for a log
             zeile = {"zeit": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
             zeile.update(ereignis)
             print(json.dumps(zeile, ensure_ascii=False), flush=True)
