@@ -93,7 +93,6 @@ def umgebung(tmp_path_factory):
             kontext = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="de-DE")
             seite = kontext.new_page()
             seite.goto(dienst.url + "/anmelden")
-            _bild(seite, "dienst-anmelden")
             seite.get_by_label("Benutzername").fill(BENUTZER)
             seite.get_by_label("Passwort").fill(PASSWORT)
             seite.get_by_label("Passwort").press("Enter")
