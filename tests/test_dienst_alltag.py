@@ -248,6 +248,14 @@ def test_ergebnis_listet_einzelne_briefe_mit_download(umgebung, tmp_path):
                      "0009-niemand.pdf", "0001-becker-martin.PDF"):
             assert c.get(basis + name).status_code == 404, name
         assert c.get(_url(umgebung, "/laeufe/{entwurf}/dateien/0001-becker-martin.pdf")).status_code == 404
+    # The same over the API: the session may, another system's token may not (not its run).
+    api = _url(umgebung, "/api/laeufe/{fertig}/dateien/0002-meyer-maria.docx")
+    with httpx.Client(cookies=cookies, timeout=30) as c:
+        antwort = c.get(api)
+        assert antwort.status_code == 200 and antwort.content[:2] == b"PK"
+    with umgebung["dienst"].client() as c:
+        antwort = c.get(api)
+        assert antwort.status_code == 404 and antwort.json()["detail"] == "Diesen Lauf gibt es nicht."
 
 
 def test_sammelschritt_mit_eigenem_fortschritt(umgebung):
