@@ -60,7 +60,12 @@ def toml_fehler(fehler: tomllib.TOMLDecodeError, text: str, erste_zeile: int = 1
     if ort and ort[1]:
         zeile = int(ort[1]) + erste_zeile - 1
         inhalt = text.splitlines()[int(ort[1]) - 1] if int(ort[1]) <= len(text.splitlines()) else ""
-        if inhalt.count('"') > 2 and "'" not in inhalt:
+        name, gleich, wert = inhalt.partition("=")
+        if gleich and wert.strip() and wert.strip()[0] not in "\"'[{" and not re.fullmatch(
+                r"\s*(true|false|[\d.+\-_:T ]+)\s*(#.*)?", wert):
+            meldung += (f" Ein Text muss in Anführungszeichen stehen: {name.strip()} = "
+                        f"\"{wert.split('#')[0].strip()}\".")
+        elif inhalt.count('"') > 2 and "'" not in inhalt:
             meldung += (" Vermutlich stehen Anführungszeichen \" im Text: dann den ganzen Text in "
                         "einfache Anführungszeichen setzen, z. B. betreff = '… {{ \"2027-03-12\" "
                         "| datum_lang }}'.")

@@ -241,12 +241,16 @@ class Vorlage:
                 datei=self.anzeige, zeile=ort(sys.exc_info()[1]),
             ) from None
         except jinja2.UndefinedError as fehler:
-            raise ZeilenFehler(
-                f"{self.anzeige}, Zeile {ort(fehler)}: Wert fehlt ({_undefined_meldung(fehler)}).",
-                zeile=zeile,
-            ) from None
+            raise self._zeilenfehler(f"Wert fehlt ({_undefined_meldung(fehler)}).", ort(fehler),
+                                     zeile) from None
         except (ValueError, TypeError) as fehler:
-            raise ZeilenFehler(f"{self.anzeige}, Zeile {ort(fehler)}: {fehler}", zeile=zeile) from None
+            raise self._zeilenfehler(str(fehler), ort(fehler), zeile) from None
+
+    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int) -> ZeilenFehler:
+        """A row's error in this template; keeps the template line for ``pruefen``."""
+        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
+        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
+        return fehler
 
 
 def _undefined_meldung(fehler: jinja2.UndefinedError) -> str:
