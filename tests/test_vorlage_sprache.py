@@ -42,7 +42,8 @@ def schreibe(ordner, text: str, name: str = "brief.md"):
 
 
 def kopf(zusatz: str = "") -> str:
-    return f'+++\ntitel = "Teilkonferenz Inklusion"\nbetreff = "Einladung"\nabsender = "{ABSENDER}"\n{zusatz}+++\n'
+    return (f'+++\ntitel = "Teilkonferenz Inklusion"\nbetreff = "Einladung"\n'
+            f'absender = "{ABSENDER}"\n{zusatz}+++\n')
 
 
 def fehler_beim_laden(ordner, text: str) -> VorlagenFehler:
@@ -313,3 +314,15 @@ def test_gleicher_fehler_fuer_alle_ist_ein_vorlagenfehler(ordner, capsys):
         assert "Vorlage „Teilkonferenz Inklusion“, Zeile 8" in fehler
         assert "jeden Empfänger" in fehler
     assert not (ordner / "aus-k").exists()
+
+
+def test_ohne_eingabe_gelten_standards_und_pflicht_wird_genannt(ordner):
+    from briefe.vorlage.startwerte import beispielwerte
+
+    vorlage = lade_vorlage(schreibe(ordner, kopf(STARTWERTE) + "Um {{ werte.beginn | uhrzeit }}"
+                                    "{% if werte.plaetze %}, {{ werte.plaetze }} Plätze{% endif %}.\n"))
+    with pytest.raises(VorlagenFehler, match="„Datum der Konferenz“ fehlt"):
+        vorlage.erzeuge(empfaenger(**MEYER))
+    vorschau = vorlage.mit_werten(beispielwerte(vorlage))
+    assert vorschau.erzeuge(empfaenger(**MEYER)).inhalt[0].teile[0].text == "Um 9:30 Uhr."
+    assert vorlage.werte is None and vorschau.werte["raum"] == "[Raum]"

@@ -111,7 +111,7 @@ class Vorlage:
     spalten: frozenset[str] = frozenset()
     dateien: tuple[Path, ...] = ()
     startwerte: tuple[Startwert, ...] = ()
-    werte: Mapping[str, object] = field(default_factory=dict)  # parsed start values
+    werte: Mapping[str, object] | None = None  # parsed start values; None: not entered yet
     pflichtspalten: frozenset[str] = frozenset()  # used outside of {% if %}
     spaltenzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
     feldzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
@@ -150,7 +150,15 @@ class Vorlage:
 
     def werte_als_text(self) -> dict[str, str]:
         """The start values in use, as text for the protocol."""
-        return {name: als_protokolltext(wert) for name, wert in self.werte.items()}
+        return {name: als_protokolltext(wert) for name, wert in self._startwerte().items()
+                if wert != ""}
+
+    def _startwerte(self) -> dict[str, object]:
+        """Entered start values; without ``mit_werten`` the defaults (an error names the
+        required ones); optional values left empty are ``""``."""
+        werte = dict(self.werte) if self.werte is not None else (
+            pruefe_startwerte(self, {}) if self.startwerte else {})
+        return {**{w.name: "" for w in self.startwerte}, **werte}
 
     def datum(self) -> dt.date:
         """The letter date: fixed in the front matter, or today."""
@@ -174,7 +182,7 @@ class Vorlage:
             "absender": _absender_kontext(self.absender),
             "datum": datum,
             "zeichen": str(self.kopf.get("zeichen", "")),
-            "werte": {**dict(self.kopf.get("werte", {})), **self.werte},
+            "werte": {**dict(self.kopf.get("werte", {})), **self._startwerte()},
         }
         kontext["anrede"] = (
             self._feld("anrede", kontext, empfaenger.zeile)
