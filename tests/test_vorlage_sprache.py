@@ -71,6 +71,16 @@ def test_toml_text_ohne_anfuehrungszeichen(ordner):
     assert fehler.zeile == 3 and 'zeichen = "43-BK"' in fehler.meldung
 
 
+def test_toml_deutsches_datum(ordner):
+    fehler = fehler_beim_laden(ordner, f'+++\nabsender = "{ABSENDER}"\ndatum = 12.03.2027\n+++\nT\n')
+    assert fehler.zeile == 3 and "datum = 2027-03-12 (ohne Anführungszeichen)" in fehler.meldung
+
+
+def test_komma_in_liste_ist_kein_fehler(ordner):
+    v = lade_vorlage(schreibe(ordner, kopf() + "{% for n in [1,2] %}{{ n }}{% endfor %}\n"))
+    assert v.erzeuge(empfaenger(**MEYER)).inhalt[0].teile[0].text == "12"
+
+
 def test_unbekannter_eintrag_nennt_zeile_und_erlaubte(ordner):
     fehler = fehler_beim_laden(ordner, kopf('grusformel = "Tschüss"\n') + "Text\n")
     assert fehler.zeile == 5
