@@ -257,6 +257,9 @@ def test_startwert_darf_keine_konstante_verdecken(ordner):
     fehler = fehler_beim_laden(ordner, kopf('[startwerte.x]\nbezeichnung = "X"\ntyp = "farbe"\n')
                                + "T\n")
     assert "unbekannter typ „farbe“" in fehler.meldung and "datum, uhrzeit" in fehler.meldung
+    assert fehler.zeile == 5
+    fehler = fehler_beim_laden(ordner, kopf('[unterschrift]\nname = "A"\nfunktoin = "B"\n') + "T\n")
+    assert fehler.zeile == 5 and "Meinten Sie „funktion“?" in fehler.meldung
 
 
 def test_wert_in_cli_auftrag_und_protokoll(ordner, capsys):

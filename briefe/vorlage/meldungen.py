@@ -77,11 +77,12 @@ def toml_fehler(fehler: tomllib.TOMLDecodeError, text: str, erste_zeile: int = 1
     return meldung, zeile
 
 
-def unbekannter_eintrag(schluessel: str, erlaubt: Iterable[str], bereich: str = "") -> str:
+def unbekannter_eintrag(schluessel: str, erlaubt: Iterable[str], bereich: str = "",
+                        ort: str = "") -> str:
     erlaubt = sorted(erlaubt)
     aehnlich = difflib.get_close_matches(schluessel, erlaubt, n=1)
     tipp = f" Meinten Sie „{aehnlich[0]}“?" if aehnlich else ""
-    wo = f" in [{bereich}]" if bereich else " im Kopfbereich"
+    wo = f" in [{bereich}]" if bereich else ort
     return f"Unbekannter Eintrag „{schluessel}“{wo}.{tipp} Erlaubt: {', '.join(erlaubt)}."
 
 

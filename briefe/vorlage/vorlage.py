@@ -356,6 +356,7 @@ def _kopfzeilen(kopf_text: str) -> dict[str, int]:
         if treffer[1]:
             in_tabelle = True
             zeilen.setdefault(treffer[1].split(".")[0].strip('"'), nummer)
+            zeilen.setdefault(treffer[1].replace('"', ""), nummer)  # [startwerte.termin]
         elif not in_tabelle:
             zeilen.setdefault(treffer[2], nummer)
     return zeilen
@@ -387,12 +388,16 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
         if fehler.datei is None:  # the profile's name is wrong: the template's line
             fehler.datei, fehler.zeile = datei, kopfzeilen.get("absender")
         raise
-    unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
-                    if "unterschrift" in kopf else absender.unterschrift)
+    try:
+        unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
+                        if "unterschrift" in kopf else absender.unterschrift)
+    except VorlagenFehler as fehler:
+        fehler.zeile = fehler.zeile or kopfzeilen.get("unterschrift")
+        raise
     bilder = (absender.logo, absender.basisdokument, unterschrift.bild if unterschrift else None)
     dateien = (pfad, ordner / "absender" / f"{absender.kennung}.toml", *filter(None, bilder))
     startwerte = lies_startwerte(kopf.get("startwerte"), kopf.get("werte", {}), datei,
-                                 kopfzeilen.get("startwerte"))
+                                 kopfzeilen)
 
     quellen = {"betreff": str(kopf["betreff"])}
     if "anrede" in kopf:
@@ -455,7 +460,8 @@ def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int
         datei = f"Vorlage „{titel}“"
     for schluessel in kopf:
         if schluessel not in _SCHLUESSEL:
-            raise VorlagenFehler(meldungen.unbekannter_eintrag(schluessel, _SCHLUESSEL),
+            raise VorlagenFehler(meldungen.unbekannter_eintrag(schluessel, _SCHLUESSEL,
+                                                               ort=" im Kopfbereich"),
                                  datei=datei, zeile=kopfzeilen.get(schluessel))
     for pflicht in ("betreff", "absender"):
         if not kopf.get(pflicht):
