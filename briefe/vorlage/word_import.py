@@ -143,6 +143,9 @@ class _Leser:
 
     def lies(self) -> None:
         self._koerper(self.dok.element.body, self.dok._body)
+        if self.stapel:  # a broken document: a field begins but never ends
+            self.satz("Ein Feld im Word-Dokument wird nicht abgeschlossen; der Text nach seinem "
+                      "Anfang wurde nicht übernommen.")
         for abschnitt in self.dok.sections:
             teile = (abschnitt.header, abschnitt.footer, abschnitt.first_page_header,
                      abschnitt.first_page_footer)
