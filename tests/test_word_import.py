@@ -2,6 +2,7 @@
 
 import io
 import shutil
+import zipfile
 
 import docx
 import pytest
@@ -268,3 +269,27 @@ def test_cli_importieren_und_erstellen(ordner, tmp_path, capsys):
     assert fett == ["herzlich", "Gesamtschule Eilpe"]
     assert "Teilkonferenz Inklusion" in absaetze and "Sehr geehrte Frau Meyer," in absaetze
     assert [z.cells[1].text for z in dok.tables[-1].rows] == ["Thema", "Begrüßung | Einführung"]
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice fehlt")
+def test_von_libreoffice_gespeichertes_dokument(tmp_path):
+    """The same letter saved again by LibreOffice (its own XML for fields and lists)."""
+    import subprocess
+
+    quelle = tmp_path / "quelle.docx"
+    _serienbrief().save(quelle)
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profil",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "lo"),
+                    str(quelle)], check=True, capture_output=True, timeout=180)
+    gespeichert = (tmp_path / "lo" / "quelle.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(gespeichert)) as paket:
+        xml = paket.read("word/document.xml")
+    assert b"fldChar" in xml and b"fldSimple" not in xml  # LibreOffice writes complex fields
+    ergebnis = importiere_docx(gespeichert, absender="stadt-hagen-lenkungskreis",
+                               spalten=["Anrede", "Vorname", "Name", "Einrichtung"])
+    koerper = ergebnis.quelltext.split("+++\n")[2]
+    assert "liebe Kollegin aus {{ empfaenger.organisation }}." in koerper
+    assert "- Punkt eins\n- Punkt zwei\n\n1. Schritt eins\n1. Schritt zwei" in koerper
+    assert "| 9:30 | Begrüßung \\| Einführung |" in koerper
+    assert any(h.startswith("Der Adressblock (Absatz 1, Absatz 2, Absatz 3, Absatz 4)")
+               for h in ergebnis.nicht_uebernommen)
