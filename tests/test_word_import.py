@@ -151,6 +151,22 @@ def test_einfaches_und_komplexes_feld_und_unbekannte_spalte():
                for h in hinweise)
 
 
+def test_anredezeile_aus_feldern_entfaellt():
+    dok = docx.Document()
+    for felder, komma in ((["Anrede"], ""), (["Name"], ""), (["Anrede", "Name"], ",")):
+        absatz = dok.add_paragraph()
+        for i, feld in enumerate(felder):
+            absatz.add_run(" " if i else "")
+            _einfaches_feld(absatz, feld)
+        absatz.add_run(komma)
+    dok.add_paragraph("wir laden Sie ein.")
+    ergebnis = importiere_docx(_bytes(dok), absender="x")
+    assert ergebnis.quelltext.split("+++\n")[2] == "wir laden Sie ein.\n"
+    hinweise = " ".join(ergebnis.nicht_uebernommen)
+    assert "Adressblock (Absatz 1, Absatz 2)" in hinweise
+    assert "Die Anrede „«Anrede» «Name»,“ wurde nicht übernommen" in hinweise
+
+
 def test_nummerierung_ueber_numpr():
     """Word's own numbering (numPr in the paragraph, numFmt in numbering.xml)."""
     dok = docx.Document()

@@ -80,6 +80,7 @@ class _Teil:
     fett: bool = False
     kursiv: bool = False
     roh: bool = False  # a placeholder: never escaped
+    wortlaut: str = ""  # a placeholder as Word showed it: «Name»
 
 
 @dataclass
@@ -287,7 +288,8 @@ class _Leser:
         if art == "MERGEFIELD":
             treffer = _MERGEFIELD.match(code)
             name = (treffer[1] or treffer[2]) if treffer else ""
-            self._ausgabe(_Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True))
+            self._ausgabe(_Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True,
+                                wortlaut=f"«{name}»"))
         elif art == "GREETINGLINE":
             self.felder_im_absatz.append("briefanrede")
             self._ausgabe(_Teil("{{ anrede }}", vorlage.fett, vorlage.kursiv, roh=True))
@@ -434,7 +436,7 @@ def _verschmelze(teile: list[_Teil]) -> list[_Teil]:
                 and (letzter.fett, letzter.kursiv) == (teil.fett, teil.kursiv)):
             letzter.text += teil.text
         else:
-            ergebnis.append(_Teil(teil.text, teil.fett, teil.kursiv, teil.roh))
+            ergebnis.append(_Teil(teil.text, teil.fett, teil.kursiv, teil.roh, teil.wortlaut))
     return ergebnis
 
 
@@ -483,11 +485,23 @@ def _klartext(block: _Block) -> str:
     return " ".join("".join(t.text for t in block.teile).split())
 
 
+def _wortlaut(block: _Block) -> str:
+    """A block as the clerk saw it in Word (fields as «Name»), for notes."""
+    return " ".join("".join(t.wortlaut or t.text for t in block.teile).split())
+
+
 def _toml(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
 # --- letter structure -----------------------------------------------------------------
+
+
+def _nur_anredefelder(block: _Block) -> bool:
+    """``«Anrede» «Name»,``: a salutation line made of fields only."""
+    rest = re.sub(r"\{\{.*?\}\}", "", block.klartext)
+    return ("anrede" in block.felder and set(block.felder) <= {"anrede", "titel", "vorname", "nachname"}
+            and block.klartext.endswith(",") and not re.search(r"\w", rest))
 
 
 def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list[str]]:
@@ -500,7 +514,7 @@ def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list
         felder = block.felder
         rest = re.sub(r"\{\{.*?\}\}", "", block.klartext)
         if block.art == "absatz" and felder and set(felder) <= ANSCHRIFT | {"adressblock"} \
-                and not re.search(r"\w", rest):
+                and not re.search(r"\w", rest) and not block.klartext.endswith(","):
             anfang += 1
         else:
             break
@@ -511,18 +525,18 @@ def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list
 
     betreff = None
     anrede_index = next((i for i, b in enumerate(inhalt[:8]) if b.art == "absatz" and (
-        _ANREDE.match(b.klartext) or "briefanrede" in b.felder)), None)
+        _ANREDE.match(b.klartext) or "briefanrede" in b.felder or _nur_anredefelder(b))), None)
     if anrede_index is not None:
         vorher = inhalt[:anrede_index]
         anrede = inhalt[anrede_index]
-        leser.satz(f"Die Anrede „{_klartext(anrede)}“ wurde nicht übernommen: briefe setzt die "
+        leser.satz(f"Die Anrede „{_wortlaut(anrede)}“ wurde nicht übernommen: briefe setzt die "
                    "Anrede selbst (aus Anrede, Titel und Name der Liste).")
         kandidat = next((b for b in vorher if b.klartext.lower().startswith("betreff")), None)
         if kandidat is None and vorher:
             kandidat = vorher[-1]
         for block in vorher:
             if block is not kandidat:
-                leser.satz(f"Der Text „{_klartext(block)}“ vor der Anrede wurde nicht "
+                leser.satz(f"Der Text „{_wortlaut(block)}“ vor der Anrede wurde nicht "
                            "übernommen (Datum und Informationsblock setzt briefe).")
         if kandidat is not None:
             betreff = re.sub(r"^betreff\s*:?\s*", "", _klartext(kandidat), flags=re.I)
