@@ -62,6 +62,7 @@ def test_toml_anfuehrungszeichen_im_betreff(ordner):
                                        'betreff = "Einladung am {{ "2027-03-12" | datum_lang }}"\n'
                                        "+++\nText\n")
     assert fehler.zeile == 3  # counted from the file start, +++ is line 1
+    assert fehler.datei == "brief.md"
     assert "einfache Anführungszeichen" in fehler.meldung
     assert "Nach dem Wert steht noch etwas" in fehler.meldung
 
@@ -72,8 +73,9 @@ def test_toml_text_ohne_anfuehrungszeichen(ordner):
 
 
 def test_toml_deutsches_datum(ordner):
-    fehler = fehler_beim_laden(ordner, f'+++\nabsender = "{ABSENDER}"\ndatum = 12.03.2027\n+++\nT\n')
-    assert fehler.zeile == 3 and "datum = 2027-03-12 (ohne Anführungszeichen)" in fehler.meldung
+    fehler = fehler_beim_laden(ordner, '+++\ntitel = "Rundbrief"\ndatum = 12.03.2027\n+++\nT\n')
+    assert fehler.datei == "Vorlage „Rundbrief“" and fehler.zeile == 3
+    assert "datum = 2027-03-12 (ohne Anführungszeichen)" in fehler.meldung
 
 
 def test_komma_in_liste_ist_kein_fehler(ordner):

@@ -205,6 +205,9 @@ def _pruefen(args) -> int:
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
                             blatt=args.blatt, werte=tuple(args.werte))
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
+    print(f"Vorlage: {vorlage.titel}")
+    if vorlage.werte_als_text():
+        print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
     print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))

@@ -97,7 +97,8 @@ def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) ->
     if len(meldungen) >= 2 and len({f.meldung for f in meldungen}) == 1:
         fehler = getattr(meldungen[0], "vorlagenfehler", None)
         if fehler is not None:
-            raise VorlagenFehler(f"{fehler.meldung} Das betrifft jeden Empfänger.",
+            punkt = "" if fehler.meldung.endswith((".", "!", "?")) else "."
+            raise VorlagenFehler(f"{fehler.meldung}{punkt} Das betrifft jeden Empfänger.",
                                  datei=fehler.datei, zeile=fehler.zeile)
 
 

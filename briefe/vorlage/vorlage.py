@@ -454,6 +454,8 @@ def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int
         kopf = tomllib.loads(kopf_text)
     except tomllib.TOMLDecodeError as fehler:
         meldung, zeile = meldungen.toml_fehler(fehler, kopf_text, 2, ende)
+        titel = re.search(r'^\s*(?:titel|beschreibung)\s*=\s*"([^"\n]+)"\s*$', kopf_text, re.M)
+        datei = f"Vorlage „{titel[1]}“" if titel else datei
         raise VorlagenFehler(f"Fehler im Kopfbereich: {meldung}", datei=datei, zeile=zeile) from None
     titel = kopf.get("titel") or kopf.get("beschreibung")
     if titel:
