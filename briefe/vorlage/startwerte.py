@@ -50,8 +50,10 @@ def als_eingabe(wert: object) -> str:
         return "ja" if wert else "nein"
     if isinstance(wert, dt.datetime):
         return wert.isoformat(timespec="minutes")
-    if isinstance(wert, dt.date | dt.time):
-        return wert.isoformat()[:5] if isinstance(wert, dt.time) else wert.isoformat()
+    if isinstance(wert, dt.time):
+        return wert.strftime("%H:%M")
+    if isinstance(wert, dt.date):
+        return wert.isoformat()
     return str(wert)
 
 
