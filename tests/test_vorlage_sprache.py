@@ -165,6 +165,15 @@ def test_spalte_nur_in_if_ist_freiwillig(ordner):
     assert mit.inhalt[-1].teile[0].text == "Feld: Inklusion"
 
 
+def test_pruefen_nennt_fehlende_freiwillige_spalte(ordner, capsys):
+    pfad = schreibe(ordner, kopf() + "Text\n\n{% if empfaenger.vornme %}\nHallo\n{% endif %}\n",
+                    "freiwillig.md")
+    assert main(["pruefen", str(pfad), str(ordner / "liste.csv")]) == 1  # row 4: no town
+    ausgabe = capsys.readouterr().out
+    assert ("Hinweis: Die Spalte „vornme“ (Vorlage Zeile 8) gibt es in liste.csv nicht; der Text "
+            "in ihrem {% if %} entfällt bei allen. Ähnlich: vorname.") in ausgabe
+
+
 def test_bom_und_crlf(ordner):
     text = "\ufeff" + (kopf() + "Erste Zeile\n\nZweite {{ empfaenger.x }}\n").replace("\n", "\r\n")
     pfad = schreibe(ordner, text)

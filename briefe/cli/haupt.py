@@ -200,7 +200,13 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
-    from briefe.lauf.vorbereitung import Laufoptionen, textprobleme, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import (
+        Laufoptionen,
+        spaltenhinweise,
+        textprobleme,
+        vorbereiten,
+        zeilenprobleme,
+    )
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
                             blatt=args.blatt, werte=tuple(args.werte))
@@ -211,7 +217,7 @@ def _pruefen(args) -> int:
     print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
-    for hinweis in liste.hinweise:
+    for hinweis in [*liste.hinweise, *spaltenhinweise(vorlage, liste)]:
         print(f"Hinweis: {hinweis}")
     probleme = zeilenprobleme(liste, ausgewaehlt) + textprobleme(vorlage, liste, ausgewaehlt)
     probleme.sort(key=lambda p: p.zeile or 0)

@@ -3,6 +3,7 @@ against each other, the selected recipients, their file names."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +76,19 @@ def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[
     ]
     pruefe_gleiche_fehler(vorlage, ausgewaehlt)
     return vorlage, liste, ausgewaehlt
+
+
+def spaltenhinweise(vorlage: Vorlage, liste: Mitgliederliste) -> list[str]:
+    """Optional columns (only in ``{% if %}``) the list lacks: the text there never shows."""
+    vorhanden = sorted({normal for _, normal in liste.spalten})
+    hinweise = []
+    for spalte in sorted(vorlage.spalten - vorlage.pflichtspalten - set(vorhanden)):
+        aehnlich = difflib.get_close_matches(spalte, vorhanden, n=2, cutoff=0.6)
+        hinweise.append(
+            f"Die Spalte „{spalte}“ (Vorlage Zeile {vorlage.spaltenzeilen.get(spalte)}) gibt es in "
+            f"{liste.quelle.name} nicht; der Text in ihrem {{% if %}} entfällt bei allen."
+            + (f" Ähnlich: {', '.join(aehnlich)}." if aehnlich else ""))
+    return hinweise
 
 
 PROBE = 20  # rows tried to tell a template error from row errors
