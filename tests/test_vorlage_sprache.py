@@ -245,7 +245,7 @@ def test_startwerte_deutsch_eingegeben(ordner):
                                        "beginn": "09:05", "plaetze": "12"})["plaetze"] == 12
     brief = vorlage.mit_werten({"termin": "12.03.2027", "beitrag": "7,50", "raum": "C. 410"}
                                ).erzeuge(empfaenger(**MEYER))
-    assert brief.inhalt[0].teile[0].text == ("Am 12. März 2027 um 9:30 Uhr, Beitrag 7,50\u00a0€, "
+    assert brief.inhalt[0].teile[0].text == ("Am 12. März 2027 um 09:30 Uhr, Beitrag 7,50\u00a0€, "
                                              "Raum C. 410.")
 
 
@@ -348,5 +348,5 @@ def test_ohne_eingabe_gelten_standards_und_pflicht_wird_genannt(ordner):
     with pytest.raises(VorlagenFehler, match="„Datum der Konferenz“ fehlt"):
         vorlage.erzeuge(empfaenger(**MEYER))
     vorschau = vorlage.mit_werten(beispielwerte(vorlage))
-    assert vorschau.erzeuge(empfaenger(**MEYER)).inhalt[0].teile[0].text == "Um 9:30 Uhr."
+    assert vorschau.erzeuge(empfaenger(**MEYER)).inhalt[0].teile[0].text == "Um 09:30 Uhr."
     assert vorlage.werte is None and vorschau.werte["raum"] == "[Raum]"
