@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.dienst import pruefung
+from briefe.dienst import pruefung, vorlagen_api, vorlagen_seite
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.middleware import GroessenGrenze, Sicherheitskoepfe
@@ -365,7 +365,11 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         kontext.setdefault("hinweis", request.session.pop("hinweis", None))
         return seiten.TemplateResponse(request, name, {
             "benutzer": zugang.name if zugang else None, "csrf": csrf_token(request.session),
+            "darf_vorlagen": bool(zugang and konfiguration.hat_rolle(zugang.art, zugang.name, vorlagen_api.ROLLE)),
             "aufbewahrung_text": _dauer(konfiguration.aufbewahrung), **kontext}, status_code=status)
+
+    app.include_router(vorlagen_api.router(api_zugang))
+    app.include_router(vorlagen_seite.router(seiten_zugang, seite))
 
     # --- error handlers ---
 
@@ -606,7 +610,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     def lauf_seite(request: Request, lauf_id: str, zugang: SeitenZugang) -> HTMLResponse:
         lauf = _eigener_lauf(request, zugang, lauf_id)
         return seite(request, "lauf.html", lauf=lauf, links=_links(lauf),
-                     vorschau_als_bild=bool(shutil.which("pdftoppm")))
+                     vorschau_als_bild=bool(shutil.which("pdftoppm")),
+                     startwerte=vorlagen_seite.startwerte_von(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen))
 
     @app.post("/laeufe/{lauf_id}/starten", include_in_schema=False)
     def lauf_starten(
@@ -614,14 +619,19 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         formate: Annotated[list[str], Form()] = [],  # noqa: B006
         sammel: Annotated[bool, Form()] = False, duplex: Annotated[bool, Form()] = False,
         pdf: Annotated[str, Form()] = "standard", csrf: Annotated[str, Form()] = "",
+        wert_name: Annotated[list[str], Form()] = [], wert: Annotated[list[str], Form()] = [],  # noqa: B006
     ) -> Response:
         _pruefe_formular(request, csrf)
         lauf = _eigener_lauf(request, zugang, lauf_id)
         try:
-            optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf)}
+            optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf),
+                        "werte": vorlagen_seite.pruefe_werte(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen,
+                                                             dict(zip(wert_name, wert, strict=False)))}
         except EingabeFehler as fehler:
             return seite(request, "lauf.html", status=422, lauf=lauf, links=_links(lauf), fehler=str(fehler),
-                         vorschau_als_bild=bool(shutil.which("pdftoppm")))
+                         vorschau_als_bild=bool(shutil.which("pdftoppm")), eingaben=dict(zip(wert_name, wert, strict=False)),
+                         startwerte=vorlagen_seite.startwerte_von(lauf.optionen["vorlage_pfad"],
+                                                                  konfiguration.vorlagen))
         ergebnis = dienst.speicher.einreihen(lauf_id, optionen, konfiguration.warteschlange)
         if ergebnis is False:
             return seite(request, "lauf.html", status=429, lauf=lauf, links=_links(lauf),
