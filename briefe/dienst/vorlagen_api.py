@@ -72,15 +72,14 @@ def _speichern(request: Request, name: str, aufruf: Callable) -> dict:
 def router(api_zugang) -> APIRouter:
     """The routes; ``api_zugang`` is the service's authentication dependency."""
 
-    def zugang_mit_rolle(request: Request, zugang: Annotated[object, Depends(api_zugang)]):
+    def zugang_mit_rolle(request: Request, zugang: object = Depends(api_zugang)):
         pruefe_rolle(request, zugang)
         return zugang
 
-    Zugang = Annotated[object, Depends(zugang_mit_rolle)]
     r = APIRouter(prefix="/api", tags=["Vorlagen bearbeiten"])
 
     @r.get("/vorlagen/{name}", summary="Quelltext und Version einer Vorlage")
-    def lies(request: Request, name: str, zugang: Zugang) -> dict:
+    def lies(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> dict:
         try:
             gelesen = speicher(request).lies(name)
         except UngueltigeVorlage as fehler:
@@ -92,7 +91,7 @@ def router(api_zugang) -> APIRouter:
     @r.put("/vorlagen/{name}", summary="Vorlage anlegen oder ändern (409 bei veralteter Version)",
            responses={409: {"description": "Inzwischen von jemand anderem geändert"},
                       422: {"description": "Vorlage fehlerhaft (`zeile`, `feld`)"}})
-    def schreibe(request: Request, name: str, zugang: Zugang,
+    def schreibe(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle),
                  quelltext: Annotated[str, Form(description="Text der Vorlage (Kopfbereich und Brieftext)")],
                  version: Annotated[str, Form(description="Die gelesene Version; leer beim Anlegen")] = "",
                  ) -> Response:
@@ -108,14 +107,14 @@ def router(api_zugang) -> APIRouter:
             name, quelltext, version or None, wer(zugang))))
 
     @r.get("/vorlagen/{name}/versionen", summary="Versionen einer Vorlage (wer, wann, was)")
-    def versionen(request: Request, name: str, zugang: Zugang) -> list[dict]:
+    def versionen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> list[dict]:
         try:
             return [v.als_dict() for v in reversed(speicher(request).versionen(name))]
         except UngueltigeVorlage as fehler:
             raise HTTPException(422, fehler.meldung) from None
 
     @r.get("/vorlagen/{name}/versionen/{nummer}", summary="Text und Änderung einer Version")
-    def version(request: Request, name: str, nummer: int, zugang: Zugang) -> dict:
+    def version(request: Request, name: str, nummer: int, *, zugang: object = Depends(zugang_mit_rolle)) -> dict:
         s = speicher(request)
         eintrag = next((v for v in s.versionen(name) if v.nummer == nummer), None)
         if eintrag is None:
@@ -123,7 +122,7 @@ def router(api_zugang) -> APIRouter:
         return {**eintrag.als_dict(mit_diff=True), "quelltext": s.version_text(name, nummer)}
 
     @r.post("/vorlagen/{name}/wiederherstellen", summary="Eine frühere Version wieder zur aktuellen machen")
-    def wiederherstellen(request: Request, name: str, zugang: Zugang,
+    def wiederherstellen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle),
                          nummer: Annotated[int, Form(description="Nummer der Version")],
                          version: Annotated[str, Form(description="Die gelesene aktuelle Version")] = "",
                          ) -> dict:
@@ -132,14 +131,14 @@ def router(api_zugang) -> APIRouter:
             name, nummer, version or (s.lies(name) or ("", None))[1], wer(zugang)))
 
     @r.post("/entwurf/zerlegen", summary="Kopfbereich (als JSON) und Brieftext eines Vorlagentexts")
-    def zerlegen(zugang: Zugang, quelltext: Annotated[str, Form()]) -> Response:
+    def zerlegen(quelltext: Annotated[str, Form()], zugang: object = Depends(zugang_mit_rolle)) -> Response:
         try:
             return JSONResponse(zerlege(quelltext))
         except EntwurfsFehler as fehler:
             return _entwurfsantwort(fehler)
 
     @r.post("/vorschau/liste", summary="Spalten und Empfänger einer Beispielliste")
-    def liste(request: Request, zugang: Zugang,
+    def liste(request: Request, *, zugang: object = Depends(zugang_mit_rolle),
               liste: Annotated[UploadFile, File(description="Mitgliederliste: CSV, XLSX oder JSON")]) -> dict:
         k = request.app.state.dienst.konfiguration
         with _arbeitsordner(k) as ordner:
@@ -152,7 +151,7 @@ def router(api_zugang) -> APIRouter:
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}},
                        422: {"description": "Vorlage fehlerhaft (`detail` nennt die Zeile; `zeile`, `feld`)"}})
     def api_vorschau(
-        request: Request, zugang: Zugang,
+        request: Request, *, zugang: object = Depends(zugang_mit_rolle),
         quelltext: Annotated[str, Form(description="Text der Vorlage")],
         liste: Annotated[UploadFile, File(description="Mitgliederliste: CSV, XLSX oder JSON")],
         zeile: Annotated[int | None, Form(description="Zeile wie in der Liste (Excel); leer: die erste")] = None,
@@ -172,7 +171,7 @@ def router(api_zugang) -> APIRouter:
         return Response(daten, media_type=art, headers={"X-Seiten": str(seiten)})
 
     @r.post("/word-import", summary="Vorlagentext aus einem Word-Dokument (DOCX)")
-    def word_import(request: Request, zugang: Zugang,
+    def word_import(request: Request, *, zugang: object = Depends(zugang_mit_rolle),
                     datei: Annotated[UploadFile, File(description="Word-Dokument (.docx)")],
                     name: Annotated[str, Form()] = "", absender: Annotated[str, Form()] = "") -> dict:
         """`nicht_uebernommen` listet auf Deutsch, was nicht übernommen werden konnte."""

@@ -46,11 +46,10 @@ def _absender(ordner) -> list[str]:
 def router(seiten_zugang, seite) -> APIRouter:
     """The page routes; ``seite`` renders a page template of the service."""
 
-    def zugang_mit_rolle(request: Request, zugang: Annotated[object, Depends(seiten_zugang)]):
+    def zugang_mit_rolle(request: Request, zugang: object = Depends(seiten_zugang)):
         pruefe_rolle(request, zugang)
         return zugang
 
-    Zugang = Annotated[object, Depends(zugang_mit_rolle)]
     r = APIRouter(include_in_schema=False)
 
     def formular_pruefen(request: Request, csrf: str) -> None:
@@ -67,7 +66,7 @@ def router(seiten_zugang, seite) -> APIRouter:
                      nicht_uebernommen=nicht_uebernommen)
 
     @r.get("/vorlagen", response_class=HTMLResponse)
-    def liste(request: Request, zugang: Zugang) -> HTMLResponse:
+    def liste(request: Request, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
         from briefe.vorlage.vorlage import finde_vorlagen, lade_vorlage
 
         k = request.app.state.dienst.konfiguration
@@ -86,7 +85,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         return seite(request, "vorlagen.html", vorlagen=eintraege)
 
     @r.get("/vorlagen/neu", response_class=HTMLResponse)
-    def neu(request: Request, zugang: Zugang, von: str = "") -> HTMLResponse:
+    def neu(request: Request, *, zugang: object = Depends(zugang_mit_rolle), von: str = "") -> HTMLResponse:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         quelltext = _neuer_text(_absender(ordner))
         if von:
@@ -97,12 +96,12 @@ def router(seiten_zugang, seite) -> APIRouter:
         return editor(request, f"{von}-kopie" if von else "", quelltext, "", True)
 
     @r.get("/vorlagen/word", response_class=HTMLResponse)
-    def word_seite(request: Request, zugang: Zugang) -> HTMLResponse:
+    def word_seite(request: Request, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         return seite(request, "vorlage_word.html", absender=_absender(ordner))
 
     @r.post("/vorlagen/word", response_class=HTMLResponse)
-    def word(request: Request, zugang: Zugang, datei: Annotated[UploadFile, File()],
+    def word(request: Request, *, zugang: object = Depends(zugang_mit_rolle), datei: Annotated[UploadFile, File()],
              name: Annotated[str, Form()] = "", absender: Annotated[str, Form()] = "",
              csrf: Annotated[str, Form()] = "") -> HTMLResponse:
         formular_pruefen(request, csrf)
@@ -111,14 +110,14 @@ def router(seiten_zugang, seite) -> APIRouter:
                       nicht_uebernommen=ergebnis["nicht_uebernommen"])
 
     @r.get("/vorlagen/{name}", response_class=HTMLResponse)
-    def bearbeiten(request: Request, name: str, zugang: Zugang) -> HTMLResponse:
+    def bearbeiten(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
         gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
         if gelesen is None:
             raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
         return editor(request, name, gelesen[0], gelesen[1], False)
 
     @r.get("/vorlagen/{name}/versionen", response_class=HTMLResponse)
-    def versionen(request: Request, name: str, zugang: Zugang) -> HTMLResponse:
+    def versionen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
         s = speicher(request)
         gelesen = s.lies(name) if pruefe_name_ok(name) else None
         if gelesen is None:
@@ -127,7 +126,7 @@ def router(seiten_zugang, seite) -> APIRouter:
                      versionen=list(reversed(s.versionen(name))))
 
     @r.post("/vorlagen/{name}/wiederherstellen")
-    def wiederherstellen(request: Request, name: str, zugang: Zugang, nummer: Annotated[int, Form()],
+    def wiederherstellen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle), nummer: Annotated[int, Form()],
                          version: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
         formular_pruefen(request, csrf)
         try:
