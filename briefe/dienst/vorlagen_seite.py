@@ -61,7 +61,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         daten = {"name": name, "quelltext": quelltext, "version": version, "neu": neu,
                  "absender": _absender(ordner), "typen": STARTWERT_TYPEN}
-        return seite(request, "vorlage_editor.html", status=status, name=name, neu=neu,
+        return seite(request, "vorlage_editor.html", status=status, vname=name, neu=neu,
                      daten=json.dumps(daten, ensure_ascii=False).replace("</", "<\\/"),
                      nicht_uebernommen=nicht_uebernommen)
 
@@ -122,7 +122,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         gelesen = s.lies(name) if pruefe_name_ok(name) else None
         if gelesen is None:
             raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
-        return seite(request, "vorlage_versionen.html", name=name, aktuell=gelesen[1],
+        return seite(request, "vorlage_versionen.html", vname=name, aktuell=gelesen[1],
                      versionen=list(reversed(s.versionen(name))))
 
     @r.post("/vorlagen/{name}/wiederherstellen")

@@ -8,7 +8,7 @@
   var zustand = {
     name: daten.name, version: daten.version, neu: daten.neu, ansicht: "formular",
     rest: {}, unterschriftRest: {}, maschinellText: null, kopfZeilen: 0,
-    liste: null, empfaenger: [], spalten: [], index: 0, anfrage: 0, bilder: []
+    liste: null, empfaenger: [], spalten: [], index: 0, anfrage: 0
   };
   var FORM_SCHLUESSEL = ["titel", "beschreibung", "betreff", "absender", "zeichen", "datum", "form", "grussformel",
     "anlagen", "verteiler", "vermerke", "hinweis_maschinell", "unterschrift", "startwerte"];
@@ -291,12 +291,13 @@
     if (element) { element.classList.add("feld-fehler"); element.setAttribute("aria-invalid", "true"); }
   }
 
-  function bild(blob, seite, seiten) {
-    var img = document.createElement("img");
-    img.src = URL.createObjectURL(blob);
-    img.alt = "Vorschau: Seite " + seite + " von " + seiten;
-    img.width = 827; img.height = 1169;
-    return img;
+  // The page's CSP allows data: images (not blob:).
+  function alsDatenUrl(blob) {
+    return new Promise(function (fertig) {
+      var leser = new FileReader();
+      leser.onload = function () { fertig(leser.result); };
+      leser.readAsDataURL(blob);
+    });
   }
 
   function seiteLaden(text, nummer, e, seite) {
@@ -306,7 +307,7 @@
       if (nummer !== zustand.anfrage) { return null; }
       if (!antwort.ok) { return antwort.json().then(function (inhalt) { throw inhalt; }); }
       var seiten = Number(antwort.headers.get("X-Seiten") || "1");
-      return antwort.blob().then(function (b) { return { blob: b, seiten: seiten }; });
+      return antwort.blob().then(alsDatenUrl).then(function (url) { return { url: url, seiten: seiten }; });
     });
   }
 
@@ -327,12 +328,13 @@
       return Promise.all(laden).then(function (teile) {
         if (nummer !== zustand.anfrage || teile.indexOf(null) >= 0) { return; }
         var ziel = $("v-seiten");
-        zustand.bilder.forEach(function (u) { URL.revokeObjectURL(u); });
         ziel.textContent = "";
-        zustand.bilder = teile.map(function (t, i) {
-          var img = bild(t.blob, i + 1, erste.seiten);
+        teile.forEach(function (t, i) {
+          var img = document.createElement("img");
+          img.src = t.url;
+          img.alt = "Vorschau: Seite " + (i + 1) + " von " + erste.seiten;
+          img.width = 827; img.height = 1169;
           ziel.appendChild(img);
-          return img.src;
         });
         ziel.setAttribute("data-zeile", String(e.zeile));
         zeigeFehler(null);
@@ -388,6 +390,24 @@
   }
   $("v-suche").addEventListener("change", suche);
   $("v-suche").addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); suche(); } });
+
+  $("v-pdf").addEventListener("click", function () {
+    if (!zustand.liste || !zustand.empfaenger.length) { return; }
+    var e = zustand.empfaenger[zustand.index];
+    var f = form({ quelltext: aktuellerQuelltext(), zeile: String(e.zeile), format: "pdf" });
+    f.append("liste", zustand.liste);
+    senden("/api/vorschau", f).then(function (antwort) {
+      if (!antwort.ok) { return antwort.json().then(function (inhalt) { zeigeFehler(inhalt); }); }
+      return antwort.blob().then(function (b) {
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(b);
+        link.download = "vorschau-zeile-" + e.zeile + ".pdf";
+        document.body.appendChild(link);
+        link.click();
+        window.setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+      });
+    });
+  });
 
   // --- saving --------------------------------------------------------------------------------
   function meldung(text, art) {
