@@ -52,6 +52,7 @@ class Protokoll:
     status: str = "laeuft"
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
+    werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0
     ok: int = 0

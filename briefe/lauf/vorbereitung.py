@@ -18,6 +18,7 @@ from briefe.quellen.mitglieder import (
     passt_filter,
 )
 from briefe.satz.vertrag import FORMATE
+from briefe.vorlage.meldungen import unbekannte_spalten
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
 
@@ -38,21 +39,24 @@ class Laufoptionen:
     jobs: int = 0
     fortsetzen: bool = False
     vorlagen_ordner: Path | None = None
+    werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
+
+
+def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
+    """The run's template with its start values checked and filled in."""
+    return lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
 
 
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
     """Load template and list, check they fit, select recipients. Errors here stop the run."""
-    vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+    vorlage = lade_laufvorlage(optionen)
     liste = lies_mitglieder(optionen.daten, optionen.blatt)
     vorhanden = {normal for _, normal in liste.spalten}
-    fehlend = sorted(vorlage.spalten - vorhanden)
+    fehlend = sorted(vorlage.pflichtspalten - vorhanden)
     if fehlend:
-        raise VorlagenFehler(
-            f"Die Vorlage verwendet die Spalte(n) {', '.join(fehlend)}, die in der "
-            f"Mitgliederliste {liste.quelle.name} fehlen. Vorhandene Spalten: "
-            f"{', '.join(sorted(vorhanden))}.",
-            datei=str(optionen.vorlage),
-        )
+        meldung, zeile = unbekannte_spalten(fehlend, vorhanden, dict(vorlage.spaltenzeilen),
+                                            liste.quelle.name)
+        raise VorlagenFehler(meldung, datei=vorlage.anzeige, zeile=zeile)
     unbekannte_formate = set(optionen.formate) - set(FORMATE)
     if unbekannte_formate or not optionen.formate:
         raise BriefeFehler(
