@@ -3,6 +3,7 @@ make one letter or the preview of a run. Long work (runs) goes to the workers.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -159,13 +160,31 @@ def formate_aus_text(eintraege: list[str]) -> list[str]:
     return formate
 
 
+BEISPIELWERTE = {"uhrzeit": "9:30", "betrag": "7,50", "zahl": "1"}
+
+
+def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str, str], ...]:
+    """Start values for a check or preview before the clerk entered them: default or a sample."""
+    from briefe.vorlage.vorlage import lade_vorlage
+
+    try:
+        startwerte = lade_vorlage(vorlage_pfad, vorlagen_ordner).startwerte
+    except BriefeFehler:
+        return ()  # the run's own loading reports the error
+    heute = dt.date.today().strftime("%d.%m.%Y")
+    return tuple((w.name, w.standard if w.standard is not None else
+                  heute if w.typ == "datum" else BEISPIELWERTE.get(w.typ, f"‹{w.bezeichnung}›"))
+                 for w in startwerte)
+
+
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
                  filter: list[list[str]], blatt: str | None) -> dict:
     """Read and check a member list against a template, without making anything."""
     from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
-                            blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen)
+                            blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen,
+                            werte=beispielwerte(vorlage, konfiguration.vorlagen))
     try:
         vorlage_obj, liste, ausgewaehlt = vorbereiten(optionen)
     except BriefeFehler as fehler:
@@ -280,7 +299,9 @@ def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf) -> bytes:
         vorlage, _, ausgewaehlt = vorbereiten(Laufoptionen(
             vorlage=Path(optionen["vorlage_pfad"]), daten=ordner / "eingabe" / lauf.eingabe,
             filter=tuple(tuple(f) for f in optionen.get("filter", [])), blatt=optionen.get("blatt") or None,
-            vorlagen_ordner=konfiguration.vorlagen))
+            vorlagen_ordner=konfiguration.vorlagen,
+            werte=tuple(tuple(w) for w in optionen["werte"]) if optionen.get("werte") else
+            beispielwerte(Path(optionen["vorlage_pfad"]), konfiguration.vorlagen)))
     except BriefeFehler as fehler:
         raise EingabeFehler(str(fehler)) from None
     for empfaenger in ausgewaehlt:

@@ -77,7 +77,7 @@ def router(seiten_zugang, seite) -> APIRouter:
                        "zuletzt": versionen[-1] if versionen else None, "bearbeitbar": pruefe_name_ok(pfad.stem)}
             try:
                 vorlage = lade_vorlage(pfad, k.vorlagen)
-                eintrag.update(titel=titel_von(vorlage), betreff=beispiel_betreff(vorlage))
+                eintrag.update(titel=titel_von(vorlage), betreff=beispiel_betreff(vorlage, k.vorlagen))
             except BriefeFehler as fehler:
                 eintrag.update(titel=pfad.stem, fehler=fehler.meldung.replace(str(k.vorlagen) + "/", ""))
             eintraege.append(eintrag)

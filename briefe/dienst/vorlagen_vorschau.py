@@ -15,7 +15,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from briefe.dienst.konfiguration import Konfiguration
-from briefe.dienst.pruefung import EingabeFehler, _render
+from briefe.dienst.pruefung import EingabeFehler, _render, beispielwerte
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.vorlage.vorlage import TRENNER
 
@@ -143,7 +143,7 @@ def vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: i
         if pdf is None:
             vorlage, empfaenger = _entwurf_und_empfaenger(konfiguration, quelltext, liste, zeile, Path(temp))
             try:
-                brief = mit_beispielwerten(vorlage).erzeuge(empfaenger)
+                brief = vorlage.erzeuge(empfaenger)
             except BriefeFehler as fehler:
                 raise _entwurfsfehler(fehler, str(temp)) from None
             pdf = _render(brief, "pdf", None)
@@ -171,9 +171,10 @@ def _entwurf_und_empfaenger(konfiguration: Konfiguration, quelltext: str, liste:
     from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 
     lade_entwurf(konfiguration, quelltext, ordner)
+    pfad = ordner / "entwurf.md"
     try:
-        vorlage, _, alle = vorbereiten(Laufoptionen(vorlage=ordner / "entwurf.md", daten=liste,
-                                                    vorlagen_ordner=konfiguration.vorlagen))
+        vorlage, _, alle = vorbereiten(Laufoptionen(vorlage=pfad, daten=liste, vorlagen_ordner=konfiguration.vorlagen,
+                                                    werte=beispielwerte(pfad, konfiguration.vorlagen)))
     except BriefeFehler as fehler:
         raise _entwurfsfehler(fehler, str(ordner)) from None
     if not alle:
@@ -189,24 +190,7 @@ def _entwurf_und_empfaenger(konfiguration: Konfiguration, quelltext: str, liste:
     return vorlage, gefunden
 
 
-BEISPIELWERTE = {"datum": None, "uhrzeit": "9:30", "betrag": "7,50", "zahl": "1", "text": None}
-
-
-def mit_beispielwerten(vorlage):
-    """The start values a run would ask for, filled with their default or a sample (preview)."""
-    startwerte = getattr(vorlage, "startwerte", ())
-    if not startwerte or not hasattr(vorlage, "mit_werten"):
-        return vorlage
-    eingaben = {}
-    for w in startwerte:
-        beispiel = BEISPIELWERTE.get(w.typ)
-        if w.typ == "datum":
-            beispiel = dt.date.today().strftime("%d.%m.%Y")
-        eingaben[w.name] = w.standard if w.standard is not None else (beispiel or f"‹{w.bezeichnung}›")
-    return vorlage.mit_werten(eingaben)
-
-
-def beispiel_betreff(vorlage) -> str:
+def beispiel_betreff(vorlage, vorlagen_ordner: Path) -> str:
     """The subject as it will read, filled from a sample recipient (for the template list)."""
     from briefe.quellen.mitglieder import Empfaenger
 
@@ -215,6 +199,7 @@ def beispiel_betreff(vorlage) -> str:
     for spalte in vorlage.spalten:
         felder.setdefault(spalte, f"‹{spalte}›")
     try:
-        return mit_beispielwerten(vorlage).erzeuge(Empfaenger(1, felder)).betreff
+        werte = dict(beispielwerte(vorlage.pfad, vorlagen_ordner))
+        return (vorlage.mit_werten(werte) if werte else vorlage).erzeuge(Empfaenger(1, felder)).betreff
     except (BriefeFehler, ZeilenFehler, Exception):  # noqa: BLE001 - a list must show every template
         return str(vorlage.kopf.get("betreff", ""))

@@ -78,8 +78,21 @@
     return kopf;
   }
 
+  var FELD_ELEMENT = { titel: "f-titel", beschreibung: "f-beschreibung", betreff: "f-betreff", absender: "f-absender",
+    zeichen: "f-zeichen", datum: "f-datum-art", form: "f-form", grussformel: "f-grussformel", anlagen: "f-anlagen",
+    verteiler: "f-verteiler", vermerke: "f-vermerke", hinweis_maschinell: "f-maschinell", unterschrift: "f-u-name",
+    startwerte: "startwerte" };
+
   function quelltextAusFormular() {
     var kopf = tomlTabelle(kopfAusFormular(), [], []).join("\n").replace(/^\n+/, "");
+    // Which front-matter key each generated line holds (to name the form field of an error).
+    var tabelle = null;
+    zustand.zeilenSchluessel = kopf.split("\n").map(function (z) {
+      var t = /^\[([A-Za-z0-9_-]+)/.exec(z);
+      if (t) { tabelle = t[1]; return tabelle; }
+      var k = /^([A-Za-z0-9_-]+) =/.exec(z);
+      return tabelle || (k ? k[1] : null);
+    });
     zustand.kopfZeilen = kopf.split("\n").length;
     return "+++\n" + kopf + "\n+++\n" + $("f-text").value;
   }
@@ -269,15 +282,20 @@
   }
 
   function ortText(f) {
-    if (f.feld) {
-      var element = document.querySelector('[data-feld="' + f.feld + '"]');
-      var label = element && document.querySelector('label[for="' + element.id + '"]');
-      return "Feld „" + (label ? label.textContent : f.feld) + "“: ";
-    }
-    if (!f.zeile) { return ""; }
-    if (zustand.ansicht === "text") { return "Zeile " + f.zeile + ": "; }
+    if (zustand.ansicht === "text") { return f.zeile ? "Zeile " + f.zeile + ": " : ""; }
     var beginn = zustand.kopfZeilen + 3;
-    return f.zeile >= beginn ? "Brieftext, Zeile " + (f.zeile - beginn + 1) + ": " : "Kopfbereich: ";
+    if (!f.feld && f.zeile && f.zeile >= beginn) { return "Brieftext, Zeile " + (f.zeile - beginn + 1) + ": "; }
+    var schluessel = feldVonZeile(f);
+    if (!schluessel) { return f.zeile ? "Kopfbereich: " : ""; }
+    var el = $(FELD_ELEMENT[schluessel] || "");
+    var lab = el && document.querySelector('label[for="' + el.id + '"]');
+    return "Feld „" + (lab ? lab.textContent : schluessel) + "“: ";
+  }
+
+  function feldVonZeile(f) {
+    if (f.feld) { return f.feld; }
+    if (!f.zeile || zustand.ansicht === "text" || f.zeile >= zustand.kopfZeilen + 3) { return null; }
+    return (zustand.zeilenSchluessel || [])[f.zeile - 2] || null;
   }
 
   function zeigeFehler(f) {
@@ -286,7 +304,8 @@
     if (!f) { box.hidden = true; box.textContent = ""; return; }
     box.hidden = false;
     box.textContent = ortText(f) + (f.detail || "Die Vorschau ist fehlgeschlagen.");
-    var element = f.feld && document.querySelector('[data-feld="' + f.feld + '"]');
+    var schluessel = feldVonZeile(f);
+    var element = schluessel && $(FELD_ELEMENT[schluessel]);
     if (!element && f.zeile) { element = zustand.ansicht === "text" ? $("f-quelltext") : $("f-text"); }
     if (element) { element.classList.add("feld-fehler"); element.setAttribute("aria-invalid", "true"); }
   }
