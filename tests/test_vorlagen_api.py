@@ -136,8 +136,8 @@ def test_vorschau_kaputt_422_mit_zeile(c, dienst):
 def test_lauf_protokoll_nennt_version(c):
     text = c.get("/api/vorlagen/teilkonferenz").json()
     with open(MITGLIEDER_CSV, "rb") as f:
-        lauf = c.post("/api/serienbriefe", data={"vorlage": "teilkonferenz", "formate": "pdf", "sammel": "false",
-                                                 "filter": "ort=Arnsberg"},
+        lauf = c.post("/api/serienbriefe", data={"vorlage": "teilkonferenz", "formate": "pdf",
+                                                 "sammel": "false", "filter": "ort=Arnsberg"},
                       files={"datei": ("mitglieder.csv", f, "text/csv")}).json()
     fertig = warte_bis(lambda: (s := c.get(f"/api/laeufe/{lauf['id']}").json())["status"] == "fertig" and s,
                        was="Lauf fertig")

@@ -123,7 +123,7 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
 
     expect.set_options(timeout=60_000)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTE)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGUMENTE, "--lang=de-DE"])
         try:
             kontext = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
                                           locale="de-DE")
@@ -167,8 +167,8 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
                 seite.get_by_role("button", name="Wert hinzufügen").click()
                 seite.get_by_label("Name im Text").fill("beitrag")
                 seite.get_by_label("Bezeichnung beim Start").fill("Kostenbeitrag")
-                seite.get_by_label("Art").select_option("betrag")
-                seite.get_by_label("Pflicht").check()
+                seite.get_by_label("Art", exact=True).select_option("betrag")
+                seite.get_by_label("Pflicht", exact=True).check()
                 text.evaluate("t => { t.selectionStart = t.selectionEnd = t.value.length; }")
                 text.type("\n\nDer Kostenbeitrag beträgt ")
                 seite.get_by_label("Platzhalter", exact=True).select_option(label="Kostenbeitrag")
@@ -218,7 +218,8 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
             # The text form shows the same template as TOML + Markdown; back to the form.
             seite.get_by_role("button", name="Textform").click()
             quelle = seite.get_by_label("Vorlagentext").input_value()
-            assert quelle.startswith("+++\n") and 'betreff = "Einladung zur Teilkonferenz Inklusion"' in quelle
+            assert quelle.startswith("+++\n")
+            assert 'betreff = "Einladung zur Teilkonferenz Inklusion"' in quelle
             seite.get_by_role("button", name="Formular").click()
             expect(seite.get_by_label("Betreff")).to_have_value("Einladung zur Teilkonferenz Inklusion")
 

@@ -365,7 +365,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         kontext.setdefault("hinweis", request.session.pop("hinweis", None))
         return seiten.TemplateResponse(request, name, {
             "benutzer": zugang.name if zugang else None, "csrf": csrf_token(request.session),
-            "darf_vorlagen": bool(zugang and konfiguration.hat_rolle(zugang.art, zugang.name, vorlagen_api.ROLLE)),
+            "darf_vorlagen": bool(zugang and konfiguration.hat_rolle(zugang.art, zugang.name,
+                                                                     vorlagen_api.ROLLE)),
             "aufbewahrung_text": _dauer(konfiguration.aufbewahrung), **kontext}, status_code=status)
 
     app.include_router(vorlagen_api.router(api_zugang))
@@ -487,11 +488,14 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         sammel: Annotated[bool, Form(description="zusätzlich Sammeldateien mit allen Briefen")] = True,
         duplex: Annotated[bool, Form(description="im Sammel-PDF beginnt jeder Brief vorn")] = False,
         pdf: Annotated[PdfArt, Form()] = "standard",
+        wert: Annotated[list[str], Form(description="Wert beim Start NAME=WERT, mehrfach möglich")] = [],  # noqa: B006
     ) -> JSONResponse:
         """Die Liste wird sofort gelesen und geprüft (Fehler: 413/422); die Briefe entstehen danach
         in einem Arbeitsprozess. Den Stand zeigt `GET /api/laeufe/{id}`."""
+        werte = vorlagen_seite.pruefe_werte(pruefung.vorlage_pfad(konfiguration, vorlage),
+                                            konfiguration.vorlagen, dict(w.partition("=")[::2] for w in wert))
         lauf = _neuer_lauf(dienst, zugang, datei, vorlage, pruefung.filter_aus_text(filter), blatt,
-                           _start_optionen(formate, sammel, duplex, pdf), entwurf=False)
+                           {**_start_optionen(formate, sammel, duplex, pdf), "werte": werte}, entwurf=False)
         return JSONResponse(lauf_json(lauf), status_code=202, headers={"Location": f"/api/laeufe/{lauf.id}"})
 
     @app.get("/api/laeufe", tags=["Serienbriefe"], summary="Die letzten eigenen Läufe")
@@ -611,7 +615,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         lauf = _eigener_lauf(request, zugang, lauf_id)
         return seite(request, "lauf.html", lauf=lauf, links=_links(lauf),
                      vorschau_als_bild=bool(shutil.which("pdftoppm")),
-                     startwerte=vorlagen_seite.startwerte_von(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen))
+                     startwerte=vorlagen_seite.startwerte_fuer(lauf, konfiguration))
 
     @app.post("/laeufe/{lauf_id}/starten", include_in_schema=False)
     def lauf_starten(
@@ -625,13 +629,12 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         lauf = _eigener_lauf(request, zugang, lauf_id)
         try:
             optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf),
-                        "werte": vorlagen_seite.pruefe_werte(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen,
-                                                             dict(zip(wert_name, wert, strict=False)))}
+                        "werte": vorlagen_seite.werte_fuer(lauf, konfiguration, wert_name, wert)}
         except EingabeFehler as fehler:
             return seite(request, "lauf.html", status=422, lauf=lauf, links=_links(lauf), fehler=str(fehler),
-                         vorschau_als_bild=bool(shutil.which("pdftoppm")), eingaben=dict(zip(wert_name, wert, strict=False)),
-                         startwerte=vorlagen_seite.startwerte_von(lauf.optionen["vorlage_pfad"],
-                                                                  konfiguration.vorlagen))
+                         vorschau_als_bild=bool(shutil.which("pdftoppm")),
+                         eingaben=dict(zip(wert_name, wert, strict=False)),
+                         startwerte=vorlagen_seite.startwerte_fuer(lauf, konfiguration))
         ergebnis = dienst.speicher.einreihen(lauf_id, optionen, konfiguration.warteschlange)
         if ergebnis is False:
             return seite(request, "lauf.html", status=429, lauf=lauf, links=_links(lauf),

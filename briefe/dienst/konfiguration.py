@@ -122,8 +122,8 @@ ROLLEN = ("vorlagen",)
 def _rollen(daten: dict, datei: str, bereich: str) -> tuple[str, ...]:
     rollen = daten.get("rollen", [])
     if not isinstance(rollen, list) or not all(isinstance(r, str) for r in rollen):
-        raise KonfigurationsFehler(f"[{bereich}] „rollen“ muss eine Liste sein, z. B. rollen = [\"vorlagen\"].",
-                                   datei=datei)
+        raise KonfigurationsFehler(
+            f"[{bereich}] „rollen“ muss eine Liste sein, z. B. rollen = [\"vorlagen\"].", datei=datei)
     unbekannt = sorted(set(rollen) - set(ROLLEN))
     if unbekannt:
         raise KonfigurationsFehler(f"[{bereich}] Unbekannte Rolle {', '.join(unbekannt)}; "

@@ -76,10 +76,11 @@ def router(api_zugang) -> APIRouter:
         pruefe_rolle(request, zugang)
         return zugang
 
+    rolle = Depends(zugang_mit_rolle)
     r = APIRouter(prefix="/api", tags=["Vorlagen bearbeiten"])
 
     @r.get("/vorlagen/{name}", summary="Quelltext und Version einer Vorlage")
-    def lies(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> dict:
+    def lies(request: Request, name: str, *, zugang: object = rolle) -> dict:
         try:
             gelesen = speicher(request).lies(name)
         except UngueltigeVorlage as fehler:
@@ -91,7 +92,7 @@ def router(api_zugang) -> APIRouter:
     @r.put("/vorlagen/{name}", summary="Vorlage anlegen oder ändern (409 bei veralteter Version)",
            responses={409: {"description": "Inzwischen von jemand anderem geändert"},
                       422: {"description": "Vorlage fehlerhaft (`zeile`, `feld`)"}})
-    def schreibe(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle),
+    def schreibe(request: Request, name: str, *, zugang: object = rolle,
                  quelltext: Annotated[str, Form(description="Text der Vorlage (Kopfbereich und Brieftext)")],
                  version: Annotated[str, Form(description="Die gelesene Version; leer beim Anlegen")] = "",
                  ) -> Response:
@@ -107,14 +108,14 @@ def router(api_zugang) -> APIRouter:
             name, quelltext, version or None, wer(zugang))))
 
     @r.get("/vorlagen/{name}/versionen", summary="Versionen einer Vorlage (wer, wann, was)")
-    def versionen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> list[dict]:
+    def versionen(request: Request, name: str, *, zugang: object = rolle) -> list[dict]:
         try:
             return [v.als_dict() for v in reversed(speicher(request).versionen(name))]
         except UngueltigeVorlage as fehler:
             raise HTTPException(422, fehler.meldung) from None
 
     @r.get("/vorlagen/{name}/versionen/{nummer}", summary="Text und Änderung einer Version")
-    def version(request: Request, name: str, nummer: int, *, zugang: object = Depends(zugang_mit_rolle)) -> dict:
+    def version(request: Request, name: str, nummer: int, *, zugang: object = rolle) -> dict:
         s = speicher(request)
         eintrag = next((v for v in s.versionen(name) if v.nummer == nummer), None)
         if eintrag is None:
@@ -122,7 +123,7 @@ def router(api_zugang) -> APIRouter:
         return {**eintrag.als_dict(mit_diff=True), "quelltext": s.version_text(name, nummer)}
 
     @r.post("/vorlagen/{name}/wiederherstellen", summary="Eine frühere Version wieder zur aktuellen machen")
-    def wiederherstellen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle),
+    def wiederherstellen(request: Request, name: str, *, zugang: object = rolle,
                          nummer: Annotated[int, Form(description="Nummer der Version")],
                          version: Annotated[str, Form(description="Die gelesene aktuelle Version")] = "",
                          ) -> dict:
@@ -131,14 +132,14 @@ def router(api_zugang) -> APIRouter:
             name, nummer, version or (s.lies(name) or ("", None))[1], wer(zugang)))
 
     @r.post("/entwurf/zerlegen", summary="Kopfbereich (als JSON) und Brieftext eines Vorlagentexts")
-    def zerlegen(quelltext: Annotated[str, Form()], zugang: object = Depends(zugang_mit_rolle)) -> Response:
+    def zerlegen(quelltext: Annotated[str, Form()], zugang: object = rolle) -> Response:
         try:
             return JSONResponse(zerlege(quelltext))
         except EntwurfsFehler as fehler:
             return _entwurfsantwort(fehler)
 
     @r.post("/vorschau/liste", summary="Spalten und Empfänger einer Beispielliste")
-    def liste(request: Request, *, zugang: object = Depends(zugang_mit_rolle),
+    def liste(request: Request, *, zugang: object = rolle,
               liste: Annotated[UploadFile, File(description="Mitgliederliste: CSV, XLSX oder JSON")]) -> dict:
         k = request.app.state.dienst.konfiguration
         with _arbeitsordner(k) as ordner:
@@ -149,12 +150,12 @@ def router(api_zugang) -> APIRouter:
     @r.post("/vorschau", summary="Brief einer Zeile aus einem Vorlagentext (PDF oder PNG)",
             response_class=Response,
             responses={200: {"content": {"application/pdf": {}, "image/png": {}}},
-                       422: {"description": "Vorlage fehlerhaft (`detail` nennt die Zeile; `zeile`, `feld`)"}})
+                       422: {"description": "Vorlage fehlerhaft (`detail` nennt die Zeile)"}})
     def api_vorschau(
-        request: Request, *, zugang: object = Depends(zugang_mit_rolle),
+        request: Request, *, zugang: object = rolle,
         quelltext: Annotated[str, Form(description="Text der Vorlage")],
         liste: Annotated[UploadFile, File(description="Mitgliederliste: CSV, XLSX oder JSON")],
-        zeile: Annotated[int | None, Form(description="Zeile wie in der Liste (Excel); leer: die erste")] = None,
+        zeile: Annotated[int | None, Form(description="Zeile wie in der Liste; leer: die erste")] = None,
         format: Annotated[Literal["pdf", "png"], Form()] = "pdf",
         seite: Annotated[int, Form(description="Seite des Bildes (nur png)")] = 1,
     ) -> Response:
@@ -171,7 +172,7 @@ def router(api_zugang) -> APIRouter:
         return Response(daten, media_type=art, headers={"X-Seiten": str(seiten)})
 
     @r.post("/word-import", summary="Vorlagentext aus einem Word-Dokument (DOCX)")
-    def word_import(request: Request, *, zugang: object = Depends(zugang_mit_rolle),
+    def word_import(request: Request, *, zugang: object = rolle,
                     datei: Annotated[UploadFile, File(description="Word-Dokument (.docx)")],
                     name: Annotated[str, Form()] = "", absender: Annotated[str, Form()] = "") -> dict:
         """`nicht_uebernommen` listet auf Deutsch, was nicht übernommen werden konnte."""
@@ -185,13 +186,13 @@ def importiere_word(request: Request, datei: UploadFile, name: str, absender: st
     try:
         from briefe.vorlage.word_import import importiere_docx
     except ImportError:
-        raise HTTPException(503, "Die Übernahme aus Word ist in dieser Installation nicht verfügbar.") from None
+        raise HTTPException(503, "Die Übernahme aus Word ist hier nicht verfügbar.") from None
     if not (datei.filename or "").lower().endswith(".docx"):
         raise HTTPException(422, "Bitte ein Word-Dokument im Format .docx wählen (ältere .doc-Dateien "
                                  "zuerst in Word als .docx speichern).")
     daten = datei.file.read(DOCX_BYTES + 1)
     if len(daten) > DOCX_BYTES:
-        raise HTTPException(413, f"Das Word-Dokument ist zu groß (höchstens {DOCX_BYTES // 1024 // 1024} MB).")
+        raise HTTPException(413, f"Das Word-Dokument ist zu groß (höchstens {DOCX_BYTES >> 20} MB).")
     try:
         ergebnis = importiere_docx(daten, name=name or Path(datei.filename).stem, absender=absender or None)
     except BriefeFehler as fehler:

@@ -50,6 +50,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         pruefe_rolle(request, zugang)
         return zugang
 
+    rolle = Depends(zugang_mit_rolle)
     r = APIRouter(include_in_schema=False)
 
     def formular_pruefen(request: Request, csrf: str) -> None:
@@ -66,7 +67,7 @@ def router(seiten_zugang, seite) -> APIRouter:
                      nicht_uebernommen=nicht_uebernommen)
 
     @r.get("/vorlagen", response_class=HTMLResponse)
-    def liste(request: Request, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
+    def liste(request: Request, *, zugang: object = rolle) -> HTMLResponse:
         from briefe.vorlage.vorlage import finde_vorlagen, lade_vorlage
 
         k = request.app.state.dienst.konfiguration
@@ -74,7 +75,8 @@ def router(seiten_zugang, seite) -> APIRouter:
         for pfad in finde_vorlagen(k.vorlagen):
             versionen = speicher(request).versionen(pfad.stem) if pruefe_name_ok(pfad.stem) else []
             eintrag = {"name": pfad.stem, "versionen": len(versionen),
-                       "zuletzt": versionen[-1] if versionen else None, "bearbeitbar": pruefe_name_ok(pfad.stem)}
+                       "bearbeitbar": pruefe_name_ok(pfad.stem),
+                       "zuletzt": versionen[-1] if versionen else None}
             try:
                 vorlage = lade_vorlage(pfad, k.vorlagen)
                 eintrag.update(titel=titel_von(vorlage), betreff=beispiel_betreff(vorlage, k.vorlagen))
@@ -85,7 +87,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         return seite(request, "vorlagen.html", vorlagen=eintraege)
 
     @r.get("/vorlagen/neu", response_class=HTMLResponse)
-    def neu(request: Request, *, zugang: object = Depends(zugang_mit_rolle), von: str = "") -> HTMLResponse:
+    def neu(request: Request, *, zugang: object = rolle, von: str = "") -> HTMLResponse:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         quelltext = _neuer_text(_absender(ordner))
         if von:
@@ -96,12 +98,12 @@ def router(seiten_zugang, seite) -> APIRouter:
         return editor(request, f"{von}-kopie" if von else "", quelltext, "", True)
 
     @r.get("/vorlagen/word", response_class=HTMLResponse)
-    def word_seite(request: Request, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
+    def word_seite(request: Request, *, zugang: object = rolle) -> HTMLResponse:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         return seite(request, "vorlage_word.html", absender=_absender(ordner))
 
     @r.post("/vorlagen/word", response_class=HTMLResponse)
-    def word(request: Request, *, zugang: object = Depends(zugang_mit_rolle), datei: Annotated[UploadFile, File()],
+    def word(request: Request, *, zugang: object = rolle, datei: Annotated[UploadFile, File()],
              name: Annotated[str, Form()] = "", absender: Annotated[str, Form()] = "",
              csrf: Annotated[str, Form()] = "") -> HTMLResponse:
         formular_pruefen(request, csrf)
@@ -110,14 +112,14 @@ def router(seiten_zugang, seite) -> APIRouter:
                       nicht_uebernommen=ergebnis["nicht_uebernommen"])
 
     @r.get("/vorlagen/{name}", response_class=HTMLResponse)
-    def bearbeiten(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
+    def bearbeiten(request: Request, name: str, *, zugang: object = rolle) -> HTMLResponse:
         gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
         if gelesen is None:
             raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
         return editor(request, name, gelesen[0], gelesen[1], False)
 
     @r.get("/vorlagen/{name}/versionen", response_class=HTMLResponse)
-    def versionen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle)) -> HTMLResponse:
+    def versionen(request: Request, name: str, *, zugang: object = rolle) -> HTMLResponse:
         s = speicher(request)
         gelesen = s.lies(name) if pruefe_name_ok(name) else None
         if gelesen is None:
@@ -126,7 +128,8 @@ def router(seiten_zugang, seite) -> APIRouter:
                      versionen=list(reversed(s.versionen(name))))
 
     @r.post("/vorlagen/{name}/wiederherstellen")
-    def wiederherstellen(request: Request, name: str, *, zugang: object = Depends(zugang_mit_rolle), nummer: Annotated[int, Form()],
+    def wiederherstellen(request: Request, name: str, *, zugang: object = rolle,
+                         nummer: Annotated[int, Form()],
                          version: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
         formular_pruefen(request, csrf)
         try:
@@ -167,3 +170,13 @@ def pruefe_werte(pfad, vorlagen_ordner, eingaben: dict[str, str]) -> list[list[s
     except BriefeFehler as fehler:
         raise EingabeFehler(fehler.meldung) from None
     return [[w.name, eingaben.get(w.name, "")] for w in vorlage.startwerte]
+
+
+def startwerte_fuer(lauf, konfiguration) -> list:
+    return startwerte_von(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen)
+
+
+def werte_fuer(lauf, konfiguration, namen: list[str], werte: list[str]) -> list[list[str]]:
+    """The run form's start values (``wert_name``/``wert`` pairs), checked."""
+    eingaben = dict(zip(namen, werte, strict=False))
+    return pruefe_werte(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen, eingaben)

@@ -68,7 +68,8 @@ def normalisiere(quelltext: str) -> str:
 
 def zusammenfassung(alt: str, neu: str) -> tuple[str, str]:
     """(German summary, unified diff) of a change."""
-    diff = list(difflib.unified_diff(alt.splitlines(), neu.splitlines(), "vorher", "nachher", lineterm="", n=1))
+    diff = list(difflib.unified_diff(alt.splitlines(), neu.splitlines(), "vorher", "nachher",
+                                     lineterm="", n=1))
     plus = sum(1 for z in diff if z.startswith("+") and not z.startswith("+++"))
     minus = sum(1 for z in diff if z.startswith("-") and not z.startswith("---"))
     if not alt:
@@ -147,7 +148,8 @@ class VorlagenSpeicher:
                     "Editor: bitte unter einem neuen Namen speichern.")
             if jetzt is not None and gelesen != jetzt[1]:
                 wer_zuletzt = (self.versionen(name) or [None])[-1]
-                von = f" von {wer_zuletzt.wer} ({wer_zuletzt.wann[:16].replace('T', ', ')} Uhr)" if wer_zuletzt else ""
+                von = (f" von {wer_zuletzt.wer} ({wer_zuletzt.wann[:16].replace('T', ', ')} Uhr)"
+                       if wer_zuletzt else "")
                 raise VorlagenKonflikt(
                     (f"Die Vorlage „{name}“ wurde inzwischen{von} geändert. Ihr Text ist nicht verloren, er "
                      "steht weiter im Editor. Bitte die neue Fassung in einem zweiten Fenster ansehen, "

@@ -134,7 +134,8 @@ def vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: i
     Everything a preview does happens here (issue 18 moves it into a limited worker)."""
     if format_ not in ("pdf", "png"):
         raise EingabeFehler(f"Unbekanntes Format „{format_}“; erlaubt: pdf, png.")
-    schluessel = hashlib.sha256(quelltext.encode() + b"\0" + liste.read_bytes() + f"\0{zeile}".encode()).hexdigest()
+    schluessel = hashlib.sha256(
+        quelltext.encode() + b"\0" + liste.read_bytes() + f"\0{zeile}".encode()).hexdigest()
     with _CACHE_SPERRE:
         pdf = _CACHE.get(schluessel)
     arbeit = konfiguration.daten / "tmp"
@@ -173,8 +174,9 @@ def _entwurf_und_empfaenger(konfiguration: Konfiguration, quelltext: str, liste:
     lade_entwurf(konfiguration, quelltext, ordner)
     pfad = ordner / "entwurf.md"
     try:
-        vorlage, _, alle = vorbereiten(Laufoptionen(vorlage=pfad, daten=liste, vorlagen_ordner=konfiguration.vorlagen,
-                                                    werte=beispielwerte(pfad, konfiguration.vorlagen)))
+        vorlage, _, alle = vorbereiten(Laufoptionen(
+            vorlage=pfad, daten=liste, vorlagen_ordner=konfiguration.vorlagen,
+            werte=beispielwerte(pfad, konfiguration.vorlagen)))
     except BriefeFehler as fehler:
         raise _entwurfsfehler(fehler, str(ordner)) from None
     if not alle:

@@ -278,7 +278,8 @@
   var zeitgeber = null;
   function geaendert() {
     window.clearTimeout(zeitgeber);
-    zeitgeber = window.setTimeout(vorschau, 700);
+    if (zustand.liste) { $("v-seiten").setAttribute("aria-busy", "true"); }
+    zeitgeber = window.setTimeout(function () { zeitgeber = null; vorschau(); }, 700);
   }
 
   function ortText(f) {
@@ -361,7 +362,10 @@
     }).catch(function (f) {
       if (nummer !== zustand.anfrage) { return; }
       zeigeFehler(f && f.detail ? f : { detail: "Die Vorschau ist fehlgeschlagen (Verbindung?)." });
-    }).then(function () { if (nummer === zustand.anfrage) { $("v-seiten").setAttribute("aria-busy", "false"); } });
+    }).then(function () {
+      // Busy until the newest text is shown (a test or a screen reader waits for this).
+      if (nummer === zustand.anfrage && zeitgeber === null) { $("v-seiten").setAttribute("aria-busy", "false"); }
+    });
   }
 
   function gehe(index) {
