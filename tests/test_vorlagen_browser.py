@@ -214,6 +214,11 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
             for _ in range(len("{{ empfaenger.ort | gibtsnicht }}") + 2):
                 text.press("Backspace")
             expect(fehler).to_be_hidden()
+            seite.get_by_label("Betreff").fill("Einladung {{ empfaenger. }}")
+            expect(fehler).to_contain_text("Feld „Betreff“:")
+            expect(seite.get_by_label("Betreff")).to_have_attribute("aria-invalid", "true")
+            seite.get_by_label("Betreff").fill("Einladung zur Teilkonferenz Inklusion")
+            expect(fehler).to_be_hidden()
 
             # The text form shows the same template as TOML + Markdown; back to the form.
             seite.get_by_role("button", name="Textform").click()
