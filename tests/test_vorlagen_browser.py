@@ -177,7 +177,7 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
                 text.type(".")
             wert = text.input_value()
             assert "**herzlich**" in wert and "- Eintrag" in wert
-            assert "{% if empfaenger.organisation %}{{ empfaenger.organisation }}{% endif %}" in wert
+            assert "{% if empfaenger.organisation %}{{ empfaenger.organisation }}{% endif +%}" in wert
 
             # 2. The live preview: first recipient, then the third (next twice).
             warte_auf_vorschau(seite, 2)

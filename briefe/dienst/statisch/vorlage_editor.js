@@ -228,7 +228,8 @@
     var ausdruck = "{{ " + was + (format ? " | " + format : "") + " }}";
     var feld = zustand.ansicht === "text" ? $("f-quelltext") : $("f-text");
     if ($("p-wenn").checked) {
-      ersetze(feld, "{% if " + was + " %}", "{% endif %}", ausdruck);
+      // "+%}" keeps the line break after the condition (the template trims it otherwise).
+      ersetze(feld, "{% if " + was + " %}", "{% endif +%}", ausdruck);
     } else {
       ersetze(feld, "", "", ausdruck);
       feld.selectionStart = feld.selectionEnd;
