@@ -144,7 +144,8 @@ MIT_WERT = TEXT.replace('+++\nwir', '[startwerte.beitrag]\nbezeichnung = "Kosten
 
 
 def test_feld_im_kopf_wird_genannt(c):
-    kaputt = TEXT.replace('betreff = "Einladung zur Teilkonferenz Inklusion"', 'betreff = "{{ empfaenger. }}"')
+    kaputt = TEXT.replace('betreff = "Einladung zur Teilkonferenz Inklusion"',
+                          'betreff = "{{ empfaenger. }}"')
     fehler = _vorschau(c, kaputt).json()
     assert fehler["zeile"] == 3, fehler  # the line of ``betreff`` in the file
     assert "Platzhalter" in fehler["detail"]  # the editor names the form field from the line
