@@ -123,7 +123,8 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
 
     expect.set_options(timeout=60_000)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGUMENTE, "--lang=de-DE"])
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=[*ARGUMENTE, "--lang=de-DE"],
+                                    env={**os.environ, "LANGUAGE": "de", "LANG": "de_DE.UTF-8"})
         try:
             kontext = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True,
                                           locale="de-DE")

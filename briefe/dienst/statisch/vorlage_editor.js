@@ -75,7 +75,12 @@
     });
     if (Object.keys(werte).length) { kopf.startwerte = werte; }
     Object.keys(zustand.rest).forEach(function (k) { if (istTabelle(zustand.rest[k])) { kopf[k] = zustand.rest[k]; } });
-    return kopf;
+    // Keep the order the template had, so a save changes only what the clerk changed.
+    var geordnet = {};
+    (zustand.reihenfolge || []).concat(Object.keys(kopf)).forEach(function (k) {
+      if (k in kopf && !(k in geordnet)) { geordnet[k] = kopf[k]; }
+    });
+    return geordnet;
   }
 
   var FELD_ELEMENT = { titel: "f-titel", beschreibung: "f-beschreibung", betreff: "f-betreff", absender: "f-absender",
@@ -103,6 +108,7 @@
 
   function formularFuellen(teile) {
     var kopf = teile.kopf;
+    zustand.reihenfolge = Object.keys(kopf);
     zustand.rest = {};
     Object.keys(kopf).forEach(function (k) { if (FORM_SCHLUESSEL.indexOf(k) < 0) { zustand.rest[k] = kopf[k]; } });
     ["titel", "beschreibung", "betreff", "zeichen"].forEach(function (k) {
