@@ -230,3 +230,41 @@ def test_markdown_zeichen_aus_word_bleiben_woertlich(ordner):
 def test_keine_word_datei():
     with pytest.raises(VorlagenFehler, match="kein lesbares Word-Dokument"):
         importiere_docx(b"kein Word")
+
+
+def test_cli_importieren_und_erstellen(ordner, tmp_path, capsys):
+    from briefe.cli.haupt import main
+
+    brief = tmp_path / "Einladung Teilkonferenz.docx"
+    _serienbrief().save(brief)
+    liste = tmp_path / "liste.csv"
+    liste.write_text("Anrede;Vorname;Name;Einrichtung;Straße;PLZ;Ort\n"
+                     "Frau;Maria;Meyer;Gesamtschule Eilpe;Weg 1;58089;Hagen\n", encoding="utf-8")
+    (ordner / "einladung-teilkonferenz.md").unlink(missing_ok=True)
+    argumente = ["vorlage", "importieren", str(brief), "--ordner", str(ordner), "--liste", str(liste)]
+    (ordner / "absender" / "zweites.toml").write_text('behoerde = "Zweite"\n', encoding="utf-8")
+    assert main(argumente) == 1  # two profiles: no sender chosen, saved but to be completed
+    ausgabe = capsys.readouterr().out
+    assert "Kein Absenderprofil angegeben" in ausgabe and "Noch zu ergänzen" in ausgabe
+    (ordner / "absender" / "zweites.toml").unlink()
+    vorher = (ordner / "einladung-teilkonferenz.md").read_bytes()
+    assert main(argumente + ["--absender", "stadt-hagen-lenkungskreis"]) == 2  # never overwrites
+    assert "gibt es schon" in capsys.readouterr().err
+    assert (ordner / "einladung-teilkonferenz.md").read_bytes() == vorher
+    assert main(argumente + ["--ersetzen"]) == 0  # the only profile
+    ausgabe = capsys.readouterr().out
+    assert "Absender: stadt-hagen-lenkungskreis" in ausgabe and "Adressblock" in ausgabe
+    vorlage = ordner / "einladung-teilkonferenz.md"
+    vorlage.write_text(vorlage.read_text(encoding="utf-8").replace(
+        "{{ werte.termin | datum_lang }}", "{{ datum | datum_lang }}"), encoding="utf-8")
+    aus = tmp_path / "aus"
+    assert main(["erstellen", str(vorlage), str(liste), "--ausgabe", str(aus), "--format", "docx",
+                 "--jobs", "1"]) == 0
+    dok = docx.Document(aus / "0001-meyer-maria.docx")
+    absaetze = {p.text: p for p in dok.paragraphs}
+    text = next(t for t in absaetze if t.startswith("wir laden"))
+    assert text == "wir laden herzlich und persönlich ein, liebe Kollegin aus Gesamtschule Eilpe."
+    fett = [r.text for r in absaetze[text].runs if r.bold]
+    assert fett == ["herzlich", "Gesamtschule Eilpe"]
+    assert "Teilkonferenz Inklusion" in absaetze and "Sehr geehrte Frau Meyer," in absaetze
+    assert [z.cells[1].text for z in dok.tables[-1].rows] == ["Thema", "Begrüßung | Einführung"]

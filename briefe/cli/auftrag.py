@@ -128,7 +128,7 @@ def _text(ergebnis) -> str:
 
 def _pruefen(args) -> int:
     from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
-    from briefe.lauf.vorbereitung import vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import textprobleme, vorbereiten, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
     vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())
@@ -143,6 +143,8 @@ def _pruefen(args) -> int:
                                     ("ZIP", auftrag.zip)) if an]
     print(f"Formate: {', '.join(auftrag.formate)}; PDF: {auftrag.pdf}"
           + (f"; {', '.join(extras)}" if extras else ""))
+    if vorlage.werte_als_text():
+        print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
     modus = {"neu": "neuer Lauf", "fortsetzen": "unterbrochener Lauf, wird fortgesetzt",
              "erledigt": "bereits erledigt, ein Lauf täte nichts"}
     zustand = ermittle_stand(auftrag)
@@ -161,7 +163,8 @@ def _pruefen(args) -> int:
         print(f"Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
+    probleme = zeilenprobleme(liste, ausgewaehlt) + textprobleme(vorlage, liste, ausgewaehlt)
+    probleme.sort(key=lambda p: p.zeile or 0)
     if probleme:
         print(f"Hinweis: {len({p.zeile for p in probleme})} ausgewählte Zeile(n) werden beim Lauf "
               "fehlschlagen (Rückgabewert 1):")

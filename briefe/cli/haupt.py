@@ -200,17 +200,18 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import Laufoptionen, textprobleme, vorbereiten, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
                             blatt=args.blatt, werte=tuple(args.werte))
-    _, liste, ausgewaehlt = vorbereiten(optionen)
+    vorlage, liste, ausgewaehlt = vorbereiten(optionen)
     print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
     for hinweis in liste.hinweise:
         print(f"Hinweis: {hinweis}")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
+    probleme = zeilenprobleme(liste, ausgewaehlt) + textprobleme(vorlage, liste, ausgewaehlt)
+    probleme.sort(key=lambda p: p.zeile or 0)
     for problem in probleme:
         print(f"  {problem}")
     if probleme:

@@ -85,6 +85,8 @@ def importieren_befehl(args) -> int:
             except FileExistsError:
                 raise VorlagenFehler(f"Die Vorlage {ziel.name} gibt es schon.") from None
     print(f"Vorlage gespeichert: {ziel}")
+    if absender and not args.absender:
+        print(f"Absender: {absender} (das einzige Profil in {args.ordner / 'absender'})")
     if ergebnis.nicht_uebernommen:
         print("Nicht übernommen oder zu prüfen:")
         for satz in ergebnis.nicht_uebernommen:

@@ -73,7 +73,49 @@ def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[
         e for e in liste.empfaenger
         if all(passt_filter(e, spalte, wert) for spalte, wert in optionen.filter)
     ]
+    pruefe_gleiche_fehler(vorlage, ausgewaehlt)
     return vorlage, liste, ausgewaehlt
+
+
+PROBE = 20  # rows tried to tell a template error from row errors
+
+
+def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) -> None:
+    """A template error that is the same for every row is one ``VorlagenFehler`` (exit 2),
+    not one error per row: the first rows (up to ``PROBE``, at least two) all fail alike."""
+    meldungen: list[ZeilenFehler] = []
+    for e in empfaenger:
+        if anschrift_regeln.pruefe(e):
+            continue
+        try:
+            vorlage.erzeuge(e)
+            return
+        except ZeilenFehler as fehler:
+            meldungen.append(fehler)
+        if len(meldungen) >= PROBE:
+            break
+    if len(meldungen) >= 2 and len({f.meldung for f in meldungen}) == 1:
+        fehler = getattr(meldungen[0], "vorlagenfehler", None)
+        if fehler is not None:
+            raise VorlagenFehler(f"{fehler.meldung} Das betrifft jeden Empfänger.",
+                                 datei=fehler.datei, zeile=fehler.zeile)
+
+
+def textprobleme(vorlage: Vorlage, liste: Mitgliederliste,
+                 empfaenger: Iterable[Empfaenger]) -> list[ZeilenFehler]:
+    """Every row whose letter text fails in the template, found by making each letter's text
+    (not its layout) as ``erstellen`` would; rows with address problems are left to
+    ``zeilenprobleme`` (``erstellen`` stops there too)."""
+    probleme: list[ZeilenFehler] = []
+    for e in empfaenger:
+        if anschrift_regeln.pruefe(e):
+            continue
+        try:
+            vorlage.erzeuge(e)
+        except ZeilenFehler as fehler:
+            fehler.datei = fehler.datei or liste.quelle.name
+            probleme.append(fehler)
+    return probleme
 
 
 def basisname(nummer: int, empfaenger: Empfaenger) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefe.fehler import VorlagenFehler, dateifehler
 from briefe.modell import Absender, InfoZeile, Unterschrift
-from briefe.vorlage.meldungen import toml_fehler
+from briefe.vorlage.meldungen import toml_fehler, unbekannter_eintrag
 
 _SCHLUESSEL = {
     "behoerde", "dienststelle", "ruecksendeangabe", "logo", "logo_alt", "infoblock",
@@ -33,11 +33,7 @@ def pruefe_schluessel(daten: dict, erlaubt: set[str], datei: str, bereich: str =
     """Unknown keys are typos: name them."""
     for schluessel in daten:
         if schluessel not in erlaubt:
-            wo = f" in [{bereich}]" if bereich else ""
-            raise VorlagenFehler(
-                f"Unbekannter Eintrag „{schluessel}“{wo}. Erlaubt: {', '.join(sorted(erlaubt))}.",
-                datei=datei,
-            )
+            raise VorlagenFehler(unbekannter_eintrag(schluessel, erlaubt, bereich), datei=datei)
 
 
 def _text(daten: dict, schluessel: str, datei: str) -> str:

@@ -60,18 +60,29 @@ def toml_fehler(fehler: tomllib.TOMLDecodeError, text: str, erste_zeile: int = 1
     if ort and ort[1]:
         zeile = int(ort[1]) + erste_zeile - 1
         inhalt = text.splitlines()[int(ort[1]) - 1] if int(ort[1]) <= len(text.splitlines()) else ""
-        if inhalt.count('"') > 2 and "'" not in inhalt:
+        name, gleich, wert = inhalt.partition("=")
+        if re.fullmatch(r"\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*(#.*)?", wert):
+            tag, monat, jahr = wert.split("#")[0].strip().split(".")
+            meldung += (f" Ein Datum im Kopfbereich so schreiben: {name.strip()} = "
+                        f"{jahr.zfill(4) if len(jahr) == 4 else '20' + jahr}-{monat.zfill(2)}-"
+                        f"{tag.zfill(2)} (ohne Anführungszeichen).")
+        elif gleich and wert.strip() and wert.strip()[0] not in "\"'[{" and not re.fullmatch(
+                r"\s*(true|false|[\d.+\-_:T ]+)\s*(#.*)?", wert):
+            meldung += (f" Ein Text muss in Anführungszeichen stehen: {name.strip()} = "
+                        f"\"{wert.split('#')[0].strip()}\".")
+        elif inhalt.count('"') > 2 and "'" not in inhalt:
             meldung += (" Vermutlich stehen Anführungszeichen \" im Text: dann den ganzen Text in "
                         "einfache Anführungszeichen setzen, z. B. betreff = '… {{ \"2027-03-12\" "
                         "| datum_lang }}'.")
     return meldung, zeile
 
 
-def unbekannter_eintrag(schluessel: str, erlaubt: Iterable[str], bereich: str = "") -> str:
+def unbekannter_eintrag(schluessel: str, erlaubt: Iterable[str], bereich: str = "",
+                        ort: str = "") -> str:
     erlaubt = sorted(erlaubt)
     aehnlich = difflib.get_close_matches(schluessel, erlaubt, n=1)
     tipp = f" Meinten Sie „{aehnlich[0]}“?" if aehnlich else ""
-    wo = f" in [{bereich}]" if bereich else " im Kopfbereich"
+    wo = f" in [{bereich}]" if bereich else ort
     return f"Unbekannter Eintrag „{schluessel}“{wo}.{tipp} Erlaubt: {', '.join(erlaubt)}."
 
 
@@ -176,7 +187,14 @@ def pruefe_platzhalter(umgebung: SandboxedEnvironment, quelle: str,
                        spalten: Iterable[str] = ()) -> tuple[str, int] | None:
     """A comma in a number inside ``{{ }}``, or a placeholder written outside of it."""
     tokens = _tokens(umgebung, quelle)
+    tiefe = 0  # inside ( ) or [ ]: a comma separates values there
     for i, (zeile, art, wert) in enumerate(tokens):
+        if art in ("variable_begin", "block_begin"):
+            tiefe = 0
+        elif art == "operator" and wert in "([{":
+            tiefe += 1
+        elif art == "operator" and wert in ")]}":
+            tiefe -= 1
         if art == "data":
             for muster in (_NACKT, _EINFACH):
                 for treffer in muster.finditer(wert):
@@ -186,7 +204,7 @@ def pruefe_platzhalter(umgebung: SandboxedEnvironment, quelle: str,
                         name = f"empfaenger.{name}"
                     return (f"„{treffer[0]}“ steht außerhalb von {{{{ }}}} und würde so "
                             f"gedruckt. Platzhalter so schreiben: {{{{ {name} }}}}.", nr)
-        elif art in ("integer", "float") and i + 2 < len(tokens):
+        elif art in ("integer", "float") and tiefe == 0 and i + 2 < len(tokens):
             (_, a1, w1), (_, a2, w2) = tokens[i + 1], tokens[i + 2]
             if a1 == "operator" and w1 == "," and a2 == "integer":
                 return (f"„{wert},{w2}“: Dezimalzahlen mit Punkt schreiben: {wert}.{w2} "

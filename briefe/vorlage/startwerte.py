@@ -56,8 +56,10 @@ def als_eingabe(wert: object) -> str:
 
 
 def lies_startwerte(daten: object, konstanten: Mapping[str, object], datei: str,
-                    zeile: int | None = None) -> tuple[Startwert, ...]:
-    """The ``[startwerte]`` table of a front matter, checked."""
+                    zeilen: Mapping[str, int] | None = None) -> tuple[Startwert, ...]:
+    """The ``[startwerte]`` table of a front matter, checked; ``zeilen``: key -> file line."""
+    zeilen = zeilen or {}
+    zeile = zeilen.get("startwerte")
     if daten is None:
         return ()
     if not isinstance(daten, dict):
@@ -67,6 +69,7 @@ def lies_startwerte(daten: object, konstanten: Mapping[str, object], datei: str,
     ergebnis = []
     for name, eintrag in daten.items():
         wo = f"[startwerte.{name}]"
+        zeile = zeilen.get(f"startwerte.{name}", zeilen.get("startwerte"))
         if not _NAME.fullmatch(name):
             raise VorlagenFehler(
                 f"{wo}: der Name darf nur Kleinbuchstaben, Ziffern und _ enthalten "

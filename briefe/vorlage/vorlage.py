@@ -111,7 +111,7 @@ class Vorlage:
     spalten: frozenset[str] = frozenset()
     dateien: tuple[Path, ...] = ()
     startwerte: tuple[Startwert, ...] = ()
-    werte: Mapping[str, object] = field(default_factory=dict)  # parsed start values
+    werte: Mapping[str, object] | None = None  # parsed start values; None: not entered yet
     pflichtspalten: frozenset[str] = frozenset()  # used outside of {% if %}
     spaltenzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
     feldzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
@@ -150,7 +150,15 @@ class Vorlage:
 
     def werte_als_text(self) -> dict[str, str]:
         """The start values in use, as text for the protocol."""
-        return {name: als_protokolltext(wert) for name, wert in self.werte.items()}
+        return {name: als_protokolltext(wert) for name, wert in self._startwerte().items()
+                if wert != ""}
+
+    def _startwerte(self) -> dict[str, object]:
+        """Entered start values; without ``mit_werten`` the defaults (an error names the
+        required ones); optional values left empty are ``""``."""
+        werte = dict(self.werte) if self.werte is not None else (
+            pruefe_startwerte(self, {}) if self.startwerte else {})
+        return {**{w.name: "" for w in self.startwerte}, **werte}
 
     def datum(self) -> dt.date:
         """The letter date: fixed in the front matter, or today."""
@@ -174,7 +182,7 @@ class Vorlage:
             "absender": _absender_kontext(self.absender),
             "datum": datum,
             "zeichen": str(self.kopf.get("zeichen", "")),
-            "werte": {**dict(self.kopf.get("werte", {})), **self.werte},
+            "werte": {**dict(self.kopf.get("werte", {})), **self._startwerte()},
         }
         kontext["anrede"] = (
             self._feld("anrede", kontext, empfaenger.zeile)
@@ -241,12 +249,16 @@ class Vorlage:
                 datei=self.anzeige, zeile=ort(sys.exc_info()[1]),
             ) from None
         except jinja2.UndefinedError as fehler:
-            raise ZeilenFehler(
-                f"{self.anzeige}, Zeile {ort(fehler)}: Wert fehlt ({_undefined_meldung(fehler)}).",
-                zeile=zeile,
-            ) from None
+            raise self._zeilenfehler(f"Wert fehlt ({_undefined_meldung(fehler)}).", ort(fehler),
+                                     zeile) from None
         except (ValueError, TypeError) as fehler:
-            raise ZeilenFehler(f"{self.anzeige}, Zeile {ort(fehler)}: {fehler}", zeile=zeile) from None
+            raise self._zeilenfehler(str(fehler), ort(fehler), zeile) from None
+
+    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int) -> ZeilenFehler:
+        """A row's error in this template; keeps the template line for ``pruefen``."""
+        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
+        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
+        return fehler
 
 
 def _undefined_meldung(fehler: jinja2.UndefinedError) -> str:
@@ -344,6 +356,7 @@ def _kopfzeilen(kopf_text: str) -> dict[str, int]:
         if treffer[1]:
             in_tabelle = True
             zeilen.setdefault(treffer[1].split(".")[0].strip('"'), nummer)
+            zeilen.setdefault(treffer[1].replace('"', ""), nummer)  # [startwerte.termin]
         elif not in_tabelle:
             zeilen.setdefault(treffer[2], nummer)
     return zeilen
@@ -375,12 +388,16 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
         if fehler.datei is None:  # the profile's name is wrong: the template's line
             fehler.datei, fehler.zeile = datei, kopfzeilen.get("absender")
         raise
-    unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
-                    if "unterschrift" in kopf else absender.unterschrift)
+    try:
+        unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
+                        if "unterschrift" in kopf else absender.unterschrift)
+    except VorlagenFehler as fehler:
+        fehler.zeile = fehler.zeile or kopfzeilen.get("unterschrift")
+        raise
     bilder = (absender.logo, absender.basisdokument, unterschrift.bild if unterschrift else None)
     dateien = (pfad, ordner / "absender" / f"{absender.kennung}.toml", *filter(None, bilder))
     startwerte = lies_startwerte(kopf.get("startwerte"), kopf.get("werte", {}), datei,
-                                 kopfzeilen.get("startwerte"))
+                                 kopfzeilen)
 
     quellen = {"betreff": str(kopf["betreff"])}
     if "anrede" in kopf:
@@ -443,7 +460,8 @@ def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int
         datei = f"Vorlage „{titel}“"
     for schluessel in kopf:
         if schluessel not in _SCHLUESSEL:
-            raise VorlagenFehler(meldungen.unbekannter_eintrag(schluessel, _SCHLUESSEL),
+            raise VorlagenFehler(meldungen.unbekannter_eintrag(schluessel, _SCHLUESSEL,
+                                                               ort=" im Kopfbereich"),
                                  datei=datei, zeile=kopfzeilen.get(schluessel))
     for pflicht in ("betreff", "absender"):
         if not kopf.get(pflicht):

@@ -143,6 +143,9 @@ class _Leser:
 
     def lies(self) -> None:
         self._koerper(self.dok.element.body, self.dok._body)
+        if self.stapel:  # a broken document: a field begins but never ends
+            self.satz("Ein Feld im Word-Dokument wird nicht abgeschlossen; der Text nach seinem "
+                      "Anfang wurde nicht übernommen.")
         for abschnitt in self.dok.sections:
             teile = (abschnitt.header, abschnitt.footer, abschnitt.first_page_header,
                      abschnitt.first_page_footer)
@@ -400,9 +403,11 @@ def _listenart(absatz: Paragraph, dok) -> str:
             nummerierung = dok.part.numbering_part.element
         except (KeyError, NotImplementedError):
             nummerierung = None
+        try:
+            abstrakt_id = nummerierung.num_having_numId(num_pr.numId.val).abstractNumId.val
+        except (AttributeError, KeyError):
+            nummerierung = None
         if nummerierung is not None:
-            num = nummerierung.num_having_numId(num_pr.numId.val)
-            abstrakt_id = num.abstractNumId.val
             for abstrakt in nummerierung.findall(qn("w:abstractNum")):
                 if abstrakt.get(qn("w:abstractNumId")) == str(abstrakt_id):
                     for lvl in abstrakt.findall(qn("w:lvl")):
@@ -410,13 +415,13 @@ def _listenart(absatz: Paragraph, dok) -> str:
                             fmt = lvl.find(qn("w:numFmt"))
                             wert = fmt.get(qn("w:val")) if fmt is not None else "decimal"
                             return "punkt" if wert in ("bullet", "none") else "zahl"
-        return "punkt"
     name = (absatz.style.name or "").lower() if absatz.style is not None else ""
     if "bullet" in name or "aufzählung" in name:
         return "punkt"
     if "number" in name or "nummer" in name:
         return "zahl"
-    return "absatz"
+    nummeriert = num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0
+    return "punkt" if nummeriert else "absatz"
 
 
 def _verschmelze(teile: list[_Teil]) -> list[_Teil]:
