@@ -155,7 +155,7 @@ def test_werte_beim_start_ueber_die_api(c):
     assert c.put("/api/vorlagen/mit-beitrag", data={"quelltext": MIT_WERT}).status_code == 200
     # The preview fills a sample until the run asks; the run needs the value (German message).
     with pdfplumber.open(io.BytesIO(_vorschau(c, MIT_WERT).content)) as pdf:
-        assert "7,50 €" in pdf.pages[0].extract_text()
+        assert "0,00 €" in pdf.pages[0].extract_text()
     daten = {"vorlage": "mit-beitrag", "formate": "pdf", "sammel": "false", "filter": "ort=Arnsberg"}
     with open(MITGLIEDER_CSV, "rb") as f:
         ohne = c.post("/api/serienbriefe", data=daten, files={"datei": ("m.csv", f, "text/csv")})

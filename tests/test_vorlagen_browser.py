@@ -189,7 +189,7 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
             fett = "".join(z["text"] for z in zeichen if "Bold" in z["fontname"])
             assert "herzlich" in fett
             if STARTWERTE:
-                assert "7,50 €" in inhalt  # a sample value until the run asks for it
+                assert "0,00 €" in inhalt  # a sample value until the run asks for it
             bild = os.environ.get("BRIEFE_SEITENBILD_VORLAGEN")
             seite.screenshot(path=str(WURZEL / bild if bild else tmp_path / "editor.png"))
             seite.get_by_role("button", name="Nächster").click()

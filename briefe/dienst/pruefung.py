@@ -3,7 +3,6 @@ make one letter or the preview of a run. Long work (runs) goes to the workers.""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 import subprocess
@@ -160,21 +159,15 @@ def formate_aus_text(eintraege: list[str]) -> list[str]:
     return formate
 
 
-BEISPIELWERTE = {"uhrzeit": "9:30", "betrag": "7,50", "zahl": "1"}
-
-
 def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str, str], ...]:
     """Start values for a check or preview before the clerk entered them: default or a sample."""
+    from briefe.vorlage.startwerte import beispielwerte as werte
     from briefe.vorlage.vorlage import lade_vorlage
 
     try:
-        startwerte = lade_vorlage(vorlage_pfad, vorlagen_ordner).startwerte
+        return tuple(werte(lade_vorlage(vorlage_pfad, vorlagen_ordner)).items())
     except BriefeFehler:
         return ()  # the run's own loading reports the error
-    heute = dt.date.today().strftime("%d.%m.%Y")
-    return tuple((w.name, w.standard if w.standard is not None else
-                  heute if w.typ == "datum" else BEISPIELWERTE.get(w.typ, f"‹{w.bezeichnung}›"))
-                 for w in startwerte)
 
 
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
