@@ -321,6 +321,12 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
                 seite.get_by_role("button", name="Speichern").click()
                 expect(seite.get_by_text("Gespeichert als Version 1")).to_be_visible()
 
+            # Copy: a new template with the text of an existing one.
+            seite.goto(dienst.url + "/vorlagen")
+            seite.locator('a[href="/vorlagen/neu?von=teilkonferenz"]').click()
+            expect(seite.get_by_label("Name der Vorlage")).to_have_value("teilkonferenz-kopie")
+            expect(seite.get_by_label("Betreff")).to_have_value("Einladung zur Teilkonferenz Inklusion")
+
             # 7. A user without the role: no link, the editor answers 403, the API too.
             ohne = browser.new_context(locale="de-DE").new_page()
             anmelden(ohne, dienst.url, BENUTZER)
