@@ -124,6 +124,7 @@ def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
         jobs=jobs,
         fortsetzen=bool(lauf.fortsetzen),
         vorlagen_ordner=Path(o["vorlagen_ordner"]),
+        **({"werte": tuple(tuple(w) for w in o["werte"])} if o.get("werte") else {}),
     )
 
 

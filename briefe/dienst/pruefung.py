@@ -159,6 +159,17 @@ def formate_aus_text(eintraege: list[str]) -> list[str]:
     return formate
 
 
+def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str, str], ...]:
+    """Start values for a check or preview before the clerk entered them: default or a sample."""
+    from briefe.vorlage.startwerte import beispielwerte as werte
+    from briefe.vorlage.vorlage import lade_vorlage
+
+    try:
+        return tuple(werte(lade_vorlage(vorlage_pfad, vorlagen_ordner)).items())
+    except BriefeFehler:
+        return ()  # the run's own loading reports the error
+
+
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
                  filter: list[list[str]], blatt: str | None) -> dict:
     """Read and check a member list against a template, without making anything."""
@@ -166,7 +177,8 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
     from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
-                            blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen)
+                            blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen,
+                            werte=beispielwerte(vorlage, konfiguration.vorlagen))
     try:
         vorlage_obj, liste, ausgewaehlt = vorbereiten(optionen)
     except BriefeFehler as fehler:
@@ -283,7 +295,9 @@ def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf, nummer: int |
         vorlage, _, ausgewaehlt = vorbereiten(Laufoptionen(
             vorlage=Path(optionen["vorlage_pfad"]), daten=ordner / "eingabe" / lauf.eingabe,
             filter=tuple(tuple(f) for f in optionen.get("filter", [])), blatt=optionen.get("blatt") or None,
-            vorlagen_ordner=konfiguration.vorlagen))
+            vorlagen_ordner=konfiguration.vorlagen,
+            werte=tuple(tuple(w) for w in optionen["werte"]) if optionen.get("werte") else
+            beispielwerte(Path(optionen["vorlage_pfad"]), konfiguration.vorlagen)))
     except BriefeFehler as fehler:
         raise EingabeFehler(str(fehler)) from None
     if nummer is not None:

@@ -26,6 +26,7 @@ from briefe.lauf.protokoll import (
     Eintrag,
     Protokoll,
     schreibe_protokoll,
+    textversion,
 )
 from briefe.lauf.prozesse import arbeite, renderer_fuer
 from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
@@ -66,6 +67,7 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
         vorlage_sha256=vorlage.pruefsumme(),
+        vorlage_version=textversion(Path(optionen.vorlage).read_bytes()),
         quelle_sha256=sha256(Path(optionen.daten)),
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],

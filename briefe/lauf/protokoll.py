@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -15,6 +16,11 @@ PROTOKOLL_CSV = "protokoll.csv"
 SAMMEL_PDF = "serienbrief.pdf"
 SAMMEL_DOCX = "serienbrief.docx"
 ZIP = "serienbrief.zip"
+
+
+def textversion(daten: bytes) -> str:
+    """The short version of a template text (the page's version history uses the same)."""
+    return hashlib.sha256(daten).hexdigest()[:12]
 
 
 @dataclass
@@ -42,6 +48,7 @@ class Protokoll:
     ausgabe: str
     beginn: str
     vorlage_sha256: str = ""
+    vorlage_version: str = ""  # textversion() of the template file, as the page shows it
     quelle_sha256: str = ""
     ende: str = ""
     status: str = "laeuft"
