@@ -29,6 +29,12 @@ class Eintrag:
     hinweise: list[str] = field(default_factory=list)
     fehler: str = ""
     probleme: list[dict] = field(default_factory=list)
+    # set by ``briefe versenden``: "E-Mail" or "Post", Message-ID, time, the server's answer
+    kanal: str = ""
+    versandstatus: str = ""
+    message_id: str = ""
+    versandzeit: str = ""
+    serverantwort: str = ""
 
 
 @dataclass
@@ -45,6 +51,8 @@ class Protokoll:
     status: str = "laeuft"
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
+    blatt: str | None = None
+    pdf: str = "standard"
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0
     ok: int = 0
@@ -62,7 +70,8 @@ class Protokoll:
         return asdict(self)
 
 
-CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler"]
+CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler",
+               "kanal", "versandstatus", "message_id", "versandzeit", "serverantwort"]
 
 
 def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
@@ -77,6 +86,7 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler,
+            e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort,
         ])
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
