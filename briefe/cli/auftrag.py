@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from briefe.cli.haupt import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
+from briefe.cli.versand import versand_einstellungen, versende_auftrag
 from briefe.fehler import BriefeFehler
 
 LAUF_BESCHREIBUNG = """\
@@ -60,6 +61,7 @@ def _lauf(args) -> int:
     melde, schliesse = melder(args.log_format)
     try:
         auftrag = lies_auftrag(args.auftrag)
+        versand = versand_einstellungen(auftrag)  # bad settings stop before any letter
         ergebnis = fuehre_auftrag_aus(auftrag, melde)
     except LaeuftBereits as fehler:
         schliesse()
@@ -77,6 +79,8 @@ def _lauf(args) -> int:
     schliesse()
     if not json_log:
         print(_text(ergebnis))
+    if versand is not None:
+        return max(ergebnis.rueckgabewert, versende_auftrag(auftrag, versand, args.log_format))
     return ergebnis.rueckgabewert
 
 

@@ -48,6 +48,7 @@ SCHLUESSEL = {
     "pdf": "standard, archiv, barrierefrei oder archiv-barrierefrei",
     "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
+    "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
 }
 
 
@@ -75,6 +76,7 @@ class Auftrag:
     jobs: int = 0
     aufbewahrung_tage: int | None = None
     beschreibung: str = ""
+    versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
 
     @property
     def sammelordner(self) -> Path:
@@ -171,7 +173,11 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
     assert muster is not None
     ausgabe = ordner / _fuelle_platzhalter(muster, heute, datei)
     formate = _formate(daten.get("formate", list(FORMATE)), datei)
-    pdf = text("pdf") or "standard"
+    versand = daten.get("versand")
+    if versand is not None and not isinstance(versand, dict):
+        raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {_art(versand)}.",
+                             datei=datei)
+    pdf = text("pdf") or ("barrierefrei" if versand is not None else "standard")  # PDF/UA for e-mail
     from briefe.satz.pdf.weasy import VARIANTEN
 
     if pdf not in VARIANTEN:
@@ -197,6 +203,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         jobs=zahl("jobs", 0) or 0,
         aufbewahrung_tage=zahl("aufbewahrung_tage", 1),
         beschreibung=text("beschreibung") or "",
+        versand=versand,
     )
 
 
