@@ -147,7 +147,8 @@ def test_jeder_brief_eine_nachricht_550_und_451(ausgabe):
             assert m["Subject"] == f"Bildungsnetzwerk Hagen – Schreiben an {organisation}"
             assert m["Message-ID"] == journal[zeile]["message_id"]
             text = m.get_body(("plain",)).get_content()
-            assert text.startswith("Sehr geehrte Frau Dr. Meyer," if zeile == 2 else "Sehr geehrter Herr Becker,")
+            anrede = "Sehr geehrte Frau Dr. Meyer," if zeile == 2 else "Sehr geehrter Herr Becker,"
+            assert text.startswith(anrede)
             assert "anbei unser Schreiben vom 25. August 2011 als PDF." in text
             (anhang,) = anhaenge(m)
             assert anhang.get_content_type() == "application/pdf"
