@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefe.fehler import BriefeFehler
+from briefe.versand.einstellungen import SCHLUESSEL as VERSAND_SCHLUESSEL
+from briefe.versand.einstellungen import Einstellungen, lies_einstellungen
 
 UMGEBUNG_TOKEN = "BRIEFE_DIENST_TOKEN"
 UMGEBUNG_BENUTZER = "BRIEFE_DIENST_BENUTZER"
@@ -58,6 +60,7 @@ class Konfiguration:
     geheimnis: str | None = None
     benutzer: tuple[Benutzer, ...] = ()
     tokens: tuple[Token, ...] = ()
+    versand: Einstellungen | None = None  # SMTP settings for "Per E-Mail versenden"
 
     @property
     def datenbank(self) -> Path:
@@ -77,6 +80,7 @@ _ABSCHNITTE: Mapping[str, set[str]] = {
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts"},
     "benutzer": {"name", "passwort"},
     "token": {"name", "hash"},
+    "versand": set(VERSAND_SCHLUESSEL),
 }
 
 
@@ -183,6 +187,9 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         raise KonfigurationsFehler(f"Benutzer doppelt angegeben: {', '.join(doppelt)}.", datei=datei)
 
     geheimnis = umgebung.get(UMGEBUNG_GEHEIMNIS) or dienst.get("geheimnis")
+    versand = roh.get("versand")
+    if versand is not None and not isinstance(versand, dict):
+        raise KonfigurationsFehler("„versand“ muss ein Abschnitt [versand] sein.", datei=datei)
     return Konfiguration(
         daten=Path(dienst.get("daten", "dienst-daten")).resolve(),
         vorlagen=Path(dienst.get("vorlagen", "vorlagen")).resolve(),
@@ -202,4 +209,5 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         geheimnis=str(geheimnis) if geheimnis else None,
         benutzer=tuple(benutzer),
         tokens=tuple(tokens),
+        versand=lies_einstellungen(versand, datei, umgebung) if versand is not None else None,
     )
