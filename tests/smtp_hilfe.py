@@ -110,4 +110,9 @@ class Server:
         return self
 
     def __exit__(self, *_) -> None:
-        self.controller.stop()
+        self.stoppe()
+
+    def stoppe(self) -> None:
+        """Stop listening and close every connection (also in the middle of a send)."""
+        if self.controller._thread is not None:
+            self.controller.stop()

@@ -340,3 +340,49 @@ def test_email_tabelle_der_vorlage_wird_geprueft(vorlagen):
     kaputt.write_text(VORLAGE.replace("[email]", "[email]\nanhang = 1"), encoding="utf-8")
     with pytest.raises(VorlagenFehler, match="„email“ muss eine Tabelle"):
         lade_vorlage(kaputt)
+
+
+def test_server_faellt_unterwegs_aus_und_versand_geht_weiter(ausgabe):
+    import threading
+
+    from briefe.versand.versand import versende
+
+    with Server() as erster:
+        def stoppe_nach_erster_nachricht():
+            frist = time.monotonic() + 60
+            while not erster.postfach.nachrichten and time.monotonic() < frist:
+                time.sleep(0.02)
+            erster.stoppe()
+
+        waechter = threading.Thread(target=stoppe_nach_erster_nachricht)
+        waechter.start()
+        ergebnis = versende(ausgabe, dataclasses.replace(einstellungen(erster), rate=30))
+        waechter.join()
+    assert ergebnis.gesendet == 1 and ergebnis.rueckgabewert == 1
+    assert ergebnis.abgebrochen.startswith("Versand abgebrochen: ")
+    assert "ein erneuter Aufruf von „briefe versenden“ sendet nur die übrigen" in ergebnis.abgebrochen
+    with Server() as zweiter:
+        weiter = briefe_cli("versenden", ausgabe, "--smtp-host", "127.0.0.1", "--smtp-port", zweiter.port,
+                            "--tls", "keine", "--absender", BUERO, "--log-format", "json")
+        assert weiter.returncode == 0, weiter.stderr
+        ereignisse = [json.loads(z) for z in weiter.stdout.splitlines()]
+        assert ereignisse[0]["ereignis"] == "versand_start" and ereignisse[0]["schon_gesendet"] == 1
+        assert ereignisse[-1]["rueckgabewert"] == 0
+        assert "example.org" not in weiter.stdout and "Meyer" not in weiter.stdout
+        for adresse in ("maria.meyer@example.org", "martin.becker@example.org", "jens.koller@example.org"):
+            assert len(erster.postfach.an(adresse)) + len(zweiter.postfach.an(adresse)) == 1, adresse
+
+
+def test_versand_in_der_dienst_konfiguration(tmp_path):
+    from briefe.dienst.konfiguration import KonfigurationsFehler, lade_konfiguration
+
+    datei = tmp_path / "dienst.toml"
+    datei.write_text('[versand]\nhost = "mail.stadt-hagen.example"\nbenutzer = "buero"\n'
+                     f'absender = "{BUERO}"\nrate = 60\n', encoding="utf-8")
+    konfiguration = lade_konfiguration(datei, {"BRIEFE_SMTP_PASSWORT": "Pw-7xq9"})
+    assert konfiguration.versand.port == 587 and konfiguration.versand.tls == "starttls"
+    assert konfiguration.versand.passwort == "Pw-7xq9" and konfiguration.versand.abstand == 1.0
+    assert "Pw-7xq9" not in repr(konfiguration)
+    datei.write_text(datei.read_text() + 'passwort = "geheim"\n', encoding="utf-8")
+    with pytest.raises(KonfigurationsFehler, match="Passwort des Mailservers gehört nicht"):
+        lade_konfiguration(datei, {})

@@ -113,6 +113,13 @@ def _text(daten: dict, schluessel: str, datei: str, bereich: str) -> str:
     return wert.strip()
 
 
+def _versand(roh: dict | None, datei: str, umgebung: Mapping[str, str]) -> Einstellungen | None:
+    try:
+        return lies_einstellungen(roh, datei, umgebung) if roh is not None else None
+    except BriefeFehler as fehler:
+        raise KonfigurationsFehler(fehler.meldung, datei=datei) from None
+
+
 def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | None = None
                        ) -> Konfiguration:
     """Read the TOML file (optional) and the environment variables."""
@@ -209,5 +216,5 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         geheimnis=str(geheimnis) if geheimnis else None,
         benutzer=tuple(benutzer),
         tokens=tuple(tokens),
-        versand=lies_einstellungen(versand, datei, umgebung) if versand is not None else None,
+        versand=_versand(versand, datei, umgebung),
     )

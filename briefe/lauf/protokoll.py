@@ -70,8 +70,9 @@ class Protokoll:
         return asdict(self)
 
 
-CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler",
-               "kanal", "versandstatus", "message_id", "versandzeit", "serverantwort"]
+CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler"]
+# after ``briefe versenden``: how each letter went out
+VERSAND_SPALTEN = ["kanal", "versandstatus", "message_id", "versandzeit", "serverantwort"]
 
 
 def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
@@ -80,14 +81,14 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
     schreibe_atomar(ausgabe / PROTOKOLL_JSON, daten)
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
-    schreiber.writerow(CSV_SPALTEN)
+    versandt = any(e.kanal for e in protokoll.briefe)
+    schreiber.writerow(CSV_SPALTEN + (VERSAND_SPALTEN if versandt else []))
     for e in protokoll.briefe:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler,
-            e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort,
-        ])
+        ] + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
 

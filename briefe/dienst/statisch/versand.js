@@ -74,7 +74,8 @@
 
   knopf.addEventListener("click", function () {
     frage.textContent = "Jetzt " + briefe(stand.email - stand.gesendet) + " per E-Mail senden? "
-      + briefe(stand.post) + " ohne E-Mail-Adresse kommen in die Druckdatei für den Postversand.";
+      + briefe(stand.post) + " ohne E-Mail-Adresse " + (stand.post === 1 ? "kommt" : "kommen")
+      + " in die Druckdatei für den Postversand.";
     dialog.showModal();
   });
   dialog.addEventListener("close", function () {
