@@ -64,7 +64,8 @@ class Einstellungen:
 
 
 def ist_adresse(text: str) -> bool:
-    return bool(ADRESSE.fullmatch(text.strip()))
+    """A plain ASCII address (the only kind every mail server takes without SMTPUTF8)."""
+    return text.isascii() and bool(ADRESSE.fullmatch(text.strip()))
 
 
 def ist_loopback(host: str) -> bool:

@@ -213,6 +213,10 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
                                beginn=jetzt(), ohne_brief=[b.zeile for b in plan.ohne_brief])
     if probe is not None and not ist_adresse(probe):
         raise BriefeFehler(f"--probe: „{probe}“ ist keine gültige E-Mail-Adresse.")
+    if plan.per_email and plan.vorlage.pruefsumme() != plan.protokoll.get("vorlage_sha256"):
+        raise BriefeFehler(f"Die Vorlage {plan.vorlage_pfad.name} (oder ihr Absender) wurde nach dem Lauf "
+                           "verändert; Brief und E-Mail-Text passten nicht mehr zusammen. Bitte die Briefe "
+                           "neu erstellen.")
     with _sperre(ausgabe):
         stand = {} if probe else _eigener_stand(plan, lies_versandjournal(ausgabe))
         if probe:
@@ -256,22 +260,25 @@ def _sende_alle(plan: Plan, einstellungen: Einstellungen, offen: list[Brieflage]
                 if letzte and warten > 0:
                     time.sleep(warten)
                 letzte = time.monotonic()
-                try:
-                    _sende_einen(plan, einstellungen, verbindung, brief, stand, ergebnis, probe, journal,
-                                 melde)
-                except ServerNichtErreichbar as fehler:
+                for versuch in (1, 2):  # a lost connection: reconnect once, then stop
                     try:
-                        verbindung.schliesse()
-                        verbindung.oeffne()
-                    except ServerNichtErreichbar:
-                        ergebnis.abgebrochen = (
-                            f"Versand abgebrochen: {fehler} Bereits gesendete Briefe sind vermerkt; "
-                            "ein erneuter Aufruf von „briefe versenden“ sendet nur die übrigen.")
-                        melde({"ereignis": "versand_abbruch"})
-                        return
-                    if brief.zeile not in ergebnis.unklar:  # never handed over: try once more
                         _sende_einen(plan, einstellungen, verbindung, brief, stand, ergebnis, probe,
                                      journal, melde)
+                        break
+                    except ServerNichtErreichbar as fehler:
+                        try:
+                            if versuch == 2:
+                                raise
+                            verbindung.schliesse()
+                            verbindung.oeffne()
+                        except ServerNichtErreichbar:
+                            ergebnis.abgebrochen = (
+                                f"Versand abgebrochen: {fehler} Bereits gesendete Briefe sind vermerkt; "
+                                "ein erneuter Aufruf von „briefe versenden“ sendet nur die übrigen.")
+                            melde({"ereignis": "versand_abbruch"})
+                            return
+                        if brief.zeile in ergebnis.unklar:  # perhaps delivered: never twice
+                            break
     finally:
         verbindung.schliesse()
 
