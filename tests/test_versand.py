@@ -319,6 +319,11 @@ port = {server.port}
 tls = "keine"
 absender = "{BUERO}"
 """, encoding="utf-8")
+        pruefung = briefe_cli("auftrag", "pruefen", auftrag)
+        assert pruefung.returncode == 0, pruefung.stderr
+        erwartet = f"Versand: per E-Mail über 127.0.0.1:{server.port} (keine), Absender {BUERO}."
+        assert erwartet in pruefung.stdout
+        assert "PDF: barrierefrei" in pruefung.stdout
         erster = briefe_cli("lauf", auftrag)
         assert erster.returncode == 0, erster.stderr
         assert len(server.postfach.an("maria.meyer@example.org")) == 2

@@ -171,5 +171,10 @@ def _pruefen(args) -> int:
               "fehlschlagen (Rückgabewert 1):")
         for problem in probleme:
             print(f"  {problem}")
+    versand = versand_einstellungen(auftrag)
+    if versand is not None:
+        print(f"Versand: per E-Mail über {versand.host}:{versand.port} ({versand.tls}), Absender "
+              f"{versand.absender}" + (f", Blindkopie an {versand.kopie_an}" if versand.kopie_an else "")
+              + (f", höchstens {versand.rate:g} je Minute" if versand.rate else "") + ".")
     print("Der Auftrag ist in Ordnung.")
     return EXIT_OK
