@@ -145,6 +145,10 @@ def versende_und_melde(ausgabe: Path, einstellungen, args: argparse.Namespace) -
         if args.log_format == "json":
             melde({"ereignis": "versand_abbruch", "rueckgabewert": EXIT_START})
         return EXIT_START
+    except KeyboardInterrupt:
+        print("Versand abgebrochen. Ein erneuter Aufruf von „briefe versenden“ sendet nur, was noch "
+              "nicht gesendet wurde.", file=sys.stderr)
+        return 130
     finally:
         schliesse()
     if args.log_format == "text":
