@@ -79,10 +79,15 @@ def test_per_email_versenden_im_browser(tmp_path):
                     browser.close()
         finally:
             dienst.stoppe()
-        for adresse in ("maria.meyer@example.org", "martin.becker@example.org"):
+        for adresse, name in (("maria.meyer@example.org", "Meyer"), ("martin.becker@example.org", "Becker")):
             (n,) = smtp.postfach.an(adresse)
             assert n["an"] == [adresse, BUERO]
+            # the template has no [email] table: the letter's subject and the German default text
+            assert n["nachricht"]["Subject"] == "Bildungsnetzwerk Hagen"
+            text = n["nachricht"].get_body(("plain",)).get_content()
+            assert "anbei erhalten Sie unser Schreiben „Bildungsnetzwerk Hagen“ als PDF-Datei." in text
             (anhang,) = list(n["nachricht"].iter_attachments())
+            assert anhang.get_filename() == f"Brief-Bildungsnetzwerk-{name}.pdf"
             assert anhang.get_content().startswith(b"%PDF")
         assert len(smtp.postfach.nachrichten) == 2
         assert "example.org" not in dienst.protokoll.read_text(errors="replace")
