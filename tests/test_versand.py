@@ -391,3 +391,18 @@ def test_versand_in_der_dienst_konfiguration(tmp_path):
     datei.write_text(datei.read_text() + 'passwort = "geheim"\n', encoding="utf-8")
     with pytest.raises(KonfigurationsFehler, match="Passwort des Mailservers gehört nicht"):
         lade_konfiguration(datei, {})
+
+
+def test_geaenderte_vorlage_wird_abgelehnt(ausgabe, vorlagen, tmp_path):
+    from briefe.versand.versand import versende
+
+    kopie = tmp_path / "vorlagen"
+    shutil.copytree(vorlagen, kopie)
+    (kopie / "einladung.md").write_text(VORLAGE.replace("im Herbst", "im Winter"), encoding="utf-8")
+    daten = json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))
+    daten["vorlage"] = str(kopie / "einladung.md")
+    (ausgabe / "protokoll.json").write_text(json.dumps(daten), encoding="utf-8")
+    with pytest.raises(BriefeFehler, match="einladung.md .* wurde nach dem Lauf verändert"):
+        versende(ausgabe, lies_einstellungen({"host": "127.0.0.1", "tls": "keine", "absender": BUERO},
+                                             umgebung={}))
+    assert not (ausgabe / ".briefe-versand.jsonl").exists()
