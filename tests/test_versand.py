@@ -240,11 +240,12 @@ def test_abgebrochener_sender_und_neuer_aufruf(ausgabe):
                   "--smtp-port", str(server.port), "--tls", "keine", "--absender", BUERO, "--rate", "30"]
         prozess = subprocess.Popen(befehl, cwd=WURZEL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
+            journal = ausgabe / ".briefe-versand.jsonl"
             frist = time.monotonic() + 60
-            while not server.postfach.nachrichten and time.monotonic() < frist:
-                time.sleep(0.05)
-            time.sleep(0.5)  # inside the 2 s pause of --rate 30
-            prozess.send_signal(signal.SIGKILL)
+            while time.monotonic() < frist and not (
+                    journal.is_file() and '"gesendet"' in journal.read_text(encoding="utf-8")):
+                time.sleep(0.02)
+            prozess.send_signal(signal.SIGKILL)  # inside the 2 s pause of --rate 30
             prozess.wait(timeout=10)
         finally:
             if prozess.poll() is None:
