@@ -3,6 +3,7 @@ parsed back, refusals, retries, a killed sender, the test send, the print file."
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
@@ -110,10 +111,27 @@ def anhaenge(nachricht) -> list:
     return [t for t in nachricht.iter_attachments()]
 
 
-def briefe_cli(*argumente, umgebung: dict | None = None, **art) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "briefe", *map(str, argumente)], cwd=WURZEL,
-                          capture_output=True, text=True, timeout=180,
-                          env=dict(os.environ, **(umgebung or {})), **art)
+def briefe_cli(*argumente, umgebung: dict | None = None) -> subprocess.CompletedProcess:
+    """The command line, run in this process (``briefe.cli.haupt.main``; starting Python for each
+    call would cost seconds): exit code, stdout, stderr."""
+    from briefe.cli.haupt import main
+
+    alt = {k: os.environ.get(k) for k in (umgebung or {})}
+    aus, fehler = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(umgebung or {})
+        with contextlib.redirect_stdout(aus), contextlib.redirect_stderr(fehler):
+            try:
+                code = main([str(a) for a in argumente])
+            except SystemExit as ende:
+                code = ende.code
+    finally:
+        for k, v in alt.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return subprocess.CompletedProcess(argumente, code, aus.getvalue(), fehler.getvalue())
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
