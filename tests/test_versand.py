@@ -240,7 +240,7 @@ def test_start_nicht_moeglich(ausgabe):
         lies_einstellungen({"host": "mail.example", "absender": BUERO, "passwort": "x"}, umgebung={})
     with pytest.raises(EinstellungsFehler, match="fehlt das Passwort"):
         lies_einstellungen({"host": "mail.example", "absender": BUERO, "benutzer": "b"}, umgebung={})
-    assert not (ausgabe / ".briefe-versand.jsonl").exists()
+    assert not (ausgabe / ".briefe-versand.jsonl").exists() and not (ausgabe / "briefe-per-post.pdf").exists()
 
 
 def test_geaenderte_liste_wird_abgelehnt(ausgabe):

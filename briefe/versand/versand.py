@@ -219,12 +219,8 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
                            "neu erstellen.")
     with _sperre(ausgabe):
         stand = {} if probe else _eigener_stand(plan, lies_versandjournal(ausgabe))
-        if probe:
-            offen = plan.per_email[:probe_anzahl]
-        else:
-            ergebnis.postdatei = schreibe_postdatei(ausgabe, [
-                (b.pdf, functools.partial(plan.vorlage.erzeuge, b.empfaenger)) for b in plan.per_post])
-            offen = []
+        offen = plan.per_email[:probe_anzahl] if probe else []
+        if not probe:
             for b in plan.per_email:
                 zustand = stand.get(b.nummer, {}).get("zustand")
                 if zustand == GESENDET:
@@ -233,11 +229,17 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
                     ergebnis.unklar.append(b.zeile)
                 else:
                     offen.append(b)
+        verbindung = Verbindung(einstellungen)
+        if offen:
+            verbindung.oeffne()  # unreachable at the start: ServerNichtErreichbar, exit code 2
+        if not probe:
+            ergebnis.postdatei = schreibe_postdatei(ausgabe, [
+                (b.pdf, functools.partial(plan.vorlage.erzeuge, b.empfaenger)) for b in plan.per_post])
         melde({"ereignis": "versand_start", "email": ergebnis.email, "post": ergebnis.post,
                "zu_senden": len(offen), "schon_gesendet": ergebnis.schon_gesendet,
                "unklar": len(ergebnis.unklar), "probe": bool(probe)})
         if offen:
-            _sende_alle(plan, einstellungen, offen, stand, ergebnis, probe, melde)
+            _sende_alle(plan, verbindung, offen, stand, ergebnis, probe, melde)
         ergebnis.ende = jetzt()
         if not probe:
             _schreibe_ergebnis(plan, ergebnis)
@@ -247,10 +249,9 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
     return ergebnis
 
 
-def _sende_alle(plan: Plan, einstellungen: Einstellungen, offen: list[Brieflage], stand: dict,
+def _sende_alle(plan: Plan, verbindung: Verbindung, offen: list[Brieflage], stand: dict,
                 ergebnis: Versandergebnis, probe: str | None, melde: Melder) -> None:
-    verbindung = Verbindung(einstellungen)
-    verbindung.oeffne()  # unreachable at the start: ServerNichtErreichbar, exit code 2
+    einstellungen = verbindung.e
     journal = contextlib.nullcontext() if probe else Versandjournal(plan.ausgabe)
     letzte = 0.0
     try:
