@@ -143,7 +143,7 @@ def test_zweiter_lauf_tut_nichts(tmp_path, capsys):
     ereignisse = [json.loads(z) for z in capsys.readouterr().out.splitlines()]
     assert [e["ereignis"] for e in ereignisse] == ["auftrag", "zusammenfassung"]
     assert ereignisse[0]["modus"] == "erledigt"
-    assert ereignisse[1]["fehlerzeilen"] == [{"zeile": 5, "spalten": ["plz"]}]
+    assert ereignisse[1]["fehlerzeilen"] == [{"zeile": 5, "spalten": ["PLZ"]}]
     assert stand_der_dateien(ordner) == vorher
 
     # a changed member list makes a new run into the same folder
@@ -339,7 +339,7 @@ def test_json_log_ohne_personenbezogene_daten(tmp_path):
     assert all("zeit" in e for e in ereignisse)
     briefe = {e["zeile"]: e["status"] for e in ereignisse if e["ereignis"] == "brief"}
     assert briefe == {**{z: "ok" for z in range(2, 8)}, 8: "fehler"}
-    assert ereignisse[-1]["fehlerzeilen"] == [{"zeile": 8, "spalten": ["plz"]}]
+    assert ereignisse[-1]["fehlerzeilen"] == [{"zeile": 8, "spalten": ["PLZ"]}]
     assert ereignisse[-1]["rueckgabewert"] == 1
     assert [json.loads(z)["modus"] for z in ausgaben[1].splitlines()] == ["erledigt", "erledigt"]
 

@@ -132,7 +132,7 @@ def _text(ergebnis) -> str:
 
 def _pruefen(args) -> int:
     from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
-    from briefe.lauf.vorbereitung import vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
     vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())
@@ -165,12 +165,14 @@ def _pruefen(args) -> int:
         print(f"Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage)
     if probleme:
         print(f"Hinweis: {len({p.zeile for p in probleme})} ausgewählte Zeile(n) werden beim Lauf "
               "fehlschlagen (Rückgabewert 1):")
         for problem in probleme:
             print(f"  {problem}")
+    for hinweis in zeilenhinweise(ausgewaehlt, vorlage):  # shortened address lines
+        print(f"Hinweis: {hinweis}")
     versand = versand_einstellungen(auftrag)
     if versand is not None:
         print(f"Versand: per E-Mail über {versand.host}:{versand.port} ({versand.tls}), Absender "

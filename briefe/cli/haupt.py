@@ -151,8 +151,12 @@ def zusammenfassung(protokoll, ausgabe: Path) -> str:
            if protokoll.fortgesetzt else "")
     ]
     for eintrag in protokoll.briefe:
+        wer = eintrag.name or eintrag.organisation
+        wer = f" ({wer})" if wer else ""
         if eintrag.status == "fehler":
-            zeilen.append(f"  Zeile {eintrag.zeile}: {eintrag.fehler}")
+            zeilen.append(f"  Zeile {eintrag.zeile}{wer}: {eintrag.fehler}")
+        for hinweis in eintrag.hinweise:  # shortened or dropped address lines
+            zeilen.append(f"  Zeile {eintrag.zeile}{wer}: Hinweis: {hinweis}")
     for hinweis in protokoll.hinweise:
         zeilen.append(f"Hinweis: {hinweis}")
     extra = f", {', '.join(protokoll.sammeldateien)}" if protokoll.sammeldateien else ""
@@ -181,19 +185,24 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
                             blatt=args.blatt)
-    _, liste, ausgewaehlt = vorbereiten(optionen)
+    vorlage, liste, ausgewaehlt = vorbereiten(optionen)
     print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
     for hinweis in liste.hinweise:
         print(f"Hinweis: {hinweis}")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage)
     for problem in probleme:
         print(f"  {problem}")
+    for hinweis in zeilenhinweise(ausgewaehlt, vorlage):
+        print(f"  Hinweis: {hinweis}")
+    if not ausgewaehlt:
+        print("Warnung: Kein Empfänger ausgewählt (Filter prüfen).")
+        return EXIT_ZEILENFEHLER
     if probleme:
         zeilen = len({p.zeile for p in probleme})
         print(f"{len(probleme)} Problem(e) in {zeilen} Zeile(n).")

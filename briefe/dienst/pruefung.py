@@ -162,7 +162,7 @@ def formate_aus_text(eintraege: list[str]) -> list[str]:
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
                  filter: list[list[str]], blatt: str | None) -> dict:
     """Read and check a member list against a template, without making anything."""
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
                             blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen)
@@ -176,13 +176,13 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
             f"{konfiguration.max_zeilen:,}. Bitte die Liste teilen.".replace(",", ".")
         )
     probleme = [{"zeile": p.zeile, "spalte": p.spalte or "", "meldung": p.meldung}
-                for p in zeilenprobleme(liste, ausgewaehlt)]
+                for p in zeilenprobleme(liste, ausgewaehlt, vorlage_obj)]
     return {
         "zeilen": len(liste.empfaenger),
         "ausgewaehlt": len(ausgewaehlt),
         "spalten": [{"kopf": kopf, "spalte": name} for kopf, name in liste.spalten],
         "vorlage_spalten": sorted(vorlage_obj.spalten),
-        "hinweise": list(liste.hinweise),
+        "hinweise": list(liste.hinweise) + zeilenhinweise(ausgewaehlt, vorlage_obj),
         "probleme": probleme,
         "fehlerhafte_zeilen": len({p["zeile"] for p in probleme}),
     }

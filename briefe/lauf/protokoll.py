@@ -29,6 +29,8 @@ class Eintrag:
     hinweise: list[str] = field(default_factory=list)
     fehler: str = ""
     probleme: list[dict] = field(default_factory=list)
+    name: str = ""  # "Maria Meyer"
+    organisation: str = ""
     # set by ``briefe versenden``: "E-Mail" or "Post", Message-ID, time, the server's answer
     kanal: str = ""
     versandstatus: str = ""
@@ -64,13 +66,14 @@ class Protokoll:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.fehler else 0
+        return 1 if self.fehler or not self.ausgewaehlt else 0
 
     def als_dict(self) -> dict:
         return asdict(self)
 
 
-CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler"]
+CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler", "name",
+               "organisation"]
 # after ``briefe versenden``: how each letter went out
 VERSAND_SPALTEN = ["kanal", "versandstatus", "message_id", "versandzeit", "serverantwort"]
 
@@ -87,7 +90,7 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
-            " | ".join(e.hinweise), e.fehler,
+            " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
         ] + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 

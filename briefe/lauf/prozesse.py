@@ -63,8 +63,10 @@ def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
     """Make all files of one letter; row problems become a ``fehler`` entry."""
     nummer, empfaenger = auftrag
     assert _VORLAGE is not None and _OPTIONEN is not None
-    eintrag = Eintrag(zeile=empfaenger.zeile, nummer=nummer, status="ok")
-    probleme = anschrift_regeln.pruefe(empfaenger)
+    person = " ".join(t for t in (empfaenger.wert("vorname"), empfaenger.wert("nachname")) if t)
+    eintrag = Eintrag(zeile=empfaenger.zeile, nummer=nummer, status="ok", name=person,
+                      organisation=" ".join(empfaenger.wert("organisation").split()))
+    probleme = anschrift_regeln.pruefe(empfaenger, _VORLAGE.anschrift_reihenfolge)
     if probleme:
         return _fehler_eintrag(eintrag, probleme)
     try:

@@ -79,11 +79,29 @@ def basisname(nummer: int, empfaenger: Empfaenger) -> str:
     return f"{nummer:04d}-{teil}"
 
 
-def zeilenprobleme(liste: Mitgliederliste, empfaenger: Iterable[Empfaenger]) -> list[ZeilenFehler]:
-    """Every row problem of a list, without rendering (for ``briefe pruefen``)."""
+def zeilenprobleme(liste: Mitgliederliste, empfaenger: Iterable[Empfaenger],
+                   vorlage: Vorlage | None = None) -> list[ZeilenFehler]:
+    """Every row problem of a list, the same checks as a run (for ``briefe pruefen``)."""
+    folge = vorlage.anschrift_reihenfolge if vorlage is not None else "person"
     probleme: list[ZeilenFehler] = []
     for e in empfaenger:
-        for problem in anschrift_regeln.pruefe(e):
+        for problem in anschrift_regeln.pruefe(e, folge):
             problem.datei = problem.datei or liste.quelle.name
             probleme.append(problem)
     return probleme
+
+
+def zeilenhinweise(empfaenger: Iterable[Empfaenger], vorlage: Vorlage | None = None) -> list[str]:
+    """Every shortening, wrapped or dropped address line of the rows that can be addressed,
+    as ``Zeile 4 (Maria Meyer): …`` (shown by ``pruefen``, ``erstellen`` and the page)."""
+    folge = vorlage.anschrift_reihenfolge if vorlage is not None else "person"
+    hinweise = []
+    for e in empfaenger:
+        try:
+            adresse = anschrift_regeln.anschrift(e, folge)
+        except ZeilenFehler:
+            continue  # reported as a row problem
+        wer = anschrift_regeln.wer(e)
+        ort = f"Zeile {e.zeile}" + (f" ({wer})" if wer else "")
+        hinweise += [f"{ort}: {h}" for h in adresse.hinweise]
+    return hinweise

@@ -95,6 +95,22 @@ _PLZ_ZAHL = re.compile(r"([1-46-9]\d{3}|\d{5})(?:[.,]0+)?")
 _SEP_ZEILE = re.compile(r'"?sep=(.)"?')
 
 
+class Feldwert(str):
+    """A member value as text that knows its list heading (``spalte``) and, for numbers
+    typed in XLSX/JSON, their exact value (``zahl``); filters name the column in errors."""
+
+    spalte: str
+    zahl: Decimal | None
+
+    def __new__(cls, text: str, spalte: str, zahl: Decimal | None = None) -> Feldwert:
+        wert = super().__new__(cls, text)
+        wert.spalte, wert.zahl = spalte, zahl
+        return wert
+
+    def __reduce__(self):
+        return (Feldwert, (str(self), self.spalte, self.zahl))
+
+
 @dataclass(frozen=True)
 class Empfaenger:
     """One member row: normalised column name -> cleaned value."""
@@ -102,14 +118,22 @@ class Empfaenger:
     zeile: int
     felder: Mapping[str, object] = field(hash=False)
     datei: str | None = None  # file name for error locations
+    koepfe: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.felder, MappingProxyType):
             object.__setattr__(self, "felder", MappingProxyType(dict(self.felder)))
+        if self.koepfe is not None and not isinstance(self.koepfe, MappingProxyType):
+            object.__setattr__(self, "koepfe", MappingProxyType(dict(self.koepfe)))
 
     def __reduce__(self):
         # mappingproxy cannot be pickled; worker processes receive members.
-        return (type(self), (self.zeile, dict(self.felder), self.datei))
+        koepfe = dict(self.koepfe) if self.koepfe is not None else None
+        return (type(self), (self.zeile, dict(self.felder), self.datei, koepfe))
+
+    def kopf(self, name: str) -> str:
+        """The list's own heading of a column (``PLZ`` for ``plz``), else the name."""
+        return (self.koepfe or {}).get(name) or name
 
     def wert(self, name: str) -> str:
         """The value of a column as a stripped string ('' when missing)."""
@@ -282,6 +306,14 @@ def _wert(roh: object, xlsx: bool = False) -> object:
     return bereinige(str(roh))
 
 
+def _genaue_zahl(roh: object) -> Decimal | None:
+    """The exact value of a typed number cell (the float's shortest text, not its binary)."""
+    if isinstance(roh, bool) or not isinstance(roh, (int, float, Decimal)):
+        return None
+    zahl = Decimal(repr(roh)) if isinstance(roh, float) else Decimal(roh)
+    return zahl if zahl.is_finite() else None
+
+
 def _korrigiere_plz(felder: dict[str, object]) -> None:
     """Give a German postcode its leading zero back (Excel drops it)."""
     plz = felder.get("plz")
@@ -330,6 +362,7 @@ def _baue_liste(
     spalten, plan = _spaltenplan(kopf, notizen)
 
     roh: list[tuple[int, dict[str, object]]] = []
+    zahlen: dict[tuple[int, str], Decimal] = {}  # typed numbers (XLSX, JSON), exact
     ueberlang: list[int] = []
     for nr, zellen in itertools.chain(vorlauf[kopf_index + 1:], zeilen):
         werte = [_wert(z, xlsx) for z in zellen]
@@ -342,6 +375,9 @@ def _baue_liste(
             wert = werte[index] if index < len(werte) else ""
             if felder.get(name, "") == "":
                 felder[name] = wert
+                genau = _genaue_zahl(zellen[index] if index < len(zellen) else None)
+                if genau is not None:
+                    zahlen[(nr, name)] = genau
         _korrigiere_plz(felder)
         roh.append((nr, felder))
 
@@ -355,11 +391,18 @@ def _baue_liste(
                 f"in der Vorlage heißt sie „{name}“."
             )
     spalten = tuple((t, n) for t, n in spalten if t or n in benutzt)
+    koepfe: dict[str, str] = {}
+    for text, name in spalten:
+        koepfe.setdefault(name, text or name)
+    koepfe_ansicht = MappingProxyType(koepfe)
     empfaenger = []
     for nr, felder in roh:
         for name in ohne_kopf - benutzt:
             del felder[name]
-        empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei))
+        for name, wert in felder.items():
+            if isinstance(wert, str) and wert:
+                felder[name] = Feldwert(wert, koepfe.get(name, name), zahlen.pop((nr, name), None))
+        empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei, koepfe_ansicht))
 
     if ueberlang:
         liste = ", ".join(str(n) for n in ueberlang[:5])

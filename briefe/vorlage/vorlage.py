@@ -34,7 +34,7 @@ KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", 
 _SCHLUESSEL = {
     "betreff", "absender", "zeichen", "ihr_zeichen", "datum", "form", "grussformel",
     "unterschrift", "anlagen", "verteiler", "vermerke", "anrede", "hinweis_maschinell",
-    "beschreibung", "werte", "email",
+    "beschreibung", "werte", "anschrift_reihenfolge", "email",
 }
 MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig."
 
@@ -119,9 +119,13 @@ class Vorlage:
             return wert
         return dt.date.today()
 
+    @property
+    def anschrift_reihenfolge(self) -> str:
+        return anschrift_regeln.reihenfolge(self.kopf.get("anschrift_reihenfolge"))
+
     def erzeuge(self, empfaenger) -> Brief:
         """Resolve this template for one recipient (an ``Empfaenger``)."""
-        adresse = anschrift_regeln.anschrift(empfaenger)
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
         datum = self.datum()
         kontext = self._kontext(empfaenger, adresse, datum)
         quelltext = self._render(self.koerper, kontext, empfaenger.zeile)
@@ -159,7 +163,8 @@ class Vorlage:
         """Subject and text of the e-mail from the ``[email]`` table; None without one."""
         if "email.betreff" not in self.felder and "email.text" not in self.felder:
             return None
-        kontext = self._kontext(empfaenger, anschrift_regeln.anschrift(empfaenger), self.datum())
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
+        kontext = self._kontext(empfaenger, adresse, self.datum())
         betreff = (self._feld("email.betreff", kontext, empfaenger.zeile)
                    if "email.betreff" in self.felder else kontext["betreff"])
         text = self._feld("email.text", kontext, empfaenger.zeile) if "email.text" in self.felder else ""
@@ -341,6 +346,7 @@ def _lies_kopf(kopf_text: str, datei: str) -> dict:
     for pflicht in ("betreff", "absender"):
         if not kopf.get(pflicht):
             raise VorlagenFehler(f"Im Kopfbereich fehlt „{pflicht}“.", datei=datei)
+    anschrift_regeln.reihenfolge(kopf.get("anschrift_reihenfolge"), datei)
     form = str(kopf.get("form", "B")).upper()
     if form not in FORMEN:
         raise VorlagenFehler(f"„form“ muss \"A\" oder \"B\" sein, nicht „{form}“.", datei=datei)
