@@ -218,6 +218,7 @@ def test_starttls_mit_anmeldung_ueber_die_befehlszeile(ausgabe, tmp_path):
         assert ok.returncode == 0, ok.stderr
         assert "Zeile 6: Spalte „email“: „keine-adresse“ ist keine gültige E-Mail-Adresse" in ok.stdout
         assert "3 von 3 Briefen per E-Mail gesendet, 2 per Post." in ok.stdout
+        assert "Angehängt sind die PDF-Dateien, die der Lauf erstellt hat (PDF-Art: standard)." in ok.stdout
         assert len(server.postfach.nachrichten) == 3
         assert all(n["tls"] and n["angemeldet"] for n in server.postfach.nachrichten)
         for zeile, adresse in ((2, "maria.meyer@example.org"), (5, "jens.koller@example.org")):
@@ -320,6 +321,7 @@ def test_erstellen_versenden_und_auftrag(vorlagen, tmp_path):
                           "--ausgabe", tmp_path / "aus", "--versenden", *smtp)
         assert lauf.returncode == 0, lauf.stderr
         assert "3 von 3 Briefen erstellt." in lauf.stdout and "2 von 2 Briefen per E-Mail" in lauf.stdout
+        assert "(PDF-Art: barrierefrei)" in lauf.stdout
         (n,) = server.postfach.an("maria.meyer@example.org")
         (anhang,) = anhaenge(n["nachricht"])
         with pikepdf.open(io.BytesIO(anhang.get_content())) as pdf:  # PDF/UA unless --pdf says otherwise

@@ -165,7 +165,8 @@ def zusammenfassung(ergebnis, ausgabe: Path) -> str:
     zeilen = [f"{ergebnis.gesendet + ergebnis.schon_gesendet} von {ergebnis.email} Briefen per E-Mail "
               f"gesendet" + (f" ({ergebnis.schon_gesendet} schon früher)" if ergebnis.schon_gesendet else "")
               + f", {ergebnis.post} per Post."]
-    zeilen.append("Angehängt sind die PDF-Dateien, die der Lauf erstellt hat.")
+    art = f" (PDF-Art: {ergebnis.pdf_art})" if ergebnis.pdf_art else ""
+    zeilen.append(f"Angehängt sind die PDF-Dateien, die der Lauf erstellt hat{art}.")
     for fehler in ergebnis.fehler:
         zeilen.append(f"  Zeile {fehler['zeile']}: {fehler['meldung']}")
     for brief in ergebnis.briefe:

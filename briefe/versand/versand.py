@@ -104,6 +104,7 @@ class Versandergebnis:
     postdatei: str | None = None
     abgebrochen: str = ""
     probe: str | None = None
+    pdf_art: str = ""  # the run's PDF variant (what is attached)
     briefe: list[dict] = field(default_factory=list)
     beginn: str = ""
     ende: str = ""
@@ -210,6 +211,7 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
     plan = plane(ausgabe)
     ausgabe = plan.ausgabe
     ergebnis = Versandergebnis(email=len(plan.per_email), post=len(plan.per_post), probe=probe,
+                               pdf_art=str(plan.protokoll.get("pdf") or ""),
                                beginn=jetzt(), ohne_brief=[b.zeile for b in plan.ohne_brief])
     if probe is not None and not ist_adresse(probe):
         raise BriefeFehler(f"--probe: „{probe}“ ist keine gültige E-Mail-Adresse.")
