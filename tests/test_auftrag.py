@@ -335,7 +335,9 @@ def test_json_log_ohne_personenbezogene_daten(tmp_path):
         ausgaben.append(ausgabe)
     ereignisse = [json.loads(z) for z in ausgaben[0].splitlines()]
     assert [e["ereignis"] for e in ereignisse] == [
-        "auftrag", "start", *["brief"] * 7, "ende", "zusammenfassung"]
+        "auftrag", "start", *["brief"] * 7, *["schritt"] * 4, "ende", "zusammenfassung"]
+    assert [(e["schritt"], e["fertig"], e["gesamt"]) for e in ereignisse if e["ereignis"] == "schritt"] == [
+        ("sammel_pdf", 0, 6), ("sammel_pdf", 6, 6), ("zip", 0, 9), ("zip", 9, 9)]
     assert all("zeit" in e for e in ereignisse)
     briefe = {e["zeile"]: e["status"] for e in ereignisse if e["ereignis"] == "brief"}
     assert briefe == {**{z: "ok" for z in range(2, 8)}, 8: "fehler"}

@@ -19,7 +19,8 @@ unterbrochener Lauf wird fortgesetzt; zwei Läufe desselben Auftrags laufen nie
 gleichzeitig.
 
 Rückgabewerte: 0 alle Briefe erstellt (oder bereits erledigt) · 1 einzelne
-Zeilen fehlerhaft (auch beim Wiederholen eines solchen Laufs) · 2 Start nicht
+Zeilen fehlerhaft (auch beim Wiederholen eines solchen Laufs; mit fehler_ok = true
+in der Auftragsdatei 0, solange mindestens ein Brief entstand) · 2 Start nicht
 möglich oder Abbruch durch Datei-/Rechtefehler · 3 derselbe Auftrag läuft bereits."""
 
 
@@ -132,6 +133,7 @@ def _text(ergebnis) -> str:
 
 def _pruefen(args) -> int:
     from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
+    from briefe.lauf.spaltenpruefung import fasse_zusammen
     from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
@@ -165,11 +167,13 @@ def _pruefen(args) -> int:
         print(f"Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
-    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage)
-    if probleme:
-        print(f"Hinweis: {len({p.zeile for p in probleme})} ausgewählte Zeile(n) werden beim Lauf "
-              "fehlschlagen (Rückgabewert 1):")
-        for problem in probleme:
+    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt, vorlage))
+    if bericht.anzahl:
+        print(f"Hinweis: {bericht.fehlerhafte_zeilen} ausgewählte Zeile(n) werden beim Lauf "
+              f"fehlschlagen (Rückgabewert {1 if not auftrag.fehler_ok else 0}):")
+        for meldung in bericht.spaltenfehler:
+            print(f"  {meldung}")
+        for problem in bericht.probleme:
             print(f"  {problem}")
     for hinweis in zeilenhinweise(ausgewaehlt, vorlage):  # shortened address lines
         print(f"Hinweis: {hinweis}")

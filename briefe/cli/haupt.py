@@ -121,6 +121,8 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
     """Event sink: a JSON line per event, or a progress bar on a terminal."""
     if log_format == "json":
         def json_melder(ereignis: dict) -> None:
+            if ereignis["ereignis"] == "schritt" and 0 < ereignis["fertig"] < ereignis["gesamt"]:
+                return  # a step's start and end are enough for a log
             zeile = {"zeit": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
             zeile.update(ereignis)
             print(json.dumps(zeile, ensure_ascii=False), flush=True)
@@ -137,8 +139,26 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
                                file=sys.stderr, leave=False)
         elif ereignis["ereignis"] == "brief" and "b" in balken:
             balken["b"].update(1)
+        elif ereignis["ereignis"] == "schritt":
+            _schritt_balken(balken, ereignis, tqdm)
 
     return balken_melder, lambda: balken["b"].close() if "b" in balken else None
+
+
+def _schritt_balken(balken: dict, ereignis: dict, tqdm) -> None:
+    """A bar of its own for each step after the letters (combined PDF, DOCX, ZIP)."""
+    from briefe.lauf.lauf import SCHRITT_NAMEN
+
+    if ereignis["fertig"] == 0 or "b" not in balken:
+        if "b" in balken:
+            balken["b"].close()
+        name = SCHRITT_NAMEN.get(ereignis["schritt"], ereignis["schritt"])
+        einheit = "Datei" if ereignis["schritt"] == "zip" else "Brief"
+        balken["b"] = tqdm(total=ereignis["gesamt"], unit=einheit, desc=f"{name} wird erstellt",
+                           file=sys.stderr, leave=False)
+    balken["b"].update(ereignis["fertig"] - balken["b"].n)
+    if ereignis["fertig"] == ereignis["gesamt"]:
+        balken["b"].refresh()  # a fast step still shows its end
 
 
 def zusammenfassung(protokoll, ausgabe: Path) -> str:
@@ -185,6 +205,7 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
+    from briefe.lauf.spaltenpruefung import fasse_zusammen
     from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
@@ -195,17 +216,18 @@ def _pruefen(args) -> int:
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
     for hinweis in liste.hinweise:
         print(f"Hinweis: {hinweis}")
-    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage)
-    for problem in probleme:
+    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt, vorlage))
+    for meldung in bericht.spaltenfehler:
+        print(meldung)
+    for problem in bericht.probleme:
         print(f"  {problem}")
     for hinweis in zeilenhinweise(ausgewaehlt, vorlage):
         print(f"  Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Warnung: Kein Empfänger ausgewählt (Filter prüfen).")
         return EXIT_ZEILENFEHLER
-    if probleme:
-        zeilen = len({p.zeile for p in probleme})
-        print(f"{len(probleme)} Problem(e) in {zeilen} Zeile(n).")
+    if bericht.anzahl:
+        print(f"{bericht.anzahl} Problem(e) in {bericht.fehlerhafte_zeilen} Zeile(n).")
         return EXIT_ZEILENFEHLER
     print("Keine Probleme gefunden.")
     return EXIT_OK

@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.dienst import pruefung
+from briefe.dienst import pruefung, verlauf
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.middleware import GroessenGrenze, Sicherheitskoepfe
@@ -254,6 +254,7 @@ def lauf_json(lauf: Lauf) -> dict:
         "geloescht": bool(lauf.geloescht),
         "optionen": {k: o.get(k) for k in ("formate", "filter", "blatt", "sammel", "duplex", "pdf")},
         "pruefung": lauf.pruefung,
+        "schritt": verlauf.schritt_json(lauf.schritt),
         "links": _links(lauf),
     }
 
@@ -665,6 +666,9 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
             raise DienstFehler(404, "Für die Bildvorschau fehlt pdftoppm (Paket poppler-utils).")
         return Response(daten, media_type="image/png")
 
+    verlauf.richte_ein(app, seiten.env, seite=seite, seiten_zugang=seiten_zugang, api_zugang=api_zugang,
+                       eigener_lauf=_eigener_lauf, fehler=DienstFehler, konfiguration=konfiguration,
+                       speicher=dienst.speicher)
     return app
 
 

@@ -48,6 +48,7 @@ SCHLUESSEL = {
     "pdf": "standard, archiv, barrierefrei oder archiv-barrierefrei",
     "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
+    "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
     "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
 }
 
@@ -76,6 +77,7 @@ class Auftrag:
     jobs: int = 0
     aufbewahrung_tage: int | None = None
     beschreibung: str = ""
+    fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
 
     @property
@@ -203,6 +205,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         jobs=zahl("jobs", 0) or 0,
         aufbewahrung_tage=zahl("aufbewahrung_tage", 1),
         beschreibung=text("beschreibung") or "",
+        fehler_ok=wahr("fehler_ok"),
         versand=versand,
     )
 
@@ -558,6 +561,8 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
             protokoll = lauf_protokoll.als_dict()
             rueckgabewert = lauf_protokoll.exit_code
         aufbewahrung = raeume_auf(auftrag, melde)
+    if auftrag.fehler_ok and rueckgabewert == 1 and protokoll.get("ok"):
+        rueckgabewert = 0  # single bad rows are in the protocol; the timer stays green
     melde({
         "ereignis": "zusammenfassung", "auftrag": auftrag.name, "modus": zustand.modus,
         "ausgewaehlt": protokoll.get("ausgewaehlt"), "ok": protokoll.get("ok"),

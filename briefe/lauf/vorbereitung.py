@@ -4,7 +4,7 @@ against each other, the selected recipients, their file names."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefe.dateien import dateiname_teil
@@ -16,6 +16,7 @@ from briefe.quellen.mitglieder import (
     lies_mitglieder,
     normalisiere_spalte,
     passt_filter,
+    weitere_spalten_hinweis,
 )
 from briefe.satz.vertrag import FORMATE
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
@@ -65,11 +66,22 @@ def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[
                 f"Filter: Spalte „{spalte}“ gibt es in der Mitgliederliste nicht. "
                 f"Vorhanden: {', '.join(sorted(vorhanden))}."
             )
+    liste = _mit_spalten_hinweis(liste, vorlage)
     ausgewaehlt = [
         e for e in liste.empfaenger
         if all(passt_filter(e, spalte, wert) for spalte, wert in optionen.filter)
     ]
     return vorlage, liste, ausgewaehlt
+
+
+def _mit_spalten_hinweis(liste: Mitgliederliste, vorlage: Vorlage) -> Mitgliederliste:
+    """The list's note on extra columns, said for this template (only columns it does not use)."""
+    from briefe.lauf.spaltenpruefung import spalten_hinweis
+
+    allgemein = weitere_spalten_hinweis(liste.weitere_spalten)
+    hinweise = [h for h in liste.hinweise if h != allgemein]
+    fuer_vorlage = spalten_hinweis(liste, vorlage)
+    return replace(liste, hinweise=tuple(hinweise + ([fuer_vorlage] if fuer_vorlage else [])))
 
 
 def basisname(nummer: int, empfaenger: Empfaenger) -> str:

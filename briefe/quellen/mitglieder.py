@@ -153,6 +153,7 @@ class Mitgliederliste:
     kodierung: str | None
     hinweise: tuple[str, ...] = ()
     trennzeichen: str | None = None  # detected CSV separator
+    weitere_spalten: tuple[tuple[str, str], ...] = ()  # (header, name) of columns only a template uses
 
 
 def schluessel(text: str) -> str:
@@ -359,7 +360,8 @@ def _baue_liste(
         notizen.append(
             f"Zeilen 1 bis {kopf_nr - 1} stehen über der Kopfzeile und werden übersprungen."
         )
-    spalten, plan = _spaltenplan(kopf, notizen)
+    weitere: list[tuple[str, str]] = []
+    spalten, plan = _spaltenplan(kopf, notizen, weitere)
 
     roh: list[tuple[int, dict[str, object]]] = []
     zahlen: dict[tuple[int, str], Decimal] = {}  # typed numbers (XLSX, JSON), exact
@@ -420,6 +422,7 @@ def _baue_liste(
         kodierung=kodierung,
         hinweise=tuple(notizen),
         trennzeichen=trennzeichen,
+        weitere_spalten=tuple(weitere),
     )
 
 
@@ -427,14 +430,21 @@ def _anzahl_bekannt(zellen: Sequence[object]) -> int:
     return len({normalisiere_spalte(z) for z in zellen if isinstance(z, str)} & BEKANNTE_SPALTEN)
 
 
+def weitere_spalten_hinweis(weitere: Sequence[tuple[str, str]]) -> str | None:
+    """The note on columns that are not address columns (for a list read without a template)."""
+    if not weitere:
+        return None
+    return "Weitere Spalten für die Vorlage: " + ", ".join(f"„{t}“ als {n}" for t, n in weitere) + "."
+
+
 def _spaltenplan(
-    kopf: Sequence[object], notizen: list[str]
+    kopf: Sequence[object], notizen: list[str], weitere: list[tuple[str, str]]
 ) -> tuple[tuple[tuple[str, str], ...], list[tuple[int, str]]]:
-    """(header, name) pairs and (cell index, name) for the used columns."""
+    """(header, name) pairs and (cell index, name) for the used columns; ``weitere`` gets
+    the columns that are neither known nor a likely typo."""
     spalten: list[tuple[str, str]] = []
     plan: list[tuple[int, str]] = []
     erste: dict[str, str] = {}
-    weitere: list[str] = []
     for index, zelle in enumerate(kopf):
         text = als_text(_wert(zelle))
         name = normalisiere_spalte(text)
@@ -458,9 +468,9 @@ def _spaltenplan(
                     f"Spalte „{text}“ ist unbekannt. Ist „{ALIASE[aehnlich[0]]}“ gemeint?"
                 )
             else:
-                weitere.append(f"„{text}“ als {name}")
+                weitere.append((text, name))
     if weitere:
-        notizen.append("Weitere Spalten für die Vorlage: " + ", ".join(weitere) + ".")
+        notizen.append(weitere_spalten_hinweis(weitere))
     if not {"nachname", "organisation"} & set(erste):
         notizen.append(
             "Keine Spalte für Name oder Einrichtung erkannt. "
