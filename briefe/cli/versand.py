@@ -90,7 +90,7 @@ def versand_einstellungen(auftrag):
 def versende_auftrag(auftrag, einstellungen, log_format: str) -> int:
     """Send a job's run folder after the run (a finished job sends only what is still open)."""
     args = argparse.Namespace(probe=None, probe_anzahl=0, unklare_erneut=False, log_format=log_format)
-    return versende_und_melde(auftrag.ausgabe, einstellungen, args)
+    return versende_und_melde(auftrag.ausgabe, einstellungen, args, ohne_brief_ok=auftrag.fehler_ok)
 
 
 def richte_ein(befehle) -> None:
@@ -132,8 +132,10 @@ def _versenden(args) -> int:
     return versende_und_melde(args.ausgabe, einstellungen, args)
 
 
-def versende_und_melde(ausgabe: Path, einstellungen, args: argparse.Namespace) -> int:
-    """Send, print the summary (or JSON lines); returns the exit code."""
+def versende_und_melde(ausgabe: Path, einstellungen, args: argparse.Namespace,
+                       ohne_brief_ok: bool = False) -> int:
+    """Send, print the summary (or JSON lines); returns the exit code (``ohne_brief_ok``: rows
+    that got no letter in the run do not count, as with a job's ``fehler_ok``)."""
     from briefe.versand.versand import versende
 
     melde, schliesse = melder(args.log_format, gesamt_anzeige=False)
@@ -153,6 +155,8 @@ def versende_und_melde(ausgabe: Path, einstellungen, args: argparse.Namespace) -
         schliesse()
     if args.log_format == "text":
         print(zusammenfassung(ergebnis, ausgabe))
+    if ohne_brief_ok and not (ergebnis.fehler or ergebnis.unklar or ergebnis.abgebrochen):
+        return 0
     return ergebnis.rueckgabewert
 
 
