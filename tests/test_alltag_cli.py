@@ -72,7 +72,7 @@ def test_fehlende_spalte_wird_einmal_gemeldet(tmp_path, capsys):
     assert "Deshalb erhält keine der 3 ausgewählten Zeilen einen Brief." in text
     assert "Weder Straße noch Postfach" not in text
     # Problems of single rows stay per row; the count says all three rows fail.
-    assert re.search(r"Zeile 4, Spalte „plz“: Keine Postleitzahl angegeben\.", text)
+    assert re.search(r"Zeile 4 \(Anders\), Spalte „PLZ“: Keine Postleitzahl angegeben\.", text)
     assert "2 Problem(e) in 3 Zeile(n)." in text
 
 

@@ -134,7 +134,7 @@ def _text(ergebnis) -> str:
 def _pruefen(args) -> int:
     from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
     from briefe.lauf.spaltenpruefung import fasse_zusammen
-    from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
+    from briefe.lauf.vorbereitung import textprobleme, vorbereiten, zeilenhinweise, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
     vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())
@@ -149,6 +149,8 @@ def _pruefen(args) -> int:
                                     ("ZIP", auftrag.zip)) if an]
     print(f"Formate: {', '.join(auftrag.formate)}; PDF: {auftrag.pdf}"
           + (f"; {', '.join(extras)}" if extras else ""))
+    if vorlage.werte_als_text():
+        print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
     modus = {"neu": "neuer Lauf", "fortsetzen": "unterbrochener Lauf, wird fortgesetzt",
              "erledigt": "bereits erledigt, ein Lauf täte nichts"}
     zustand = ermittle_stand(auftrag)
@@ -167,7 +169,8 @@ def _pruefen(args) -> int:
         print(f"Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
-    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt, vorlage))
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage) + textprobleme(vorlage, liste, ausgewaehlt)
+    bericht = fasse_zusammen(liste, sorted(probleme, key=lambda p: p.zeile or 0))
     if bericht.anzahl:
         print(f"Hinweis: {bericht.fehlerhafte_zeilen} ausgewählte Zeile(n) werden beim Lauf "
               f"fehlschlagen (Rückgabewert {1 if not auftrag.fehler_ok else 0}):")

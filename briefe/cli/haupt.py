@@ -34,6 +34,22 @@ def _filter(text: str) -> tuple[str, str]:
     return spalte.strip(), wert.strip()
 
 
+def _wert(text: str) -> tuple[str, str]:
+    name, gleich, wert = text.partition("=")
+    if not gleich or not name.strip():
+        raise argparse.ArgumentTypeError(f"„{text}“: erwartet NAME=WERT, z. B. konferenz=12.03.2027")
+    return name.strip(), wert.strip()
+
+
+def wert_argument(parser) -> None:
+    """``--wert NAME=WERT``: a value the template asks at the start."""
+    parser.add_argument("--wert", type=_wert, action="append", default=[], dest="werte",
+                        metavar="NAME=WERT",
+                        help="Wert beim Start, den die Vorlage erfragt; mehrfach möglich, z. B. "
+                             "--wert konferenz=12.03.2027 --wert beitrag=7,50 (welche Werte: "
+                             "briefe vorlagen)")
+
+
 def _formate(text: str) -> tuple[str, ...]:
     return tuple(f.strip().lower() for f in text.split(",") if f.strip())
 
@@ -85,6 +101,7 @@ def parser() -> Parser:
     erstellen.add_argument("daten", type=Path, metavar="DATEN",
                            help="Mitgliederliste (CSV, XLSX oder JSON)")
     lauf_argumente(erstellen)
+    wert_argument(erstellen)
 
     pruefen = befehle.add_parser(
         "pruefen", help="Vorlage und Mitgliederliste prüfen, ohne Briefe zu erstellen",
@@ -96,6 +113,7 @@ def parser() -> Parser:
     pruefen.add_argument("--filter", type=_filter, action="append", default=[],
                          metavar="SPALTE=WERT")
     pruefen.add_argument("--blatt", metavar="NAME")
+    wert_argument(pruefen)
 
     vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
     vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
@@ -108,7 +126,8 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf", "briefe.cli.versand"):
+    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf",
+                  "briefe.cli.vorlage", "briefe.cli.versand"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
         except ModuleNotFoundError as fehler:
@@ -192,7 +211,7 @@ def _erstellen(args) -> int:
         vorlage=args.vorlage, daten=args.daten, ausgabe=args.ausgabe, formate=args.formate,
         filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
-        jobs=args.jobs, fortsetzen=args.fortsetzen,
+        jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
     )
     melde, schliesse = melder(args.log_format)
     try:
@@ -206,17 +225,28 @@ def _erstellen(args) -> int:
 
 def _pruefen(args) -> int:
     from briefe.lauf.spaltenpruefung import fasse_zusammen
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
+    from briefe.lauf.vorbereitung import (
+        Laufoptionen,
+        spaltenhinweise,
+        textprobleme,
+        vorbereiten,
+        zeilenhinweise,
+        zeilenprobleme,
+    )
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
-                            blatt=args.blatt)
+                            blatt=args.blatt, werte=tuple(args.werte))
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
+    print(f"Vorlage: {vorlage.titel}")
+    if vorlage.werte_als_text():
+        print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
     print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
-    for hinweis in liste.hinweise:
+    for hinweis in [*liste.hinweise, *spaltenhinweise(vorlage, liste)]:
         print(f"Hinweis: {hinweis}")
-    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt, vorlage))
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage) + textprobleme(vorlage, liste, ausgewaehlt)
+    bericht = fasse_zusammen(liste, sorted(probleme, key=lambda p: p.zeile or 0))
     for meldung in bericht.spaltenfehler:
         print(meldung)
     for problem in bericht.probleme:
@@ -249,8 +279,12 @@ def _vorlagen(args) -> int:
             fehler = True
             continue
         print(f"{pfad.name}  (Absender: {vorlage.absender.kennung})")
-        if vorlage.beschreibung:
+        if vorlage.titel != vorlage.name:
+            print(f"  {vorlage.titel}")
+        if vorlage.beschreibung and vorlage.beschreibung != vorlage.titel:
             print(f"  {vorlage.beschreibung}")
+        for startwert in vorlage.startwerte:
+            print(f"  Wert beim Start: --wert {startwert.name}=…  {startwert.beschreibung}")
         print(f"  Variablen: {', '.join(sorted(vorlage.variablen)) or '–'}")
         spalten = ", ".join(f"empfaenger.{s}" for s in sorted(vorlage.spalten))
         print(f"  Spalten: {spalten or '– (nur Anschrift und Anrede)'}")

@@ -28,6 +28,7 @@ from briefe.lauf.lauf import Melder, fuehre_aus
 from briefe.lauf.protokoll import PROTOKOLL_JSON, Protokoll, lies_protokoll
 from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 from briefe.satz.vertrag import FORMATE
+from briefe.vorlage.startwerte import als_eingabe
 from briefe.vorlage.vorlage import pruefsumme_vorlage
 
 KENNUNG = ".briefe-auftrag.json"
@@ -49,6 +50,7 @@ SCHLUESSEL = {
     "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
+    "werte": 'Tabelle der Werte beim Start, z. B. [werte] mit konferenz = 2027-03-12',
     "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
 }
 
@@ -78,6 +80,7 @@ class Auftrag:
     aufbewahrung_tage: int | None = None
     beschreibung: str = ""
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
+    werte: tuple[tuple[str, str], ...] = ()
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
 
     @property
@@ -98,12 +101,12 @@ class Auftrag:
             vorlage=self.vorlage, daten=self.daten, ausgabe=self.ausgabe, formate=self.formate,
             filter=self.filter, blatt=self.blatt, sammel=self.sammel, duplex=self.duplex,
             zip=self.zip, pdf_variante=None if self.pdf == "standard" else self.pdf,
-            jobs=self.jobs, fortsetzen=fortsetzen,
+            jobs=self.jobs, fortsetzen=fortsetzen, werte=self.werte,
         )
 
     def eingaben(self) -> dict:
         """What a run folder's results depend on: input checksums and output options."""
-        return {
+        eingaben = {
             "auftrag": self.name,
             "vorlage_sha256": pruefsumme_vorlage(self.vorlage),
             "quelle_sha256": _pruefsumme(self.daten),
@@ -113,6 +116,9 @@ class Auftrag:
                 "zip": self.zip, "pdf": self.pdf,
             },
         }
+        if self.werte:  # other values make other letters
+            eingaben["optionen"]["werte"] = [list(w) for w in self.werte]
+        return eingaben
 
     def ist_laufordner(self, ordner: Path) -> bool:
         """Whether a folder name fits this job's output pattern."""
@@ -206,6 +212,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         aufbewahrung_tage=zahl("aufbewahrung_tage", 1),
         beschreibung=text("beschreibung") or "",
         fehler_ok=wahr("fehler_ok"),
+        werte=_werte(daten.get("werte", {}), datei),
         versand=versand,
     )
 
@@ -213,7 +220,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
 def _lies_toml(pfad: Path) -> dict:
     datei = str(pfad)
     try:
-        inhalt = pfad.read_text(encoding="utf-8")
+        inhalt = pfad.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise AuftragsFehler("Die Auftragsdatei gibt es nicht.", datei=datei) from None
     except UnicodeDecodeError:
@@ -280,6 +287,23 @@ def _filter(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
             )
         paare.append((spalte, gesucht))
     return tuple(paare)
+
+
+def _werte(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
+    """The ``[werte]`` table: start values of the template, as text (checked at the run)."""
+    if not isinstance(wert, dict):
+        raise AuftragsFehler(
+            f"„werte“ muss eine Tabelle sein, z. B. [werte] mit konferenz = 2027-03-12, "
+            f"nicht {_art(wert)}.",
+            datei=datei,
+        )
+    for name, eintrag in wert.items():
+        if isinstance(eintrag, list | dict):
+            raise AuftragsFehler(
+                f"„werte“: „{name}“ muss ein einzelner Wert sein, nicht {_art(eintrag)}.",
+                datei=datei,
+            )
+    return tuple((name, als_eingabe(eintrag)) for name, eintrag in wert.items())
 
 
 def _platzhalter(teil: str) -> list[str]:

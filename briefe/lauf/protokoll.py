@@ -53,6 +53,7 @@ class Protokoll:
     status: str = "laeuft"
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
+    werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
     blatt: str | None = None
     pdf: str = "standard"
     zeilen_gesamt: int = 0

@@ -18,11 +18,11 @@ from briefe.dateien import atomar, sha256
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.lauf.protokoll import Eintrag
-from briefe.lauf.vorbereitung import Laufoptionen, basisname
+from briefe.lauf.vorbereitung import Laufoptionen, basisname, lade_laufvorlage
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
 from briefe.satz.vertrag import Renderer
-from briefe.vorlage.vorlage import Vorlage, lade_vorlage
+from briefe.vorlage.vorlage import Vorlage
 
 _VORLAGE: Vorlage | None = None
 _OPTIONEN: Laufoptionen | None = None
@@ -54,7 +54,7 @@ def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
     if arbeiter:
         _stirb_mit_dem_lauf()
     _OPTIONEN = optionen
-    _VORLAGE = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+    _VORLAGE = lade_laufvorlage(optionen)
     _RENDERER.clear()
     _RENDERER.update(renderer_fuer(optionen))
 

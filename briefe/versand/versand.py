@@ -87,7 +87,9 @@ class Plan:
 
     @functools.cached_property
     def vorlage(self) -> Vorlage:
-        return lade_vorlage(self.vorlage_pfad, _vorlagen_ordner(self.vorlage_pfad))
+        # with the run's start values (``--wert``), so that the e-mail says what the letter says
+        return lade_vorlage(self.vorlage_pfad, _vorlagen_ordner(self.vorlage_pfad),
+                            werte=dict(self.protokoll.get("werte") or {}))
 
 
 @dataclass
