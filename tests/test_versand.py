@@ -427,3 +427,23 @@ def test_geaenderte_vorlage_wird_abgelehnt(ausgabe, vorlagen, tmp_path):
         versende(ausgabe, lies_einstellungen({"host": "127.0.0.1", "tls": "keine", "absender": BUERO},
                                              umgebung={}))
     assert not (ausgabe / ".briefe-versand.jsonl").exists()
+
+
+def test_startwerte_des_laufs_im_email_text(vorlagen, tmp_path):
+    """A value given at the start (``--wert``) says the same in the e-mail as in the letter."""
+    from briefe.lauf.lauf import fuehre_aus
+    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.versand.versand import versende
+
+    vorlage = vorlagen / "termin.md"
+    vorlage.write_text(VORLAGE.replace("[email]", '[startwerte.termin]\nbezeichnung = "Datum"\n'
+                                                  'typ = "datum"\n[email]')
+                       .replace("anbei unser Schreiben vom {{ datum | datum_lang }}",
+                                "die Konferenz am {{ werte.termin | datum_lang }}"), encoding="utf-8")
+    liste = schreibe_liste(tmp_path / "mitglieder.csv", ZEILEN[:1])
+    fuehre_aus(Laufoptionen(vorlage=vorlage, daten=liste, ausgabe=tmp_path / "aus", formate=("pdf",),
+                            jobs=1, werte=(("termin", "12.03.2027"),)))
+    with Server() as server:
+        assert versende(tmp_path / "aus", einstellungen(server)).gesendet == 1
+        (n,) = server.postfach.nachrichten
+        assert "die Konferenz am 12. März 2027" in n["nachricht"].get_body(("plain",)).get_content()
