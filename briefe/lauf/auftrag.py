@@ -51,6 +51,7 @@ SCHLUESSEL = {
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
     "werte": 'Tabelle der Werte beim Start, z. B. [werte] mit konferenz = 2027-03-12',
+    "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
 }
 
 
@@ -80,6 +81,7 @@ class Auftrag:
     beschreibung: str = ""
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
     werte: tuple[tuple[str, str], ...] = ()
+    versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
 
     @property
     def sammelordner(self) -> Path:
@@ -179,7 +181,11 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
     assert muster is not None
     ausgabe = ordner / _fuelle_platzhalter(muster, heute, datei)
     formate = _formate(daten.get("formate", list(FORMATE)), datei)
-    pdf = text("pdf") or "standard"
+    versand = daten.get("versand")
+    if versand is not None and not isinstance(versand, dict):
+        raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {_art(versand)}.",
+                             datei=datei)
+    pdf = text("pdf") or ("barrierefrei" if versand is not None else "standard")  # PDF/UA for e-mail
     from briefe.satz.pdf.weasy import VARIANTEN
 
     if pdf not in VARIANTEN:
@@ -207,6 +213,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         beschreibung=text("beschreibung") or "",
         fehler_ok=wahr("fehler_ok"),
         werte=_werte(daten.get("werte", {}), datei),
+        versand=versand,
     )
 
 

@@ -72,6 +72,8 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
         werte=vorlage.werte_als_text(),
+        blatt=optionen.blatt,
+        pdf=optionen.pdf_variante or "standard",
         zeilen_gesamt=len(liste.empfaenger),
         ausgewaehlt=len(ausgewaehlt),
         fortgesetzt=len(fertig),
