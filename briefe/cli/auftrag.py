@@ -61,7 +61,9 @@ def _lauf(args) -> int:
     melde, schliesse = melder(args.log_format)
     try:
         auftrag = lies_auftrag(args.auftrag)
-        ergebnis = fuehre_auftrag_aus(auftrag, melde)
+        from briefe.cli.verteilt import arbeit
+
+        ergebnis = fuehre_auftrag_aus(auftrag, melde, **arbeit(auftrag.verteilt, auftrag.zeitlimit))
     except LaeuftBereits as fehler:
         schliesse()
         if json_log:
