@@ -218,7 +218,7 @@ def _erstellen(args) -> int:
     )
     from briefe.cli.verteilt import arbeit
 
-    arbeitsweise = arbeit(args.verteilt, args.zeitlimit)  # checks the broker before any file
+    arbeitsweise = arbeit(args.verteilt, args.zeitlimit, args.stapel)  # checks the broker before any file
     melde, schliesse = melder(args.log_format)
     try:
         protokoll = fuehre_aus(optionen, melde, **arbeitsweise)

@@ -37,16 +37,19 @@ def argumente(parser) -> None:
     parser.add_argument("--zeitlimit", type=_sekunden, metavar="SEKUNDEN",
                         help="verteilter Lauf: so lange ohne fertigen Stapel, dann aufgeben und "
                              "die fehlenden Briefe als nicht erstellt melden (Standard: 900)")
+    parser.add_argument("--stapel", type=int, metavar="N",
+                        help="verteilter Lauf: höchstens so viele Briefe je Auftrag an einen "
+                             "Arbeiter (Standard: 20)")
 
 
-def arbeit(broker: str | None, zeitlimit: float | None = None) -> dict:
+def arbeit(broker: str | None, zeitlimit: float | None = None, stapel: int | None = None) -> dict:
     """Keyword arguments for ``fuehre_aus``: the coordinator when a broker is given, else none.
     Checks the broker now (``BriefeFehler``, exit code 2, when it cannot be reached)."""
     if not broker:
         return {}
-    from briefe.verteilt.koordinator import ZEITLIMIT, arbeitsweise
+    from briefe.verteilt.koordinator import STAPEL, ZEITLIMIT, arbeitsweise
 
-    return {"arbeite": arbeitsweise(broker, zeitlimit or ZEITLIMIT)}
+    return {"arbeite": arbeitsweise(broker, zeitlimit or ZEITLIMIT, max(1, stapel or STAPEL))}
 
 
 def richte_ein(befehle) -> None:

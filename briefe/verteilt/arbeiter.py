@@ -46,8 +46,8 @@ def _bereite_vor(stapel: dict, ablage: Path):
     if stapel.get("version") != __version__:
         raise Abgelehnt(f"Der Arbeiter hat briefe {__version__}, der Lauf braucht "
                         f"{stapel.get('version')}; bitte dieselbe Fassung installieren.")
-    schluessel = json.dumps([stapel["vorlage"]["sha256"], stapel["optionen"], stapel.get("datum")],
-                            sort_keys=True)
+    schluessel = json.dumps([stapel["vorlage"]["sha256"], stapel["optionen"], stapel.get("datum"),
+                             str(ablage)], sort_keys=True)
     if _GELADEN.get("schluessel") == schluessel:
         return _GELADEN["optionen"]
     vorlage, vorlagen_ordner = packe_aus(stapel["vorlage"], ablage)
@@ -87,13 +87,14 @@ def bearbeite_stapel(stapel: dict, ablage: Path | None = None) -> dict:
             veraltet = True  # the coordinator ended or a newer run owns the folder
             break
         zu = marken.schluessel(stapel["vorlage"]["sha256"], stapel["optionen"], zeile)
-        eintrag = marken.fertiger_brief(ausgabe, zeile["nummer"], zu)
-        if eintrag is not None:
-            uebernommen += 1
-        else:
-            eintrag = prozesse.mache_brief(empfaenger_aus_dict(zeile))
-            if eintrag.status == "ok":
-                marken.markiere(ausgabe, eintrag, zu)
+        with marken.sperre(ausgabe, zeile["nummer"]):
+            eintrag = marken.fertiger_brief(ausgabe, zeile["nummer"], zu)
+            if eintrag is not None:
+                uebernommen += 1
+            else:
+                eintrag = prozesse.mache_brief(empfaenger_aus_dict(zeile))
+                if eintrag.status == "ok":
+                    marken.markiere(ausgabe, eintrag, zu)
         eintraege.append(dataclasses.asdict(eintrag))
     ok = sum(1 for e in eintraege if e["status"] == "ok")
     log.info("Stapel fertig", extra={
@@ -140,9 +141,10 @@ def starte(broker: str, parallel: int = 1, uebernahme: float = UEBERNAHME,
 
     ablage = (ablage or ablage_standard()).resolve()
     ablage.mkdir(parents=True, exist_ok=True)
-    # The renderer may read the received templates' files (logo, signature, base document).
-    os.environ["BRIEFE_VORLAGEN"] = str(ablage)
     signals.setup_logging.connect(richte_log_ein, weak=False)
+    signals.worker_ready.connect(
+        lambda **_: log.info("Arbeiter bereit", extra={"ereignis": "bereit"}), weak=False)
+    logging.captureWarnings(True)
     richte_log_ein()
     app = anwendung(broker, uebernahme)
 

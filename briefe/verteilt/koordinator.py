@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from briefe import __version__
-from briefe.dateien import schreibe_atomar
+from briefe.dateien import raeume_reste_auf, schreibe_atomar
 from briefe.lauf.protokoll import Eintrag
 from briefe.lauf.vorbereitung import Laufoptionen
 from briefe.quellen.mitglieder import Empfaenger
@@ -71,8 +71,7 @@ def arbeite(broker: str, zeitlimit: float, stapel: int, im_flug: int, optionen: 
     if not optionen.fortsetzen:
         shutil.rmtree(ordner, ignore_errors=True)
     ordner.mkdir(parents=True, exist_ok=True)
-    for rest in ordner.glob(".*.tmp"):
-        rest.unlink(missing_ok=True)
+    raeume_reste_auf(ordner)
     lauf = secrets.token_hex(8)
     schreibe_atomar(ordner / marken.LAUF, lauf.encode("ascii"))
     app = anwendung(broker)
@@ -111,6 +110,8 @@ def arbeite(broker: str, zeitlimit: float, stapel: int, im_flug: int, optionen: 
             vollstaendig = True
     finally:
         (ordner / marken.LAUF).unlink(missing_ok=True)  # late chunks of this run are skipped
+        raeume_reste_auf(ausgabe)  # what a killed worker was writing
+        raeume_reste_auf(ordner)
     if vollstaendig:
         shutil.rmtree(ordner, ignore_errors=True)
         return

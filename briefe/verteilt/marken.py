@@ -4,13 +4,19 @@
 earlier, ended run is skipped). ``brief-<nummer>.json`` is written by a worker after all
 files of a letter are in place; a chunk redone after a worker died reuses a letter whose
 mark fits the same row, template and options and whose files still have the recorded
-checksums, and rewrites nothing of it. The coordinator's journal stays the truth of the run.
+checksums, and rewrites nothing of it. ``brief-<nummer>.sperre`` is locked (POSIX lock, also
+over NFSv4) while a worker makes a letter, so a chunk handed out twice never writes a letter
+twice. The coordinator's journal stays the truth of the run.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 
@@ -58,6 +64,17 @@ def fertiger_brief(ausgabe: Path, nummer: int, zu: str) -> Eintrag | None:
         if not pfad.is_file() or sha256(pfad) != eintrag.sha256.get(datei):
             return None
     return eintrag
+
+
+@contextlib.contextmanager
+def sperre(ausgabe: Path, nummer: int) -> Iterator[None]:
+    """Hold the letter's lock; a killed holder's lock is released by the system."""
+    griff = os.open(ordner(ausgabe) / f"brief-{nummer:06d}.sperre", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.lockf(griff, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(griff)
 
 
 def markiere(ausgabe: Path, eintrag: Eintrag, zu: str) -> None:

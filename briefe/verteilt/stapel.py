@@ -8,6 +8,7 @@ template and proves it by the template checksum.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -103,6 +104,7 @@ def packe_vorlage(vorlage: Vorlage, vorlagen_ordner: Path | None) -> dict:
                            "bitte den Lauf neu starten.", datei=str(vorlage.pfad))
     return {
         "sha256": pruefsumme,
+        "herkunft": {"vorlage": str(dateien[0]), "ordner": str(ordner) if ordner else None},
         "vorlage": str(dateien[0].relative_to(wurzel)),
         "ordner": str(ordner.relative_to(wurzel)) if ordner else None,
         "dateien": {str(d.relative_to(wurzel)): base64.b64encode(b).decode("ascii")
@@ -111,9 +113,17 @@ def packe_vorlage(vorlage: Vorlage, vorlagen_ordner: Path | None) -> dict:
 
 
 def packe_aus(buendel: dict, ablage: Path) -> tuple[Vorlage, Path | None]:
-    """Rebuild the template below ``ablage/<checksum>/`` (once) and load it; refuses a bundle
-    whose files do not give the checksum it names. Returns the template and its templates folder."""
+    """The template of a bundle and its templates folder: the worker's own copy at the same path
+    when it has the bundle's checksum (then letters are byte for byte those of a local run),
+    else rebuilt below ``ablage/<checksum>/``. Refuses a bundle whose files do not give the
+    checksum it names."""
     pruefsumme = str(buendel["sha256"])
+    herkunft = buendel.get("herkunft") or {}
+    with contextlib.suppress(BriefeFehler, OSError, KeyError, TypeError):
+        ordner = Path(herkunft["ordner"]) if herkunft.get("ordner") else None
+        vorlage = lade_vorlage(Path(herkunft["vorlage"]), ordner)
+        if vorlage.pruefsumme() == pruefsumme:
+            return vorlage, ordner
     if not pruefsumme.isalnum():
         raise Abgelehnt("Ungültige Prüfsumme der Vorlage.")
     ziel = ablage / pruefsumme
