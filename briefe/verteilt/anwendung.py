@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from briefe.fehler import BriefeFehler
 
 WARTESCHLANGE = "briefe"
+IN_ARBEIT = "IN_ARBEIT"  # task state while a worker makes a chunk's letters (meta: fertig)
 # Seconds after which a chunk taken by a worker that vanished goes to another worker.
 UEBERNAHME = 300.0
 

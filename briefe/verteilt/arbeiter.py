@@ -6,6 +6,7 @@ which every machine sees at the same path. Logs are JSON lines without personal 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -21,7 +22,7 @@ from briefe import __version__
 from briefe.fehler import BriefeFehler
 from briefe.lauf import prozesse
 from briefe.verteilt import marken
-from briefe.verteilt.anwendung import UEBERNAHME, WARTESCHLANGE, anwendung, ohne_kennwort
+from briefe.verteilt.anwendung import IN_ARBEIT, UEBERNAHME, WARTESCHLANGE, anwendung, ohne_kennwort
 from briefe.verteilt.stapel import (
     AUFGABE,
     Abgelehnt,
@@ -61,9 +62,10 @@ def _bereite_vor(stapel: dict, ablage: Path):
     return optionen
 
 
-def bearbeite_stapel(stapel: dict, ablage: Path | None = None) -> dict:
-    """Make the letters of one chunk. Returns ``{"eintraege": [...]}``, ``{"veraltet": True}``
-    for a chunk of an ended run, or ``{"abgelehnt": "…"}``; never raises."""
+def bearbeite_stapel(stapel: dict, ablage: Path | None = None, melde=None) -> dict:
+    """Make the letters of one chunk; ``melde(n)`` after each letter. Returns
+    ``{"eintraege": [...]}``, ``{"veraltet": True}`` for a chunk of an ended run, or
+    ``{"abgelehnt": "…"}``; never raises."""
     beginn = time.monotonic()
     ablage = ablage or ablage_standard()
     lauf, zeilen = stapel.get("lauf", ""), stapel.get("zeilen", [])
@@ -96,6 +98,8 @@ def bearbeite_stapel(stapel: dict, ablage: Path | None = None) -> dict:
                 if eintrag.status == "ok":
                     marken.markiere(ausgabe, eintrag, zu)
         eintraege.append(dataclasses.asdict(eintrag))
+        if melde:
+            melde(len(eintraege))
     ok = sum(1 for e in eintraege if e["status"] == "ok")
     log.info("Stapel fertig", extra={
         "ereignis": "veraltet" if veraltet else "stapel", "lauf": lauf, "briefe": len(eintraege),
@@ -132,6 +136,8 @@ def richte_log_ein(**_) -> None:
     wurzel.setLevel(logging.INFO)
     # Celery's per-task lines carry the return value (file names are personal data)
     logging.getLogger("celery.app.trace").setLevel(logging.ERROR)
+    for laut in ("weasyprint", "fontTools"):
+        logging.getLogger(laut).setLevel(logging.WARNING)
 
 
 def starte(broker: str, parallel: int = 1, uebernahme: float = UEBERNAHME,
@@ -146,11 +152,18 @@ def starte(broker: str, parallel: int = 1, uebernahme: float = UEBERNAHME,
         lambda **_: log.info("Arbeiter bereit", extra={"ereignis": "bereit"}), weak=False)
     logging.captureWarnings(True)
     richte_log_ein()
+    from briefe.satz.pdf import weasy  # load fonts and WeasyPrint before the first chunk
+
+    weasy._schriften()
     app = anwendung(broker, uebernahme)
 
-    @app.task(name=AUFGABE, acks_late=True, reject_on_worker_lost=True)
-    def stapel(daten: dict) -> dict:
-        return bearbeite_stapel(daten, ablage)
+    @app.task(name=AUFGABE, bind=True, acks_late=True, reject_on_worker_lost=True)
+    def stapel(aufgabe, daten: dict) -> dict:
+        def melde(fertig: int) -> None:  # a sign of life for the coordinator's time limit
+            with contextlib.suppress(Exception):
+                aufgabe.update_state(state=IN_ARBEIT, meta={"fertig": fertig})
+
+        return bearbeite_stapel(daten, ablage, melde)
 
     log.info("Arbeiter startet", extra={"ereignis": "start", "broker": ohne_kennwort(broker),
                                          "parallel": parallel})

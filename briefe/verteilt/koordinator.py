@@ -25,7 +25,7 @@ from briefe.lauf.protokoll import Eintrag
 from briefe.lauf.vorbereitung import Laufoptionen
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.verteilt import marken
-from briefe.verteilt.anwendung import anwendung, pruefe_broker
+from briefe.verteilt.anwendung import IN_ARBEIT, anwendung, pruefe_broker
 from briefe.verteilt.stapel import (
     AUFGABE,
     eintrag_aus_dict,
@@ -37,10 +37,11 @@ from briefe.vorlage.vorlage import Vorlage
 
 log = logging.getLogger("briefe.verteilt")
 
-ZEITLIMIT = 900.0  # seconds without any finished chunk before the run gives up
+ZEITLIMIT = 900.0  # seconds without any letter made before the run gives up
 STAPEL = 20  # letters per chunk at most
 IM_FLUG = 16  # chunks sent and not yet finished at most
 ABFRAGE = 0.1  # seconds between looks at the results
+READY_STATES = frozenset({"SUCCESS", "FAILURE", "REVOKED"})  # as celery.states
 
 
 def arbeitsweise(broker: str, zeitlimit: float = ZEITLIMIT, stapel: int = STAPEL,
@@ -63,8 +64,8 @@ def _groesse(anzahl: int, hoechstens: int, im_flug: int) -> int:
 
 def arbeite(broker: str, zeitlimit: float, stapel: int, im_flug: int, optionen: Laufoptionen,
             vorlage: Vorlage, auftraege: list[tuple[int, Empfaenger]], jobs: int) -> Iterator[Eintrag]:
-    """Make the letters on the workers; entries come in the order chunks finish. Letters no
-    worker finished within ``zeitlimit`` seconds of the last progress become ``fehler``."""
+    """Make the letters on the workers; entries come in the order chunks finish. When no worker
+    made a letter for ``zeitlimit`` seconds, the letters not made become ``fehler``."""
     pruefe_broker(broker)
     ausgabe = Path(optionen.ausgabe)
     ordner = marken.ordner(ausgabe)
@@ -81,6 +82,7 @@ def arbeite(broker: str, zeitlimit: float, stapel: int, im_flug: int, optionen: 
     groesse = _groesse(len(auftraege), stapel, im_flug)
     wartend = collections.deque(auftraege[i:i + groesse] for i in range(0, len(auftraege), groesse))
     offen: dict[str, tuple[object, list]] = {}
+    stand: dict[str, object] = {}  # last progress seen per chunk
     fortschritt = time.monotonic()
     vollstaendig = False
     try:
@@ -92,12 +94,20 @@ def arbeite(broker: str, zeitlimit: float, stapel: int, im_flug: int, optionen: 
                         empfaenger_als_dict(n, e) for n, e in teil])])
                     wartend.popleft()
                     offen[ergebnis.id] = (ergebnis, teil)
-                fertig = [k for k, (ergebnis, _) in offen.items() if ergebnis.ready()]
+                fertig = []
+                for kennung in offen:
+                    meta = app.backend.get_task_meta(kennung)
+                    if meta.get("status") in READY_STATES:
+                        fertig.append(kennung)
+                    elif meta.get("status") == IN_ARBEIT and meta.get("result") != stand.get(kennung):
+                        stand[kennung] = meta.get("result")  # a letter was made: a sign of life
+                        fortschritt = time.monotonic()
             except Exception as fehler:  # noqa: BLE001 - broker gone for a moment: wait, then give up
                 log.warning("Broker nicht erreichbar: %s", type(fehler).__name__)
                 fertig = []
             for kennung in fertig:
                 ergebnis, teil = offen.pop(kennung)
+                stand.pop(kennung, None)
                 yield from _eintraege(ergebnis, teil)
                 with contextlib.suppress(Exception):
                     ergebnis.forget()
@@ -115,8 +125,8 @@ def arbeite(broker: str, zeitlimit: float, stapel: int, im_flug: int, optionen: 
     if vollstaendig:
         shutil.rmtree(ordner, ignore_errors=True)
         return
-    meldung = (f"Nicht erstellt: Kein Arbeiter hat in {zeitlimit:g} Sekunden einen Stapel "
-               "abgeschlossen (Zeitlimit). Laufen die Arbeiter (briefe arbeiter)? "
+    meldung = (f"Nicht erstellt: Kein Arbeiter hat in {zeitlimit:g} Sekunden einen Brief "
+               "erstellt (Zeitlimit). Laufen die Arbeiter (briefe arbeiter)? "
                "Mit --fortsetzen nachholen.")
     with contextlib.suppress(Exception):
         app.control.revoke(list(offen))
