@@ -58,6 +58,7 @@ class Konfiguration:
     geheimnis: str | None = None
     benutzer: tuple[Benutzer, ...] = ()
     tokens: tuple[Token, ...] = ()
+    verteilt: str | None = None  # broker of workers on other machines (briefe arbeiter)
 
     @property
     def datenbank(self) -> Path:
@@ -72,7 +73,8 @@ class Konfiguration:
 
 
 _ABSCHNITTE: Mapping[str, set[str]] = {
-    "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis"},
+    "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis",
+               "verteilt"},
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts"},
     "benutzer": {"name", "passwort"},
@@ -202,4 +204,5 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         geheimnis=str(geheimnis) if geheimnis else None,
         benutzer=tuple(benutzer),
         tokens=tuple(tokens),
+        verteilt=_text(dienst, "verteilt", datei, "dienst") if "verteilt" in dienst else None,
     )
