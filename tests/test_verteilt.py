@@ -298,7 +298,7 @@ def test_arbeiter_verschwinden_zeitlimit(tmp_path, broker):
         p = protokoll(ausgabe)
         ok = [e for e in p["briefe"] if e["status"] == "ok"]
         zeitlimit = [e for e in p["briefe"] if "Zeitlimit" in e["fehler"]]
-        assert len(ok) >= 6 and zeitlimit and len(p["briefe"]) == 21
+        assert len(ok) >= 4 and zeitlimit and len(p["briefe"]) == 21
         assert "Kein Arbeiter hat in 20 Sekunden einen Brief erstellt" in ausgabe_text
         for e in ok:
             assert sha256(ausgabe / e["dateien"][0]) == e["sha256"][e["dateien"][0]]
