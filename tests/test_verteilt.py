@@ -358,3 +358,26 @@ def test_vorlage_reist_mit_dem_stapel_und_eine_andere_wird_abgelehnt(tmp_path):
     assert f"briefe {__version__}" in ergebnis["abgelehnt"] and "0.0.1" in ergebnis["abgelehnt"]
     # a chunk of a run that no longer owns the folder is skipped
     assert bearbeite_stapel(dict(stapel, lauf="alt"), tmp_path / "ablage") == {"veraltet": True}
+
+
+def test_auftrag_und_dienst_kennen_verteilt(tmp_path, capsys):
+    """``verteilt``/``zeitlimit`` in a job file and ``verteilt`` in the service configuration;
+    a job whose broker is down stops at the start with exit code 2 and touches no folder."""
+    from briefe.cli.haupt import main
+    from briefe.dienst.konfiguration import lade_konfiguration
+    from briefe.lauf.auftrag import lies_auftrag
+
+    (tmp_path / "liste.csv").write_text(LISTE_TEXT, encoding="utf-8")
+    url = f"redis://127.0.0.1:{_freier_port()}/0"
+    datei = tmp_path / "auftrag.toml"
+    datei.write_text(f'vorlage = "{REFERENZ}"\ndaten = "liste.csv"\nausgabe = "aus/lauf-{{datum}}"\n'
+                     f'verteilt = "{url}"\nzeitlimit = 600\n', encoding="utf-8")
+    auftrag = lies_auftrag(datei)
+    assert (auftrag.verteilt, auftrag.zeitlimit) == (url, 600)
+    assert main(["lauf", str(datei)]) == 2
+    assert "nicht erreichbar" in capsys.readouterr().err
+    assert not (tmp_path / "aus").exists()
+
+    konfiguration = tmp_path / "dienst.toml"
+    konfiguration.write_text(f'[dienst]\nverteilt = "{url}"\n', encoding="utf-8")
+    assert lade_konfiguration(konfiguration, umgebung={}).verteilt == url
