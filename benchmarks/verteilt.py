@@ -181,6 +181,9 @@ def main() -> int:
         ergebnisse["verteilt, 1 Arbeiter"] = lauf(daten, ordner / "v1", optionen.format, verteilt, arbeiter)
         arbeiter.append(Arbeiter(url, ordner, "a2"))
         ergebnisse["verteilt, 2 Arbeiter"] = lauf(daten, ordner / "v2", optionen.format, verteilt, arbeiter)
+        einer = ordner / "einer.csv"  # the coordinator's fixed cost: start, imports, list, protocol
+        schreibe_liste(einer, 1)
+        fix = lauf(einer, ordner / "v0", optionen.format, verteilt, arbeiter)["cpu_koordinator"]
         reise = rundreise(url, daten, ordner / "v2", optionen.format)
         schreiben = schreibkosten(ordner / "v2")
     finally:
@@ -202,10 +205,11 @@ def main() -> int:
           f"Prüfsumme, Vermerk): {schreiben:.2f} ms (lokale Platte; NFS: plus Netz-Rundreisen)")
     v2 = ergebnisse["verteilt, 2 Arbeiter"]
     arbeit_ms = v2["cpu_arbeiter"] / v2["briefe"] * 1000
-    koord_ms = v2["cpu_koordinator"] / v2["briefe"] * 1000
+    koord_ms = max(v2["cpu_koordinator"] - fix, 0.001) / (v2["briefe"] - 1) * 1000
     print(f"\nJe Brief: {arbeit_ms:.0f} ms CPU auf einem Arbeiter, davon nicht teilbar "
           f"{reise['ms'] / 20 + schreiben:.1f} ms (Rundreise + Schreiben); der Koordinator braucht "
-          f"{koord_ms:.1f} ms CPU je Brief (Liste, Journal, Protokoll) und begrenzt damit auf "
+          f"{fix:.1f} s CPU fest (Start, Liste, Protokoll) und {koord_ms:.1f} ms CPU je weiteren Brief "
+          f"(Stapel senden, Ergebnis holen, Journal) und begrenzt damit auf "
           f"etwa {1000 / koord_ms:.0f} Briefe/s, gleich wie viele Arbeiter.")
     print(f"Ein dritter Rechner mit 2 Kernen bringt etwa 2 × {1000 / arbeit_ms:.1f} Briefe/s, "
           "solange die Summe aller Arbeiter unter dieser Grenze bleibt.")
