@@ -94,7 +94,8 @@ def packe_vorlage(vorlage: Vorlage, vorlagen_ordner: Path | None) -> dict:
     dateien = [Path(os.path.abspath(d)) for d in vorlage.dateien]
     ordner = Path(os.path.abspath(vorlagen_ordner)) if vorlagen_ordner else None
     wurzel = Path(os.path.commonpath([d.parent for d in dateien] + ([ordner] if ordner else [])))
-    inhalt = {d: d.read_bytes() for d in dateien}
+    inhalt = {d: d.read_bytes() if d.is_file() or d != Path(os.path.abspath(vorlage.pfad))
+              else vorlage.quelltext.encode("utf-8") for d in dateien}  # a template given as text
     summe = hashlib.sha256()
     for datei in dateien:  # the same sum as Vorlage.pruefsumme, over the bytes sent
         summe.update(datei.name.encode() + b"\0" + inhalt[datei] + b"\0")
