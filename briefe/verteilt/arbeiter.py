@@ -71,6 +71,7 @@ def bearbeite_stapel(stapel: dict, ablage: Path | None = None, melde=None) -> di
     lauf, zeilen = stapel.get("lauf", ""), stapel.get("zeilen", [])
     try:
         optionen = _bereite_vor(stapel, ablage)
+        reihen = [empfaenger_aus_dict(zeile) for zeile in zeilen]
         ausgabe = Path(optionen.ausgabe)
         if not ausgabe.is_dir():
             raise Abgelehnt(f"Den Ausgabeordner {ausgabe} gibt es auf {socket.gethostname()} nicht; "
@@ -84,7 +85,7 @@ def bearbeite_stapel(stapel: dict, ablage: Path | None = None, melde=None) -> di
                                                "briefe": len(zeilen), "grund": type(fehler).__name__})
         return {"abgelehnt": f"Arbeiter {socket.gethostname()}: {fehler}"}
     eintraege, uebernommen, veraltet = [], 0, False
-    for zeile in zeilen:
+    for zeile, reihe in zip(zeilen, reihen, strict=True):
         if not marken.gehoert_zum_lauf(ausgabe, lauf):
             veraltet = True  # the coordinator ended or a newer run owns the folder
             break
@@ -94,7 +95,7 @@ def bearbeite_stapel(stapel: dict, ablage: Path | None = None, melde=None) -> di
             if eintrag is not None:
                 uebernommen += 1
             else:
-                eintrag = prozesse.mache_brief(empfaenger_aus_dict(zeile))
+                eintrag = prozesse.mache_brief(reihe)
                 if eintrag.status == "ok":
                     marken.markiere(ausgabe, eintrag, zu)
         eintraege.append(dataclasses.asdict(eintrag))

@@ -14,6 +14,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from briefe.fehler import BriefeFehler
@@ -42,7 +43,7 @@ def _json(wert):
         return str(wert)
     if isinstance(wert, list | tuple):
         return [_json(w) for w in wert]
-    if isinstance(wert, dict):
+    if isinstance(wert, Mapping):
         return {k: _json(w) for k, w in wert.items()}
     return wert
 
@@ -73,13 +74,18 @@ def _tupel(wert):
 
 
 def empfaenger_als_dict(nummer: int, empfaenger: Empfaenger) -> dict:
-    return {"nummer": nummer, "zeile": empfaenger.zeile, "datei": empfaenger.datei,
-            "felder": {k: _json(v) for k, v in empfaenger.felder.items()}}
+    """A row with every field of ``Empfaenger`` (fields added later travel along)."""
+    return {"nummer": nummer, "empfaenger": {f.name: _json(getattr(empfaenger, f.name))
+                                             for f in dataclasses.fields(Empfaenger)}}
 
 
 def empfaenger_aus_dict(daten: dict) -> tuple[int, Empfaenger]:
-    return daten["nummer"], Empfaenger(zeile=daten["zeile"], felder=daten["felder"],
-                                       datei=daten.get("datei"))
+    felder = {f.name for f in dataclasses.fields(Empfaenger)}
+    unbekannt = sorted(set(daten["empfaenger"]) - felder)
+    if unbekannt:
+        raise Abgelehnt(f"Diese briefe-Fassung kennt die Empfänger-Angabe(n) {', '.join(unbekannt)} "
+                        "nicht; bitte briefe auf dem Arbeiter aktualisieren.")
+    return daten["nummer"], Empfaenger(**daten["empfaenger"])
 
 
 def eintrag_aus_dict(daten: dict) -> Eintrag:
