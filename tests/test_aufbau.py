@@ -9,7 +9,7 @@ import pytest
 
 PAKET = Path(__file__).resolve().parents[1] / "briefe"
 # Each stage may import only the stages before it (and the shared modules at the top).
-STUFEN = ["quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "dienst", "cli"]
+STUFEN = ["quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "verteilt", "dienst", "cli"]
 ERLAUBT = {
     "quellen": set(),
     "deutsch": {"quellen"},
@@ -17,8 +17,9 @@ ERLAUBT = {
     "satz": set(),
     "lauf": {"quellen", "deutsch", "vorlage", "satz"},
     "versand": {"quellen", "deutsch", "vorlage", "satz", "lauf"},
-    "dienst": {"quellen", "deutsch", "vorlage", "satz", "lauf", "versand"},
-    "cli": {"quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "dienst"},
+    "verteilt": {"quellen", "deutsch", "vorlage", "satz", "lauf"},
+    "dienst": {"quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "verteilt"},
+    "cli": {"quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "verteilt", "dienst"},
 }
 
 

@@ -63,7 +63,9 @@ def _lauf(args) -> int:
     try:
         auftrag = lies_auftrag(args.auftrag)
         versand = versand_einstellungen(auftrag)  # bad settings stop before any letter
-        ergebnis = fuehre_auftrag_aus(auftrag, melde)
+        from briefe.cli.verteilt import arbeit
+
+        ergebnis = fuehre_auftrag_aus(auftrag, melde, **arbeit(auftrag.verteilt, auftrag.zeitlimit))
     except LaeuftBereits as fehler:
         schliesse()
         if json_log:

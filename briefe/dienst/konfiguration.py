@@ -63,6 +63,7 @@ class Konfiguration:
     benutzer: tuple[Benutzer, ...] = ()
     tokens: tuple[Token, ...] = ()
     versand: Einstellungen | None = None  # SMTP settings for "Per E-Mail versenden"
+    verteilt: str | None = None  # broker of workers on other machines (briefe arbeiter)
 
     @property
     def datenbank(self) -> Path:
@@ -82,7 +83,8 @@ class Konfiguration:
 
 
 _ABSCHNITTE: Mapping[str, set[str]] = {
-    "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis"},
+    "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis",
+               "verteilt"},
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts"},
     "benutzer": {"name", "passwort", "rollen"},
@@ -240,4 +242,5 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         benutzer=tuple(benutzer),
         tokens=tuple(tokens),
         versand=_versand(versand, datei, umgebung),
+        verteilt=_text(dienst, "verteilt", datei, "dienst") if "verteilt" in dienst else None,
     )

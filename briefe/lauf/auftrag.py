@@ -52,6 +52,8 @@ SCHLUESSEL = {
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
     "werte": 'Tabelle der Werte beim Start, z. B. [werte] mit konferenz = 2027-03-12',
     "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
+    "verteilt": 'Broker für Arbeiter auf anderen Rechnern, z. B. "redis://rechner:6379/0"',
+    "zeitlimit": "Sekunden ohne Fortschritt der Arbeiter, bis ein verteilter Lauf aufgibt",
 }
 
 
@@ -82,6 +84,8 @@ class Auftrag:
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
     werte: tuple[tuple[str, str], ...] = ()
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
+    verteilt: str | None = None
+    zeitlimit: int | None = None
 
     @property
     def sammelordner(self) -> Path:
@@ -214,6 +218,8 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         fehler_ok=wahr("fehler_ok"),
         werte=_werte(daten.get("werte", {}), datei),
         versand=versand,
+        verteilt=text("verteilt"),
+        zeitlimit=zahl("zeitlimit", 1),
     )
 
 
@@ -556,7 +562,7 @@ def _fehlerzeilen(protokoll: dict) -> list[dict]:
     ]
 
 
-def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebnis:
+def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None, arbeite=None) -> Ergebnis:
     """Run a job under its lock: do nothing, continue or start, then apply retention.
 
     Raises ``LaeuftBereits`` when another run holds the lock and ``BriefeFehler``
@@ -581,7 +587,8 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
                 entferne_alte_ergebnisse(ordner)
             eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
-            lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde)
+            lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde,
+                                        **({"arbeite": arbeite} if arbeite else {}))
             protokoll = lauf_protokoll.als_dict()
             rueckgabewert = lauf_protokoll.exit_code
         aufbewahrung = raeume_auf(auftrag, melde)

@@ -47,9 +47,10 @@ def _jetzt() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None) -> Protokoll:
+def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None, arbeite=arbeite) -> Protokoll:
     """Run: make every letter, write protocol (and combined files, ZIP). Raises
-    ``BriefeFehler`` only when nothing could start."""
+    ``BriefeFehler`` only when nothing could start. ``arbeite`` makes the letters (default:
+    local processes; ``briefe.verteilt`` passes its coordinator)."""
     melde = melde or (lambda ereignis: None)
     beginn = _jetzt()
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
