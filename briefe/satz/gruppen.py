@@ -177,10 +177,12 @@ class _Familie:
 
 
 class Wertstellen:
-    """Learns, per family (letters equal but for their texts), which runs hold member values.
+    """Learns, per family (letters equal but for their texts and the number of address
+    lines), which runs hold member values.
 
     The first letter of a family is the reference; each later one adds the runs where it
-    differs from it. Letters of a uniform body never get any."""
+    differs from it. Letters of a uniform body never get any. Once a family has value
+    slots, its letters are known to repeat: their groups are built at their first letter."""
 
     def __init__(self) -> None:
         self.familien: OrderedDict = OrderedDict()
@@ -193,8 +195,7 @@ class Wertstellen:
         texte = textstellen(brief)
         leer = dict.fromkeys(texte, "")
         try:
-            schluessel = mit_stellen(dataclasses.replace(
-                brief, anschrift=("",) * len(brief.anschrift), anrede=""), leer)
+            schluessel = mit_stellen(dataclasses.replace(brief, anschrift=(), anrede=""), leer)
             familie = self.familien.get(schluessel)
         except TypeError:
             raise NichtSchnell("Brief nicht vergleichbar") from None

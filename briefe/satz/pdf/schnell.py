@@ -156,7 +156,8 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     for stelle in stellen:
         _pruefe_text(texte[stelle], "Wert")
     schluessel = (gruppenschluessel(brief, stellen), _wurzeln())
-    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
+    return _GRUPPEN.hole(schluessel, brief, erzwingen or bool(stellen),
+                         bauen=lambda b: _Gruppe(b, stellen))
 
 
 def _wurzeln() -> tuple:
@@ -413,6 +414,12 @@ class _Gruppe:
             platz.ueberlauf, platz.ellipse = linie.text_overflow, linie.block_ellipsis
             if platz.ueberlauf != "clip" or platz.ellipse != "none":
                 raise NichtSchnell("Auslassungspunkte")
+        werte = textstellen(brief) if self.hat_werte else {}
+        for platz in self.plaetze:
+            # a value slot whose own letter already wraps: its letters would all fall back
+            if platz.feld == "wert" and _zeile(platz.text(brief, werte), platz.box.style,
+                                               platz.max_breite)[2] is not None:
+                raise NichtSchnell("Wert im Absatz über mehrere Zeilen")
         self._pruefe_lang(brief, dok)
         self.dokument = dok
         self.schriften: dict = {}

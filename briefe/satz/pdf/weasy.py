@@ -22,6 +22,7 @@ from briefe import RESSOURCEN
 from briefe import geometrie as g
 from briefe.dateien import schreibe_nach
 from briefe.modell import Brief
+from briefe.satz.pdf import silben
 from briefe.satz.pdf.html import SCHRIFTEN, brief_html, stylesheet
 from briefe.satz.pdf.struktur import nachbearbeiten
 
@@ -101,6 +102,7 @@ def bilder(brief: Brief) -> tuple[Path, ...]:
 
 def dokument(brief: Brief, wurzeln: Iterable[Path] | None = None):
     """The laid-out WeasyPrint document of one letter."""
+    silben.vorladen(brief.sprache)
     html = HTML(
         string=brief_html(brief),
         base_url=RESSOURCEN.as_uri() + "/",
