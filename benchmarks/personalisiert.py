@@ -194,7 +194,8 @@ def vergleich(args) -> int:
                 if art == "briefe":
                     e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf",), False, runde))
                     if e["ok"] != anzahl or e["fehler"]:
-                        raise SystemExit(f"briefe: {e['ok']} ok, {e['fehler']} Fehler: {e['beispiel_fehler']}")
+                        raise SystemExit(f"briefe: {e['ok']} ok, {e['fehler']} Fehler: "
+                                         f"{e['beispiel_fehler']}")
                     for k, v in e["statistik"].items():
                         statistik[k] = statistik.get(k, 0) + v
                 else:
@@ -216,7 +217,7 @@ def vergleich(args) -> int:
         print(f"Je CPU-Sekunde (robuster, wenn andere die Maschine auslasten): briefe {bc:.0f}, "
               f"Typst {tc:.0f}, Verhältnis {bc / tc:.2f}")
         print(f"Spitze RSS: briefe {max(spitzen['briefe']):.0f} MB, Typst {max(spitzen['typst']):.0f} MB")
-        print(f"Wege der briefe-Briefe (alle Runden, {sum(v for k, v in statistik.items() if k in ('pdf schnell', 'pdf voll'))} PDF):")
+        print("Wege der briefe-Briefe (alle Runden):")
         for zeile in wege(statistik):
             print("  " + zeile)
         print(f"Last nachher {os.getloadavg()[0]:.1f} (die Maschine wird geteilt: maßgeblich ist das "

@@ -23,7 +23,12 @@ class NichtSchnell(Exception):
     """This letter (or group) cannot take the fast path; the reason is the message."""
 
 
+class NurDieserBrief(NichtSchnell):
+    """A group could not be built from this letter, but may be from another one."""
+
+
 GESEHEN_JE_PROZESS = 4096
+VERSUCHE_JE_GRUPPE = 3  # letters a group is tried with before it counts as not fast
 
 
 def _zweites_mal(gesehen: OrderedDict, schluessel) -> bool:
@@ -46,6 +51,7 @@ class Gruppenspeicher:
         self.name = name
         self.gruppen: OrderedDict[object, object] = OrderedDict()
         self.gesehen: OrderedDict[int, None] = OrderedDict()  # hashes of keys seen once
+        self.versuche: dict[int, int] = {}  # hash of key -> failed tries with ``NurDieserBrief``
 
     def __len__(self) -> int:
         return len(self.gruppen)
@@ -53,6 +59,7 @@ class Gruppenspeicher:
     def leeren(self) -> None:
         self.gruppen.clear()
         self.gesehen.clear()
+        self.versuche.clear()
 
     def hole(self, schluessel, brief: Brief, erzwingen: bool = False,
              bauen: Callable[[Brief], object] | None = None):
@@ -67,6 +74,11 @@ class Gruppenspeicher:
         if gruppe is None:
             try:
                 gruppe = (bauen or self.bauen)(brief)
+            except NurDieserBrief as grund:
+                versuche = self.versuche[hash(schluessel)] = self.versuche.get(hash(schluessel), 0) + 1
+                if versuche < VERSUCHE_JE_GRUPPE:
+                    raise NichtSchnell(str(grund)) from None
+                gruppe = NichtSchnell(str(grund))
             except NichtSchnell as grund:
                 gruppe = grund
             except Exception as fehler:

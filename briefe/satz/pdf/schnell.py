@@ -60,6 +60,7 @@ from briefe.modell import Brief
 from briefe.satz.gruppen import (
     Gruppenspeicher,
     NichtSchnell,
+    NurDieserBrief,
     Wertstellen,
     gruppenschluessel,
     marke,
@@ -200,6 +201,11 @@ class _Platz:
     vorher: dict = dataclasses.field(default_factory=dict)  # font key -> glyphs drawn before
     breiten_vorher: dict = dataclasses.field(default_factory=dict)
     unicode_vorher: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """The slot's kind as the statistics name it."""
+        return {"anschrift": "Anschrift", "anrede": "Anrede"}.get(self.feld, "Wert")
 
     def text(self, brief: Brief, werte: dict) -> str:
         if self.feld == "wert":
@@ -419,7 +425,7 @@ class _Gruppe:
             # a value slot whose own letter already wraps: its letters would all fall back
             if platz.feld == "wert" and _zeile(platz.text(brief, werte), platz.box.style,
                                                platz.max_breite)[2] is not None:
-                raise NichtSchnell("Wert im Absatz über mehrere Zeilen")
+                raise NurDieserBrief("Wert im Absatz über mehrere Zeilen")
         self._pruefe_lang(brief, dok)
         self.dokument = dok
         self.schriften: dict = {}
@@ -673,9 +679,9 @@ class _Gruppe:
             text = platz.text(brief, werte)
             layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
             if rest is not None or breite > platz.grenze:
-                raise NichtSchnell(f"{platz.feld}: zu lang")
+                raise NichtSchnell(f"{platz.name}: zu lang")
             if hoehe != platz.hoehe or grundlinie != platz.grundlinie:
-                raise NichtSchnell(f"{platz.feld}: andere Zeilenhöhe")
+                raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
             box = platz.box.copy_with_text(text)
             box.pango_layout, box.width = layout, breite
             # The fonts as a full render would hold them when this slot is painted.
@@ -686,10 +692,10 @@ class _Gruppe:
             strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
             draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
             if set(kopien) != set(self.schriften):
-                raise NichtSchnell(f"{platz.feld}: andere Schrift")
+                raise NichtSchnell(f"{platz.name}: andere Schrift")
             for s, kopie in kopien.items():
                 if kopie.missing:
-                    raise NichtSchnell(f"{platz.feld}: Zeichen fehlt in der Schrift")
+                    raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
                 for glyphe, breite_g in kopie.widths.items():
                     if glyphe in platz.breiten_vorher[s] or glyphe in neu_breiten[s]:
                         continue
@@ -697,7 +703,7 @@ class _Gruppe:
                     if glyphe in self.breiten[s] and (
                             self.breiten[s][glyphe] != breite_g
                             or self.unicode[s].get(glyphe) != zeichen):
-                        raise NichtSchnell(f"{platz.feld}: Glyphenbreite gerundet anders")
+                        raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
                     neu_breiten[s][glyphe] = breite_g
                     neu_unicode[s][glyphe] = zeichen
             ops_je_platz.append(strom.stream)
