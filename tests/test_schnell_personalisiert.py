@@ -13,11 +13,12 @@ import pyphen
 import pytest
 
 from briefe.geometrie import FORM_A
+from briefe.satz.docx import schnell as schnell_docx
 from briefe.satz.pdf import schnell, silben
 from briefe.satz.pdf.weasy import pdf_bytes
 from briefe.vorlage.vorlage import lade_vorlage
 from tests.conftest import MEYER, VORLAGEN, empfaenger
-from tests.test_schnell import EMPFAENGER, gleiche_briefe
+from tests.test_schnell import EMPFAENGER, _docx_teile, gleiche_briefe
 
 KOPF = """+++
 betreff = "Beitragsbescheid 2027, Mitgliedsnummer {{ empfaenger.nummer }}"
@@ -206,3 +207,18 @@ def test_silbentrennung_aus_dem_zwischenspeicher(tmp_path, monkeypatch):
     geladen = pyphen.hdcache[quelle]
     assert geladen.patterns == geparst.patterns and geladen.maxlen == geparst.maxlen
     assert geladen.positions("Bildungsbüros") == geparst.positions("Bildungsbüros")
+
+
+def test_docx_mit_werten_wie_voller_satz(bescheid):
+    """The DOCX fast path fills in the values too (document and properties), byte for byte."""
+    from briefe.satz.docx.dokument import schreibe_docx
+
+    for brief in _briefe(bescheid):
+        schnell_docx.docx_bytes_schnell(brief)
+    for mitglied in (MITGLIEDER[2], {**MITGLIEDER[0], "nummer": "1&<2>", "gruppe": "Łódź \"Süd\""}):
+        brief = bescheid.erzeuge(empfaenger(**mitglied))
+        voll = io.BytesIO()
+        schreibe_docx(brief, voll)
+        vorher = schnell_docx.STATISTIK["schnell"]
+        assert _docx_teile(schnell_docx.docx_bytes_schnell(brief)) == _docx_teile(voll.getvalue())
+        assert schnell_docx.STATISTIK["schnell"] == vorher + 1
