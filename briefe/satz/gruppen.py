@@ -1,8 +1,9 @@
 """Layout groups, shared by the fast paths of PDF and DOCX.
 
 A layout group is all letters that are equal but for the recipient's own slots
-(address lines, salutation). A fast path lays out a group once and then fills
-in each recipient; whatever it cannot prove identical is rendered in full.
+(address lines, salutation, and the text runs that hold member values). A fast path
+lays out a group once and then fills in each recipient; whatever it cannot prove identical
+is rendered in full.
 """
 
 from __future__ import annotations

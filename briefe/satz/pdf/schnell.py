@@ -1,9 +1,12 @@
 """Fast path for a Serienbrief: lay out each layout group once, then per recipient
 shape and draw only the recipient's own lines.
 
-A layout group is all letters that are equal except for the address lines and
-the salutation (the ``Brief`` without ``anschrift`` and ``anrede``, plus the
-number of address lines). Per group (and process) we
+A layout group is all letters that are equal except for the address lines,
+the salutation and the text runs that hold member values (learned per family of
+letters by ``gruppen.Wertstellen``: subject, paragraph, list item, table cell or
+info block runs that differ between letters), plus the number of address lines.
+A value slot must end its line and fit on one line; the subject's value is also
+written into the title and the bookmarks per letter. Per group (and process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
    with long ones (as wide as the slot allows): if any other box moves, the
@@ -25,7 +28,9 @@ recipient needs glyphs the skeleton lacks, with WeasyPrint's font code (cached
 by glyph set), so a letter's fonts hold exactly the glyphs of a full render.
 
 A group costs about two full renders, so it is built when a second letter
-needs it: a template whose body differs per recipient never pays for groups.
+needs it (at once when its family has value slots: such letters repeat). A value
+that wraps in the letter a group would be built from fails that letter only; after
+a few such letters the group counts as not fast.
 Only the standard PDF variant takes this path; tagged and PDF/A variants are
 always rendered in full. ``vorwaermen`` builds groups before worker processes
 are forked, so they inherit them.
