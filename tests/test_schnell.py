@@ -168,6 +168,7 @@ def test_brief_je_empfaenger_ohne_gruppen(referenz, tmp_path):
 
 
 def test_anrede_ueber_zwei_zeilen_faellt_zurueck(briefe_referenz):
+    schnell.leere_zwischenspeicher()  # value slots learned from earlier tests' letters would decide first
     brief = dataclasses.replace(
         briefe_referenz["meyer"],
         anrede="Sehr geehrte Frau Dr. Meyer, liebe Kolleginnen und Kollegen der Bildungskonferenz "

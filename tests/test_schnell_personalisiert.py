@@ -55,7 +55,7 @@ LANG = ("Bitte beachten Sie die geänderte Bankverbindung des Bildungsbüros, di
 
 MITGLIEDER = [
     dict(MEYER, nummer="100007", beitrag="48", faellig="2027-01-15", gruppe="Inklusion"),
-    dict(EMPFAENGER["umlaute"], nummer="100014", beitrag="120.5", faellig="2027-02-01",
+    dict(EMPFAENGER["umlaute"], nummer="100014", beitrag="120,50", faellig="2027-02-01",
          gruppe="Übergänge"),
     dict(EMPFAENGER["langer_name"], nummer="100021", beitrag="36", faellig="2027-03-28",
          gruppe="Sprachförderung"),
