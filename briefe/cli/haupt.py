@@ -24,7 +24,8 @@ Mitgliederliste: ein PDF und ein DOCX je Empfänger, dazu ein Protokoll.
 
 Rückgabewerte: 0 alle Briefe erstellt · 1 einzelne Zeilen fehlerhaft (die
 anderen Briefe wurden erstellt) · 2 Start nicht möglich (Vorlage, Datei oder
-Option fehlerhaft) · 3 derselbe Auftrag läuft bereits."""
+Option fehlerhaft) · 3 derselbe Auftrag oder ein anderer Lauf in denselben
+Ausgabeordner läuft bereits."""
 
 
 def _filter(text: str) -> tuple[str, str]:
@@ -65,6 +66,9 @@ def lauf_argumente(parser) -> None:
                         help="Anzahl paralleler Prozesse (Standard: Anzahl der Kerne)")
     parser.add_argument("--fortsetzen", action="store_true",
                         help="abgebrochenen Lauf fortsetzen: fertige, geprüfte Briefe behalten")
+    parser.add_argument("--zeitgrenze", type=float, default=60.0, metavar="SEKUNDEN",
+                        help="höchstens so lange je Brief, sonst wird die Zeile als Fehler gemeldet "
+                             "(Standard: 60; 0 = ohne Grenze)")
     parser.add_argument("--log-format", choices=["text", "json"], default="text",
                         help="text: kurze Zusammenfassung (Standard); json: eine JSON-Zeile je "
                              "Ereignis, ohne personenbezogene Daten")
@@ -168,7 +172,7 @@ def _erstellen(args) -> int:
         vorlage=args.vorlage, daten=args.daten, ausgabe=args.ausgabe, formate=args.formate,
         filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
-        jobs=args.jobs, fortsetzen=args.fortsetzen,
+        jobs=args.jobs, fortsetzen=args.fortsetzen, zeitgrenze=args.zeitgrenze,
     )
     melde, schliesse = melder(args.log_format)
     try:
@@ -217,6 +221,10 @@ def _vorlagen(args) -> int:
             print(f"{pfad.name}: FEHLER {problem}")
             fehler = True
             continue
+        except Exception as problem:  # noqa: BLE001 - one broken template must not hide the others
+            print(f"{pfad.name}: FEHLER Die Vorlage lässt sich nicht laden ({type(problem).__name__}).")
+            fehler = True
+            continue
         print(f"{pfad.name}  (Absender: {vorlage.absender.kennung})")
         if vorlage.beschreibung:
             print(f"  {vorlage.beschreibung}")
@@ -236,8 +244,13 @@ def main(argv: list[str] | None = None) -> int:
         haupt.print_help()
         return EXIT_START
     handler = getattr(args, "handler", None) or HANDLER[args.befehl]
+    from briefe.lauf.sperre import LaeuftBereits
+
     try:
         return handler(args)
+    except LaeuftBereits as fehler:
+        print(f"Fehler: {fehler}", file=sys.stderr)
+        return EXIT_LAEUFT
     except BriefeFehler as fehler:
         print(f"Fehler: {fehler}", file=sys.stderr)
         return EXIT_START

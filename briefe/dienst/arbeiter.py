@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,6 +93,7 @@ class Fortschritt:
 
 
 def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
+    from briefe.dienst.pruefung import lesegrenzen
     from briefe.lauf.vorbereitung import Laufoptionen
 
     o = lauf.optionen
@@ -111,6 +111,7 @@ def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
         jobs=jobs,
         fortsetzen=bool(lauf.fortsetzen),
         vorlagen_ordner=Path(o["vorlagen_ordner"]),
+        lesegrenzen=lesegrenzen(),
     )
 
 
@@ -127,7 +128,8 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
             from briefe.lauf.lauf import fuehre_aus
 
             try:
-                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), Fortschritt(speicher, lauf_id))
+                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), Fortschritt(speicher, lauf_id),
+                                       f"den Dienst (Lauf {lauf_id})")
             except BriefeFehler as fehler:
                 speicher.beende(lauf_id, FEHLGESCHLAGEN, meldung=f"Der Lauf ist fehlgeschlagen: {fehler}")
                 return 2
@@ -135,8 +137,10 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
         speicher.beende(lauf_id, FEHLGESCHLAGEN,
                         meldung="Der Ordner des Laufs ist von einem anderen Prozess belegt.")
         return 3
-    except Exception:
-        traceback.print_exc()
+    except Exception as fehler:
+        # no traceback: its frames and messages may hold member data
+        print(f"Lauf {lauf_id}: interner Fehler im Arbeitsprozess ({type(fehler).__name__}).",
+              file=sys.stderr)
         speicher.beende(lauf_id, FEHLGESCHLAGEN,
                         meldung="Interner Fehler im Arbeitsprozess; Einzelheiten im Dienst-Log.")
         return 3

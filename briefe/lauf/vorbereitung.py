@@ -12,12 +12,14 @@ from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.quellen.mitglieder import (
     Empfaenger,
+    Lesegrenzen,
     Mitgliederliste,
     lies_mitglieder,
     normalisiere_spalte,
     passt_filter,
 )
 from briefe.satz.vertrag import FORMATE
+from briefe.vorlage.grenzen import ZEITGRENZE
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
 
@@ -38,12 +40,14 @@ class Laufoptionen:
     jobs: int = 0
     fortsetzen: bool = False
     vorlagen_ordner: Path | None = None
+    zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
+    lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
 
 
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
     """Load template and list, check they fit, select recipients. Errors here stop the run."""
     vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
-    liste = lies_mitglieder(optionen.daten, optionen.blatt)
+    liste = lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen)
     vorhanden = {normal for _, normal in liste.spalten}
     fehlend = sorted(vorlage.spalten - vorhanden)
     if fehlend:
@@ -83,7 +87,8 @@ def zeilenprobleme(liste: Mitgliederliste, empfaenger: Iterable[Empfaenger]) -> 
     """Every row problem of a list, without rendering (for ``briefe pruefen``)."""
     probleme: list[ZeilenFehler] = []
     for e in empfaenger:
-        for problem in anschrift_regeln.pruefe(e):
+        lesefehler = [ZeilenFehler(m, zeile=e.zeile, spalte=s) for s, m in e.lesefehler]
+        for problem in lesefehler + anschrift_regeln.pruefe(e):
             problem.datei = problem.datei or liste.quelle.name
             probleme.append(problem)
     return probleme

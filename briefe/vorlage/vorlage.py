@@ -26,6 +26,7 @@ from briefe.deutsch.formate import datum as datum_kurz
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
+from briefe.vorlage import grenzen
 from briefe.vorlage.absender import finde_absender, lies_unterschrift, pruefe_schluessel
 from briefe.vorlage.markdown import bereinige, parse, woertlich
 
@@ -48,7 +49,7 @@ def _finalize_markdown(wert: object) -> str:
 
 
 def _umgebung(finalize) -> SandboxedEnvironment:
-    umgebung = SandboxedEnvironment(
+    umgebung = grenzen.BegrenzteUmgebung(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=finalize,
@@ -57,6 +58,7 @@ def _umgebung(finalize) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     umgebung.filters.update(FILTER)
+    umgebung.begrenze_filter()
     return umgebung
 
 
@@ -70,6 +72,10 @@ def _kompiliere(umgebung: SandboxedEnvironment, quelle: str, name: str) -> jinja
     except jinja2.TemplateSyntaxError as fehler:
         raise VorlagenFehler(
             f"Syntaxfehler in der Vorlage: {fehler.message}", datei=name, zeile=fehler.lineno
+        ) from None
+    except (ValueError, OverflowError, RecursionError, MemoryError, TypeError) as fehler:
+        raise VorlagenFehler(
+            f"Die Vorlage lässt sich nicht übersetzen ({_laufzeit_text(fehler)}).", datei=name
         ) from None
     return umgebung.template_class.from_code(umgebung, code, umgebung.make_globals(None))
 
@@ -183,7 +189,7 @@ class Vorlage:
 
     def _render(self, vorlage: jinja2.Template, kontext: dict, zeile: int) -> str:
         try:
-            return vorlage.render(kontext)
+            return grenzen.begrenzt_zusammenfuegen(vorlage.generate(kontext))
         except SecurityError as fehler:
             raise VorlagenFehler(
                 f"Die Vorlage greift auf geschützte Interna zu ({fehler}); "
@@ -196,12 +202,39 @@ class Vorlage:
                 f"Wert fehlt ({_undefined_meldung(fehler)}).",
                 zeile=zeile,
             ) from None
+        except grenzen.GrenzeUeberschritten as fehler:
+            raise ZeilenFehler(
+                f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
+                f"Grenze überschritten – {fehler}",
+                zeile=zeile,
+            ) from None
+        except (ZeroDivisionError, OverflowError, RecursionError, MemoryError) as fehler:
+            raise ZeilenFehler(
+                f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
+                f"{_laufzeit_text(fehler)}.",
+                zeile=zeile,
+            ) from None
         except (ValueError, TypeError) as fehler:
             raise ZeilenFehler(
                 f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
                 f"{fehler}",
                 zeile=zeile,
             ) from None
+
+
+def _laufzeit_text(fehler: BaseException) -> str:
+    """A German text for an error a template computation raised."""
+    if isinstance(fehler, ZeroDivisionError):
+        return "Division durch null"
+    if isinstance(fehler, OverflowError):
+        return "eine Zahl ist zu groß für die Rechnung"
+    if isinstance(fehler, RecursionError):
+        return "zu tief verschachtelt (Rekursion)"
+    if isinstance(fehler, MemoryError):
+        return "zu wenig Speicher für die Rechnung"
+    if isinstance(fehler, ValueError) and "digits" in str(fehler):
+        return "eine Zahl hat zu viele Stellen"
+    return f"interner Fehler ({type(fehler).__name__})"
 
 
 def _undefined_meldung(fehler: jinja2.UndefinedError) -> str:
@@ -294,6 +327,7 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorla
     for name, quelle in [("", koerper_text), *quellen.items()]:
         umgebung = MARKDOWN_UMGEBUNG if not name else TEXT_UMGEBUNG
         ast = umgebung.parse(quelle)
+        grenzen.pruefe_einbinden(ast, datei if not name else f"{datei} ({name.split('.')[0]})")
         unbekannt = meta.find_undeclared_variables(ast) - KONTEXT
         if unbekannt:
             raise VorlagenFehler(
