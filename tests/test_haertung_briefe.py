@@ -113,7 +113,8 @@ def test_vorlage_die_sich_nicht_uebersetzen_laesst(tmp_path, capsys):
                                        "{% from 'x.md' import y %}", "{% extends 'x.md' %}"])
 def test_include_und_import_verboten(tmp_path, capsys, anweisung):
     v = vorlage(tmp_path / "v", f"Text\n{anweisung}\n")
-    assert main(["erstellen", str(v), str(json_liste(tmp_path, [GUT])), "--ausgabe", str(tmp_path / "a")]) == 2
+    daten = str(json_liste(tmp_path, [GUT]))
+    assert main(["erstellen", str(v), daten, "--ausgabe", str(tmp_path / "a")]) == 2
     fehler = capsys.readouterr().err
     assert "Vorlagen können keine anderen Dateien einbinden" in fehler and "Zeile 7" in fehler
 

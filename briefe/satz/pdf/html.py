@@ -6,6 +6,7 @@ become markup.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from briefe.modell import Absatz, Block, Brief, Liste, Tabelle, Textteil, Zeile
 
 SCHRIFTEN = RESSOURCEN / "schriften"
 SCHRIFT_FAMILIE = "Briefschrift"
+LANGER_LAUF = 20  # characters without a break opportunity that get ``overflow-wrap: anywhere``
 
 
 def _mm(wert: float) -> str:
@@ -26,8 +28,29 @@ def _text(text: str) -> str:
     return "<br>".join(escape(teil) for teil in text.split("\n"))
 
 
+# A run without a break opportunity this long may not fit a line or a table cell.
+_LANGER_LAUF = re.compile(r"[^\s\-\u00ad]{" + str(LANGER_LAUF) + ",}")
+
+
+def _umbrechbar(text: str) -> str:
+    """Like ``_text``; long unbreakable runs (URL, IBAN) may break anywhere."""
+    if not _LANGER_LAUF.search(text):
+        return _text(text)
+    return "<br>".join(_lange_laeufe(teil) for teil in text.split("\n"))
+
+
+def _lange_laeufe(text: str) -> str:
+    teile, ende = [], 0
+    for treffer in _LANGER_LAUF.finditer(text):
+        teile.append(escape(text[ende:treffer.start()]))
+        teile.append(f'<span class="lang">{escape(treffer.group(0))}</span>')
+        ende = treffer.end()
+    teile.append(escape(text[ende:]))
+    return "".join(teile)
+
+
 def _teil(teil: Textteil) -> str:
-    html = _text(teil.text)
+    html = _umbrechbar(teil.text)
     if teil.kursiv:
         html = f"<em>{html}</em>"
     if teil.fett:
@@ -133,7 +156,7 @@ def brief_html(brief: Brief) -> str:
     teile.append('<div class="marke loch" aria-hidden="true"></div>')
 
     teile.append('<main class="brieftext">')
-    teile.append(f'<h1 class="betreff">{_text(brief.betreff)}</h1>')
+    teile.append(f'<h1 class="betreff">{_umbrechbar(brief.betreff)}</h1>')
     teile.append(f'<p class="anrede">{_text(brief.anrede)}</p>')
     teile += [_block(b) for b in brief.inhalt]
     teile.append(_schluss(brief))
@@ -168,7 +191,7 @@ def _schluss(brief: Brief) -> str:
     for klasse, eintraege in (("anlagen", brief.anlagen), ("verteiler", brief.verteiler)):
         if eintraege:
             titel = "Anlage" if klasse == "anlagen" and len(eintraege) == 1 else klasse.capitalize()
-            punkte = "".join(f"<li>{_text(e)}</li>" for e in eintraege)
+            punkte = "".join(f"<li>{_umbrechbar(e)}</li>" for e in eintraege)
             teile.append(
                 f'<section class="{klasse}"><h2>{titel}</h2><ul>{punkte}</ul></section>'
             )
@@ -274,4 +297,5 @@ li {{ margin: 0; }}
 .anlagen h2, .verteiler h2 {{ font-size: {g.SCHRIFTGRAD_TEXT}pt; font-weight: normal;
                               margin: 0; text-decoration: underline; }}
 .anlagen ul, .verteiler ul {{ list-style: none; padding: 0; margin: 0; }}
+.lang {{ overflow-wrap: anywhere; hyphens: manual; }}
 """
