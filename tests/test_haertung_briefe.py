@@ -134,3 +134,21 @@ def test_json_riesige_zahl_und_tiefe_verschachtelung(tmp_path, capsys):
     assert "5.000 Stellen" in fehler[2] and "zu tief verschachtelt" in fehler[3]
     assert protokoll["ok"] == 1 and "Text 12." in seiten_text(ausgabe / "0003-meyer-c.pdf")[0]
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_csv_mit_offenem_anfuehrungszeichen(tmp_path, capsys):
+    v = vorlage(tmp_path / "v", "Text.\n")
+    daten = tmp_path / "liste.csv"
+    daten.write_text("Name;Vorname;Straße;PLZ;Ort\n"
+                     "Meyer;Maria;Weg 1;58089;Hagen\n"
+                     'Schäfer;"Klaus;Weg 2;58089;Hagen\n'
+                     "Groß;Ute;Weg 3;58089;Hagen\n"
+                     "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
+    assert main(["erstellen", str(v), str(daten), "--ausgabe", str(tmp_path / "a")]) == 2
+    fehler = capsys.readouterr().err
+    assert "Zeile 3" in fehler and "Anführungszeichen" in fehler and "nicht geschlossen" in fehler
+    # a value with line breaks in closed quotes is fine
+    daten.write_text('Name;Vorname;Straße;PLZ;Ort\nMeyer;Maria;"Weg 1\nHinterhaus\n2. Stock";58089;Hagen\n'
+                     "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
+    code, protokoll, _ = erstelle(tmp_path, v, daten)
+    assert code == 0 and protokoll["ok"] == 2

@@ -257,3 +257,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen. Mit --fortsetzen weitermachen.", file=sys.stderr)
         return 130
+    except Exception as fehler:  # noqa: BLE001 - no traceback: its frames may hold member data
+        return _interner_fehler(args, fehler)
+
+
+def _interner_fehler(args, fehler: Exception) -> int:
+    """An unexpected fault: the error class only (no message, no traceback), exit code 2."""
+    from briefe.lauf.ausgabe import SCHREIBFEHLER, schreibfehler_text
+
+    if isinstance(fehler, OSError) and fehler.errno in SCHREIBFEHLER:
+        meldung = schreibfehler_text(fehler)
+    else:
+        meldung = (f"Interner Fehler ({type(fehler).__name__}); der Vorgang wurde abgebrochen. Bereits "
+                   "erstellte Briefe übernimmt „--fortsetzen“.")
+    if getattr(args, "log_format", "text") == "json":
+        print(json.dumps({"zeit": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                          "ereignis": "abbruch", "fehlerklasse": type(fehler).__name__,
+                          "rueckgabewert": EXIT_START}, ensure_ascii=False), flush=True)
+    print(f"Fehler: {meldung}", file=sys.stderr)
+    return EXIT_START

@@ -566,6 +566,22 @@ def _erkenne_trennzeichen(text: str) -> str:
     return bestes
 
 
+def _pruefe_anfuehrungszeichen(zellen: Sequence[str], zeichen: str, nr: int, datei: str) -> None:
+    """A quote that is never closed swallows the following rows into one field: such a field
+    holds several lines that look like rows (with separators). Refuse the file."""
+    for index, feld in enumerate(zellen):
+        if feld.count("\n") < 2:
+            continue
+        wie_zeilen = sum(1 for teil in feld.split("\n")[1:] if teil.count(zeichen) >= 2)
+        if wie_zeilen >= 2:
+            raise DatenFehler(
+                f"In Spalte {_spaltenbuchstabe(index).upper()} steht ein Anführungszeichen (\"), das "
+                f"nicht geschlossen wird: dadurch würden die folgenden {feld.count(chr(10))} Zeilen als "
+                "ein einziger Wert gelesen und fehlten in der Liste. Bitte das Anführungszeichen in der "
+                "Datei entfernen oder schließen.",
+                datei=datei, zeile=nr)
+
+
 def _lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
     text, kodierung = _dekodiere(daten, pfad.name)
     text = text.replace("\x00", "")
@@ -581,6 +597,7 @@ def _lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) ->
         nr = 0
         try:
             for nr, zellen in enumerate(leser, start=1):  # noqa: B007
+                _pruefe_anfuehrungszeichen(zellen, zeichen, nr, pfad.name)
                 yield nr, zellen
         except csv.Error as fehler:
             raise DatenFehler(
