@@ -23,6 +23,7 @@ from briefe.lauf.protokoll import Eintrag
 from briefe.lauf.vorbereitung import Laufoptionen, basisname
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
+from briefe.satz.schriften import fehlende_zeichen
 from briefe.satz.vertrag import Renderer
 from briefe.vorlage.grenzen import Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
@@ -84,6 +85,8 @@ def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
 def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintrag:
     assert _VORLAGE is not None and _OPTIONEN is not None
     probleme = zeilen_pruefung(empfaenger)
+    if "pdf" in _OPTIONEN.formate:
+        probleme += schriftprobleme(empfaenger, _VORLAGE.spalten)
     if probleme:
         return _fehler_eintrag(eintrag, probleme)
     try:
@@ -119,6 +122,24 @@ def zeilen_pruefung(empfaenger: Empfaenger) -> list[ZeilenFehler]:
     probleme = [ZeilenFehler(meldung, zeile=empfaenger.zeile, spalte=spalte, datei=empfaenger.datei)
                 for spalte, meldung in empfaenger.lesefehler]
     return probleme + anschrift_regeln.pruefe(empfaenger)
+
+
+ANSCHRIFT_SPALTEN = frozenset({"anrede", "titel", "vorname", "nachname", "funktion", "organisation",
+                               "zusatz", "strasse", "hausnummer", "postfach", "plz", "ort", "land"})
+
+
+def schriftprobleme(empfaenger: Empfaenger, spalten: Iterable[str]) -> list[ZeilenFehler]:
+    """Values the letter prints with characters no shipped font has (the PDF would show boxes)."""
+    probleme = []
+    for name in sorted(ANSCHRIFT_SPALTEN | set(spalten)):
+        fehlend = fehlende_zeichen(empfaenger.wert(name))
+        if fehlend:
+            beispiele = ", ".join(f"„{z}“ (U+{ord(z):04X})" for z in fehlend[:3])
+            probleme.append(ZeilenFehler(
+                f"Zeichen ohne Schrift im PDF: {beispiele}. Mitgeliefert sind Schriften für lateinische, "
+                "griechische, kyrillische, arabische und hebräische Schrift; bitte den Wert in lateinischer "
+                "Umschrift angeben oder nur DOCX erstellen.", zeile=empfaenger.zeile, spalte=name))
+    return probleme
 
 
 def _interner_fehler(fehler: BaseException, empfaenger: Empfaenger, wo: str) -> ZeilenFehler:

@@ -16,6 +16,13 @@ from briefe.modell import Absatz, Block, Brief, Liste, Tabelle, Textteil, Zeile
 
 SCHRIFTEN = RESSOURCEN / "schriften"
 SCHRIFT_FAMILIE = "Briefschrift"
+# Fallback for names in a script Liberation Sans lacks: Arabic (Noto Sans Arabic, OFL). Latin,
+# Greek, Cyrillic and Hebrew are in Liberation Sans; other scripts are reported per row.
+ERSATZSCHRIFTEN = (
+    ("BriefschriftArabisch", "NotoSansArabic-Regular.ttf", "normal"),
+    ("BriefschriftArabisch", "NotoSansArabic-Bold.ttf", "bold"),
+)
+SCHRIFT_STAPEL = ", ".join(dict.fromkeys([SCHRIFT_FAMILIE, *(f for f, _, _ in ERSATZSCHRIFTEN)]))
 LANGER_LAUF = 20  # characters without a break opportunity that get ``overflow-wrap: anywhere``
 
 
@@ -209,13 +216,14 @@ def stylesheet(form: g.Form) -> str:
         return _mm(wert - oben)
 
     schriften = "".join(
-        f"@font-face {{ font-family: {SCHRIFT_FAMILIE}; font-weight: {gewicht}; "
+        f"@font-face {{ font-family: {familie}; font-weight: {gewicht}; "
         f"font-style: {stil}; src: url({(SCHRIFTEN / datei).as_uri()}); }}\n"
-        for datei, gewicht, stil in (
-            ("LiberationSans-Regular.ttf", "normal", "normal"),
-            ("LiberationSans-Bold.ttf", "bold", "normal"),
-            ("LiberationSans-Italic.ttf", "normal", "italic"),
-            ("LiberationSans-BoldItalic.ttf", "bold", "italic"),
+        for familie, datei, gewicht, stil in (
+            (SCHRIFT_FAMILIE, "LiberationSans-Regular.ttf", "normal", "normal"),
+            (SCHRIFT_FAMILIE, "LiberationSans-Bold.ttf", "bold", "normal"),
+            (SCHRIFT_FAMILIE, "LiberationSans-Italic.ttf", "normal", "italic"),
+            (SCHRIFT_FAMILIE, "LiberationSans-BoldItalic.ttf", "bold", "italic"),
+            *((f, d, g, "normal") for f, d, g in ERSATZSCHRIFTEN),
         )
     )
     falz = "".join(
@@ -229,7 +237,7 @@ def stylesheet(form: g.Form) -> str:
           {_mm(g.RAND_LINKS)};
   @top-right {{
     content: "Seite " counter(page) " von " counter(pages);
-    font-family: {SCHRIFT_FAMILIE}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;
+    font-family: {SCHRIFT_STAPEL}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;
     vertical-align: bottom; padding-bottom: 4mm;
   }}
 }}
@@ -240,7 +248,7 @@ def stylesheet(form: g.Form) -> str:
   @bottom-left {{ content: element(fuss); width: {_mm(g.TEXT_BREITE)};
                   vertical-align: top; padding-top: 4mm; }}
 }}
-html {{ font-family: {SCHRIFT_FAMILIE}; font-size: {g.SCHRIFTGRAD_TEXT}pt;
+html {{ font-family: {SCHRIFT_STAPEL}; font-size: {g.SCHRIFTGRAD_TEXT}pt;
         line-height: {g.ZEILENABSTAND}; color: #000; }}
 body {{ margin: 0; hyphens: auto; }}
 p {{ margin: 0 0 {_mm(g.ZEILE)} 0; orphans: 2; widows: 2; }}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -81,7 +82,22 @@ class Abholer(URLFetcher):
 
 @functools.cache
 def _schriften() -> FontConfiguration:
-    return FontConfiguration()
+    """Fonts for every letter: only the shipped ones (``@font-face``), never the host's, so a
+    letter looks the same on every machine. Fontconfig reads FONTCONFIG_FILE when the
+    configuration is loaded; it points to a configuration without font folders."""
+    ordner = Path(tempfile.mkdtemp(prefix="briefe-fontconfig-"))
+    (ordner / "fonts.conf").write_text(
+        f"<?xml version='1.0'?><fontconfig><cachedir>{ordner}</cachedir></fontconfig>\n",
+        encoding="utf-8")
+    vorher = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(ordner / "fonts.conf")
+    try:
+        return FontConfiguration()
+    finally:
+        if vorher is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = vorher
 
 
 @functools.cache
