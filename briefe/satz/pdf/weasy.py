@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher
 
 from briefe import RESSOURCEN
 from briefe import geometrie as g
-from briefe.dateien import schreibe_nach
+from briefe.dateien import schreibe_atomar, schreibe_nach
 from briefe.modell import Brief
 from briefe.satz.pdf.html import SCHRIFTEN, brief_html, stylesheet
 from briefe.satz.pdf.struktur import nachbearbeiten
@@ -85,10 +85,10 @@ def _schriften() -> FontConfiguration:
     """Fonts for every letter: only the shipped ones (``@font-face``), never the host's, so a
     letter looks the same on every machine. Fontconfig reads FONTCONFIG_FILE when the
     configuration is loaded; it points to a configuration without font folders."""
-    ordner = Path(tempfile.mkdtemp(prefix="briefe-fontconfig-"))
-    (ordner / "fonts.conf").write_text(
-        f"<?xml version='1.0'?><fontconfig><cachedir>{ordner}</cachedir></fontconfig>\n",
-        encoding="utf-8")
+    ordner = Path(tempfile.gettempdir()) / f"briefe-fontconfig-{os.getuid()}"
+    ordner.mkdir(mode=0o700, exist_ok=True)
+    schreibe_atomar(ordner / "fonts.conf", (
+        f"<?xml version='1.0'?><fontconfig><cachedir>{ordner}</cachedir></fontconfig>\n").encode())
     vorher = os.environ.get("FONTCONFIG_FILE")
     os.environ["FONTCONFIG_FILE"] = str(ordner / "fonts.conf")
     try:
