@@ -13,12 +13,14 @@ class BriefeFehler(Exception):
         datei: str | None = None,
         zeile: int | None = None,
         spalte: str | None = None,
+        wer: str | None = None,
     ) -> None:
         super().__init__(meldung)
         self.meldung = meldung
         self.datei = datei
         self.zeile = zeile
         self.spalte = spalte
+        self.wer = wer  # the recipient of a row, where known: "Maria Meyer"
 
     @property
     def ort(self) -> str:
@@ -27,7 +29,7 @@ class BriefeFehler(Exception):
         if self.datei:
             teile.append(str(self.datei))
         if self.zeile is not None:
-            teile.append(f"Zeile {self.zeile}")
+            teile.append(f"Zeile {self.zeile}" + (f" ({self.wer})" if self.wer else ""))
         if self.spalte:
             teile.append(f"Spalte „{self.spalte}“")
         return ", ".join(teile)

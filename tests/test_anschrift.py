@@ -13,7 +13,8 @@ from briefe.deutsch.anschrift import (
     pruefe,
     textbreite,
 )
-from briefe.geometrie import ANSCHRIFT_BREITE, ANSCHRIFT_MAX_ZEILEN
+from briefe.fehler import ZeilenFehler
+from briefe.geometrie import ANSCHRIFT_BREITE
 from briefe.quellen.mitglieder import Empfaenger, lies_mitglieder
 
 MEYER = dict(anrede="Frau", titel="Dr.", vorname="Maria", nachname="Meyer",
@@ -69,7 +70,7 @@ def test_unbekannte_anrede_ist_ein_hinweis():
     a = anschrift(empfaenger(**{**MEYER, "anrede": "Mx"}))
     assert a.zeilen[0] == "Dr. Maria Meyer"
     assert a.hinweise == (
-        "Anrede „Mx“ nicht erkannt (erwartet Frau, Herr oder divers); "
+        "Anrede „Mx“ nicht erkannt (erwartet Frau, Herr, Frau und Herr, Familie oder divers); "
         "die Anschrift nennt nur den Namen.",
     )
 
@@ -252,27 +253,23 @@ def test_zu_viele_zeilen_funktion_und_zusatz_entfernt():
     )
 
 
-def test_zu_viele_zeilen_zuletzt_zu_breite_zeile():
+def test_zu_viele_zeilen_ohne_ausweg_ist_ein_fehler():
     e = empfaenger(**{**LANG, "organisation": "Berufskolleg Volmetal\nfür Technik und Gestaltung",
                       "plz": "1010", "ort": "Wien", "land": "AT"})
-    a = anschrift(e)
-    assert len(a.zeilen) == ANSCHRIFT_MAX_ZEILEN
-    assert a.zeilen[0] == "Herrn Dr. Maximilian-Alexander von Hohenstein"
-    assert a.hinweise[0] == "Anschrift zu lang: „Herrn“ steht mit dem Namen in einer Zeile."
-    assert a.hinweise[1].startswith(
-        "Zeile „Herrn Dr. Maximilian-Alexander von Hohenstein“ ist zu breit für das "
-        "Anschriftfeld (82 mm, höchstens 75 mm)"
-    )
+    with pytest.raises(ZeilenFehler, match="auch gekürzt 7 Zeilen") as fehler:
+        anschrift(e)
+    assert fehler.value.spalte == "organisation" and fehler.value.zeile == 2
+    assert [f.meldung for f in pruefe(e)] == [fehler.value.meldung]
 
 
-def test_hoechstens_sechs_zeilen_im_schlimmsten_fall():
+def test_zu_breiter_name_ohne_freie_zeile_ist_ein_fehler():
     e = empfaenger(anrede="Herr", titel="Prof. Dr. Dr. h. c.", vorname="Maximilian-Alexander",
                    nachname="von Hohenstein-Wittgenberg", funktion="Leiter\nder Abteilung\nX",
                    organisation="A\nB\nC", zusatz="D\nE", strasse="F\nG", postfach="",
                    plz="1012 AB", ort="Amsterdam", land="Niederlande")
-    a = anschrift(e)
-    assert len(a.zeilen) <= ANSCHRIFT_MAX_ZEILEN
-    assert a.zeilen[-2:] == ("1012 AB AMSTERDAM", "NIEDERLANDE")
+    with pytest.raises(ZeilenFehler, match="zu breit für das Anschriftfeld .118 mm") as fehler:
+        anschrift(e)
+    assert fehler.value.spalte == "nachname"
 
 
 ARBEITSGEMEINSCHAFT = (
@@ -297,11 +294,15 @@ def test_umbruch_nur_in_freie_zeilen():
     e = empfaenger(**{**MEYER, "funktion": "Geschäftsführerin", "zusatz": "Geschäftsstelle",
                       "organisation": ARBEITSGEMEINSCHAFT})
     a = anschrift(e)
-    assert len(a.zeilen) == ANSCHRIFT_MAX_ZEILEN
-    assert a.zeilen[2] == ARBEITSGEMEINSCHAFT
+    assert a.zeilen == (
+        "Frau Dr. Maria Meyer", "Arbeitsgemeinschaft der Träger der freien",
+        "Wohlfahrtspflege in der Stadt Hagen e. V.", "Geschäftsstelle", "Wehringhauser Str. 38",
+        "58089 Hagen",
+    )
     assert a.hinweise == (
-        f"Zeile „{ARBEITSGEMEINSCHAFT}“ ist zu breit für das Anschriftfeld "
-        "(145 mm, höchstens 75 mm).",
+        "Anschrift zu lang: Zeile „Geschäftsführerin“ (Funktion) entfernt.",
+        f"Zeile „{ARBEITSGEMEINSCHAFT}“ ist zu breit für das Anschriftfeld und wurde auf "
+        "2 Zeilen umbrochen.",
     )
     assert textbreite(ARBEITSGEMEINSCHAFT) > ANSCHRIFT_BREITE
     assert pruefe(e) == []
@@ -311,10 +312,12 @@ def test_umbruch_mit_einer_freien_zeile():
     lang = ARBEITSGEMEINSCHAFT + " und im Ennepe-Ruhr-Kreis"
     e = empfaenger(**{**MEYER, "funktion": "Geschäftsführerin", "organisation": lang})
     a = anschrift(e)
-    assert len(a.zeilen) == ANSCHRIFT_MAX_ZEILEN
-    assert a.zeilen[2] == "Arbeitsgemeinschaft der Träger der freien"
-    assert a.zeilen[3] == "Wohlfahrtspflege in der Stadt Hagen e. V. und im Ennepe-Ruhr-Kreis"
-    assert "umbrochen" in a.hinweise[0] and "zu breit" in a.hinweise[1]
+    assert a.zeilen[1:4] == (
+        "Arbeitsgemeinschaft der Träger der freien", "Wohlfahrtspflege in der Stadt Hagen e. V.",
+        "und im Ennepe-Ruhr-Kreis",
+    )
+    assert a.hinweise[0] == "Anschrift zu lang: Zeile „Geschäftsführerin“ (Funktion) entfernt."
+    assert all(passt_ins_fenster(z) for z in a.zeilen)
 
 
 # --- salutation -----------------------------------------------------------------------
@@ -358,14 +361,16 @@ def test_pruefe_gute_zeile():
         ({"strasse": ""}, "strasse", "Weder Straße noch Postfach angegeben."),
         ({"plz": ""}, "plz", "Keine Postleitzahl angegeben."),
         ({"plz": "5808"}, "plz", "Postleitzahl „5808“ hat nicht fünf Ziffern."),
-        ({"plz": "D-58089"}, "plz", "Postleitzahl „D-58089“ hat nicht fünf Ziffern."),
+        ({"plz": "D-5808"}, "plz", "Postleitzahl „D-5808“ hat nicht fünf Ziffern."),
         ({"ort": ""}, "ort", "Kein Ort angegeben."),
     ],
 )
 def test_pruefe_fehler(aenderung, spalte, meldung):
     fehler = pruefe(empfaenger(zeile=7, **{**MEYER, **aenderung}))
     assert [(f.zeile, f.spalte, f.meldung) for f in fehler] == [(7, spalte, meldung)]
-    assert str(fehler[0]) == f"mitglieder.csv, Zeile 7, Spalte „{spalte}“: {meldung}"
+    wer = "Maria Meyer" if aenderung.get("nachname", "-") else "Maria"
+    ort = f"Zeile 7 ({wer})" if aenderung.get("vorname", "-") else "Zeile 7"
+    assert str(fehler[0]) == f"mitglieder.csv, {ort}, Spalte „{spalte}“: {meldung}"
 
 
 def test_pruefe_auslaendische_plz_frei():
@@ -385,7 +390,7 @@ def test_pruefe_mit_zeilennummern_aus_der_datei(tmp_path: Path):
     )
     probleme = [f for e in lies_mitglieder(pfad).empfaenger for f in pruefe(e)]
     assert [(f.datei, f.zeile, f.spalte) for f in probleme] == [
-        ("liste.csv", 4, "nachname"), ("liste.csv", 4, "plz"), ("liste.csv", 4, "ort"),
+        ("liste.csv", 4, "Name"), ("liste.csv", 4, "PLZ"), ("liste.csv", 4, "Ort"),
     ]
 
 

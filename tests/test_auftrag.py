@@ -145,7 +145,7 @@ def test_zweiter_lauf_tut_nichts(tmp_path, capsys):
     ereignisse = [json.loads(z) for z in capsys.readouterr().out.splitlines()]
     assert [e["ereignis"] for e in ereignisse] == ["auftrag", "zusammenfassung"]
     assert ereignisse[0]["modus"] == "erledigt"
-    assert ereignisse[1]["fehlerzeilen"] == [{"zeile": 5, "spalten": ["plz"]}]
+    assert ereignisse[1]["fehlerzeilen"] == [{"zeile": 5, "spalten": ["PLZ"]}]
     assert stand_der_dateien(ordner) == vorher
 
     # a changed member list makes a new run into the same folder
@@ -337,11 +337,13 @@ def test_json_log_ohne_personenbezogene_daten(tmp_path):
         ausgaben.append(ausgabe)
     ereignisse = [json.loads(z) for z in ausgaben[0].splitlines()]
     assert [e["ereignis"] for e in ereignisse] == [
-        "auftrag", "start", *["brief"] * 7, "ende", "zusammenfassung"]
+        "auftrag", "start", *["brief"] * 7, *["schritt"] * 4, "ende", "zusammenfassung"]
+    assert [(e["schritt"], e["fertig"], e["gesamt"]) for e in ereignisse if e["ereignis"] == "schritt"] == [
+        ("sammel_pdf", 0, 6), ("sammel_pdf", 6, 6), ("zip", 0, 9), ("zip", 9, 9)]
     assert all("zeit" in e for e in ereignisse)
     briefe = {e["zeile"]: e["status"] for e in ereignisse if e["ereignis"] == "brief"}
     assert briefe == {**{z: "ok" for z in range(2, 8)}, 8: "fehler"}
-    assert ereignisse[-1]["fehlerzeilen"] == [{"zeile": 8, "spalten": ["plz"]}]
+    assert ereignisse[-1]["fehlerzeilen"] == [{"zeile": 8, "spalten": ["PLZ"]}]
     assert ereignisse[-1]["rueckgabewert"] == 1
     assert [json.loads(z)["modus"] for z in ausgaben[1].splitlines()] == ["erledigt", "erledigt"]
 

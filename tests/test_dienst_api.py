@@ -31,7 +31,7 @@ ZWEITES_TOKEN = "zweites-token-0123456789abcdefghij"
 BENUTZER = "sachbearbeitung"
 PASSWORT = "korrekt-pferd-batterie"
 # The sample list's one bad row (daten/mitglieder.csv and .xlsx).
-ZEILE_40 = {"zeile": 40, "spalte": "plz", "meldung": "Keine Postleitzahl angegeben."}
+ZEILE_40 = {"zeile": 40, "spalte": "PLZ", "meldung": "Keine Postleitzahl angegeben."}
 FRIST = 180.0  # generous deadline for polling (seconds), never an assertion on time
 MEYER = {"anrede": "Frau", "titel": "Dr.", "vorname": "Maria", "nachname": "Meyer",
          "Einrichtung": "Gesamtschule Eilpe", "Straße": "Wehringhauser Str. 38", "PLZ": "58089",

@@ -64,7 +64,7 @@ def test_ganzer_ablauf_im_browser(dienst, tmp_path):
             probleme = seite.get_by_role("table", name="Probleme der Liste")
             expect(probleme.get_by_role("row")).to_have_count(2)
             expect(probleme.get_by_role("row").nth(1)).to_have_text(
-                re.compile(r"40\s*plz\s*Keine Postleitzahl angegeben\."))
+                re.compile(r"40\s*PLZ\s*Keine Postleitzahl angegeben\."))
             spalten = seite.get_by_role("table", name="Erkannte Spalten")
             expect(spalten).to_contain_text("Straße")
             expect(spalten).to_contain_text("Anschrift und Anrede")

@@ -17,7 +17,7 @@ def test_datum_lang_maerz_und_einstellig():
 
 
 @pytest.mark.parametrize("wert, erwartet", [
-    ("14:30", "14:30 Uhr"), ("15:00", "15 Uhr"), (dt.time(9, 5), "9:05 Uhr"), ("8", "8 Uhr"),
+    ("14:30", "14:30 Uhr"), ("15:00", "15 Uhr"), (dt.time(9, 5), "09:05 Uhr"), ("8", "8 Uhr"),
 ])
 def test_uhrzeit(wert, erwartet):
     assert formate.uhrzeit(wert) == erwartet
@@ -32,7 +32,7 @@ def test_betrag(wert, erwartet):
 
 
 def test_zahl():
-    assert formate.zahl(1234567.5) == "1.234.567,5"
+    assert formate.zahl(1234567.5) == "1\u202f234\u202f567,5"
     assert formate.zahl("3", 2) == "3,00"
 
 

@@ -43,13 +43,13 @@ def test_lauf_mit_fehlerhafter_zeile(tmp_path, capsys):
     assert code == 1
     ausgabe_text = capsys.readouterr().out
     assert "4 von 5 Briefen erstellt, 1 mit Fehler." in ausgabe_text
-    assert "Zeile 5" in ausgabe_text and "plz" in ausgabe_text
+    assert "Zeile 5" in ausgabe_text and "Spalte „PLZ“" in ausgabe_text
     protokoll = json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))
     assert [e["zeile"] for e in protokoll["briefe"]] == [2, 3, 4, 5, 6]
     assert protokoll["ok"] == 4 and protokoll["fehler"] == 1 and protokoll["ausgewaehlt"] == 5
     schlecht = protokoll["briefe"][3]
     assert schlecht["status"] == "fehler" and schlecht["dateien"] == []
-    assert schlecht["probleme"][0]["spalte"] == "plz" and "Postleitzahl" in schlecht["fehler"]
+    assert schlecht["probleme"][0]["spalte"] == "PLZ" and "Postleitzahl" in schlecht["fehler"]
     namen = [e["dateien"][0] for e in protokoll["briefe"] if e["status"] == "ok"]
     assert namen == ["0001-meyer-maria.pdf", "0002-schaefer-klaus.pdf", "0003-kita-sonnenschein.pdf",
                      "0005-jansen-alex.pdf"]
@@ -62,7 +62,7 @@ def test_lauf_mit_fehlerhafter_zeile(tmp_path, capsys):
     erste = seiten_text(ausgabe / "0005-jansen-alex.pdf")[0]
     assert "Guten Tag Alex Jansen," in erste and "Postfach 42 40" in erste
     csv_text = (ausgabe / "protokoll.csv").read_text(encoding="utf-8-sig")
-    assert csv_text.splitlines()[0] == "zeile;nummer;status;dateien;sha256;hinweise;fehler"
+    assert csv_text.splitlines()[0] == "zeile;nummer;status;dateien;sha256;hinweise;fehler;name;organisation"
     assert len(csv_text.splitlines()) == 6
     assert not list(ausgabe.glob(".*.tmp"))
 
@@ -141,7 +141,7 @@ def test_vorlage_braucht_fehlende_spalte(tmp_path, capsys):
 def test_pruefen(tmp_path, capsys):
     assert main(["pruefen", str(REFERENZ), str(liste(tmp_path))]) == 1
     text = capsys.readouterr().out
-    assert "Zeile 5" in text and "„plz“" in text and "1 Problem(e) in 1 Zeile(n)." in text
+    assert "Zeile 5" in text and "„PLZ“" in text and "1 Problem(e) in 1 Zeile(n)." in text
     assert "Name → nachname" in text
     gut = liste(tmp_path, ZEILEN[:3], "gut.csv")
     assert main(["pruefen", str(REFERENZ), str(gut)]) == 0

@@ -490,7 +490,7 @@ def test_beispieldaten_inhalt():
     ]
     fehlerhaft = [e for e in liste.empfaenger if pruefe(e)]
     assert len(fehlerhaft) == 1
-    assert [f.spalte for f in pruefe(fehlerhaft[0])] == ["plz"]
+    assert [f.spalte for f in pruefe(fehlerhaft[0])] == ["PLZ"]
     assert any(e.wert("plz") == "01067" for e in liste.empfaenger)
     assert all(e.wert("email").endswith(("@example.org", "@example.com"))
                for e in liste.empfaenger)

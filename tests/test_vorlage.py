@@ -153,7 +153,7 @@ def test_referenzbrief_modell(referenz):
 def test_werte_im_kopfbereich(tmp_path):
     v = vorlage(tmp_path, "Am {{ werte.termin | datum_lang }} um {{ werte.zeit | uhrzeit }}.\n",
                 kopf='[werte]\ntermin = 2026-11-17\nzeit = "9:30"\n')
-    erwartet = (Absatz((Textteil("Am 17. November 2026 um 9:30 Uhr."),)),)
+    erwartet = (Absatz((Textteil("Am 17. November 2026 um 09:30 Uhr."),)),)
     assert v.erzeuge(empfaenger(**MEYER)).inhalt == erwartet
 
 

@@ -18,7 +18,8 @@ unterbrochener Lauf wird fortgesetzt; zwei Läufe desselben Auftrags laufen nie
 gleichzeitig.
 
 Rückgabewerte: 0 alle Briefe erstellt (oder bereits erledigt) · 1 einzelne
-Zeilen fehlerhaft (auch beim Wiederholen eines solchen Laufs) · 2 Start nicht
+Zeilen fehlerhaft (auch beim Wiederholen eines solchen Laufs; mit fehler_ok = true
+in der Auftragsdatei 0, solange mindestens ein Brief entstand) · 2 Start nicht
 möglich oder Abbruch durch Datei-/Rechtefehler · 3 derselbe Auftrag läuft bereits."""
 
 
@@ -129,7 +130,8 @@ def _text(ergebnis) -> str:
 
 def _pruefen(args) -> int:
     from briefe.lauf.auftrag import ermittle_stand, lies_auftrag
-    from briefe.lauf.vorbereitung import vorbereiten, zeilenprobleme
+    from briefe.lauf.spaltenpruefung import fasse_zusammen
+    from briefe.lauf.vorbereitung import textprobleme, vorbereiten, zeilenhinweise, zeilenprobleme
 
     auftrag = lies_auftrag(args.auftrag)
     vorlage, liste, ausgewaehlt = vorbereiten(auftrag.laufoptionen())
@@ -144,6 +146,8 @@ def _pruefen(args) -> int:
                                     ("ZIP", auftrag.zip)) if an]
     print(f"Formate: {', '.join(auftrag.formate)}; PDF: {auftrag.pdf}"
           + (f"; {', '.join(extras)}" if extras else ""))
+    if vorlage.werte_als_text():
+        print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
     modus = {"neu": "neuer Lauf", "fortsetzen": "unterbrochener Lauf, wird fortgesetzt",
              "erledigt": "bereits erledigt, ein Lauf täte nichts"}
     zustand = ermittle_stand(auftrag)
@@ -162,11 +166,16 @@ def _pruefen(args) -> int:
         print(f"Hinweis: {hinweis}")
     if not ausgewaehlt:
         print("Hinweis: Kein Empfänger ausgewählt (Filter prüfen).")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
-    if probleme:
-        print(f"Hinweis: {len({p.zeile for p in probleme})} ausgewählte Zeile(n) werden beim Lauf "
-              "fehlschlagen (Rückgabewert 1):")
-        for problem in probleme:
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage) + textprobleme(vorlage, liste, ausgewaehlt)
+    bericht = fasse_zusammen(liste, sorted(probleme, key=lambda p: p.zeile or 0))
+    if bericht.anzahl:
+        print(f"Hinweis: {bericht.fehlerhafte_zeilen} ausgewählte Zeile(n) werden beim Lauf "
+              f"fehlschlagen (Rückgabewert {1 if not auftrag.fehler_ok else 0}):")
+        for meldung in bericht.spaltenfehler:
+            print(f"  {meldung}")
+        for problem in bericht.probleme:
             print(f"  {problem}")
+    for hinweis in zeilenhinweise(ausgewaehlt, vorlage):  # shortened address lines
+        print(f"Hinweis: {hinweis}")
     print("Der Auftrag ist in Ordnung.")
     return EXIT_OK

@@ -33,9 +33,15 @@ def richte_ein(befehle) -> None:
     parser.set_defaults(handler=dienst)
 
 
+MINDESTLAENGE = 10
+
+
 def _passwort_lesen() -> str:
     if sys.stdin.isatty():
-        erstes = getpass.getpass("Neues Passwort: ")
+        while len(erstes := getpass.getpass(f"Neues Passwort (mindestens {MINDESTLAENGE} Zeichen): ")) \
+                < MINDESTLAENGE:
+            print(f"Das Passwort ist zu kurz ({len(erstes)} Zeichen, mindestens {MINDESTLAENGE}). "
+                  "Bitte ein längeres wählen.", file=sys.stderr)
         zweites = getpass.getpass("Passwort wiederholen: ")
         if erstes != zweites:
             raise SystemExit("Fehler: Die Passwörter stimmen nicht überein.")
@@ -49,8 +55,8 @@ def dienst(args) -> int:
 
     if args.passwort_hash:
         passwort = _passwort_lesen()
-        if len(passwort) < 10:
-            print("Fehler: Das Passwort ist zu kurz (mindestens 10 Zeichen).", file=sys.stderr)
+        if len(passwort) < MINDESTLAENGE:
+            print(f"Fehler: Das Passwort ist zu kurz (mindestens {MINDESTLAENGE} Zeichen).", file=sys.stderr)
             return 2
         print(f'passwort = "{passwort_hash(passwort)}"')
         return 0

@@ -35,6 +35,22 @@ def _filter(text: str) -> tuple[str, str]:
     return spalte.strip(), wert.strip()
 
 
+def _wert(text: str) -> tuple[str, str]:
+    name, gleich, wert = text.partition("=")
+    if not gleich or not name.strip():
+        raise argparse.ArgumentTypeError(f"„{text}“: erwartet NAME=WERT, z. B. konferenz=12.03.2027")
+    return name.strip(), wert.strip()
+
+
+def wert_argument(parser) -> None:
+    """``--wert NAME=WERT``: a value the template asks at the start."""
+    parser.add_argument("--wert", type=_wert, action="append", default=[], dest="werte",
+                        metavar="NAME=WERT",
+                        help="Wert beim Start, den die Vorlage erfragt; mehrfach möglich, z. B. "
+                             "--wert konferenz=12.03.2027 --wert beitrag=7,50 (welche Werte: "
+                             "briefe vorlagen)")
+
+
 def _formate(text: str) -> tuple[str, ...]:
     return tuple(f.strip().lower() for f in text.split(",") if f.strip())
 
@@ -89,6 +105,7 @@ def parser() -> Parser:
     erstellen.add_argument("daten", type=Path, metavar="DATEN",
                            help="Mitgliederliste (CSV, XLSX oder JSON)")
     lauf_argumente(erstellen)
+    wert_argument(erstellen)
 
     pruefen = befehle.add_parser(
         "pruefen", help="Vorlage und Mitgliederliste prüfen, ohne Briefe zu erstellen",
@@ -100,6 +117,7 @@ def parser() -> Parser:
     pruefen.add_argument("--filter", type=_filter, action="append", default=[],
                          metavar="SPALTE=WERT")
     pruefen.add_argument("--blatt", metavar="NAME")
+    wert_argument(pruefen)
 
     vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
     vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
@@ -112,7 +130,8 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf"):
+    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf",
+                  "briefe.cli.vorlage"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
         except ModuleNotFoundError as fehler:
@@ -125,6 +144,8 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
     """Event sink: a JSON line per event, or a progress bar on a terminal."""
     if log_format == "json":
         def json_melder(ereignis: dict) -> None:
+            if ereignis["ereignis"] == "schritt" and 0 < ereignis["fertig"] < ereignis["gesamt"]:
+                return  # a step's start and end are enough for a log
             zeile = {"zeit": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
             zeile.update(ereignis)
             print(json.dumps(zeile, ensure_ascii=False), flush=True)
@@ -141,8 +162,26 @@ def melder(log_format: str, gesamt_anzeige: bool = True):
                                file=sys.stderr, leave=False)
         elif ereignis["ereignis"] == "brief" and "b" in balken:
             balken["b"].update(1)
+        elif ereignis["ereignis"] == "schritt":
+            _schritt_balken(balken, ereignis, tqdm)
 
     return balken_melder, lambda: balken["b"].close() if "b" in balken else None
+
+
+def _schritt_balken(balken: dict, ereignis: dict, tqdm) -> None:
+    """A bar of its own for each step after the letters (combined PDF, DOCX, ZIP)."""
+    from briefe.lauf.lauf import SCHRITT_NAMEN
+
+    if ereignis["fertig"] == 0 or "b" not in balken:
+        if "b" in balken:
+            balken["b"].close()
+        name = SCHRITT_NAMEN.get(ereignis["schritt"], ereignis["schritt"])
+        einheit = "Datei" if ereignis["schritt"] == "zip" else "Brief"
+        balken["b"] = tqdm(total=ereignis["gesamt"], unit=einheit, desc=f"{name} wird erstellt",
+                           file=sys.stderr, leave=False)
+    balken["b"].update(ereignis["fertig"] - balken["b"].n)
+    if ereignis["fertig"] == ereignis["gesamt"]:
+        balken["b"].refresh()  # a fast step still shows its end
 
 
 def zusammenfassung(protokoll, ausgabe: Path) -> str:
@@ -155,8 +194,12 @@ def zusammenfassung(protokoll, ausgabe: Path) -> str:
            if protokoll.fortgesetzt else "")
     ]
     for eintrag in protokoll.briefe:
+        wer = eintrag.name or eintrag.organisation
+        wer = f" ({wer})" if wer else ""
         if eintrag.status == "fehler":
-            zeilen.append(f"  Zeile {eintrag.zeile}: {eintrag.fehler}")
+            zeilen.append(f"  Zeile {eintrag.zeile}{wer}: {eintrag.fehler}")
+        for hinweis in eintrag.hinweise:  # shortened or dropped address lines
+            zeilen.append(f"  Zeile {eintrag.zeile}{wer}: Hinweis: {hinweis}")
     for hinweis in protokoll.hinweise:
         zeilen.append(f"Hinweis: {hinweis}")
     extra = f", {', '.join(protokoll.sammeldateien)}" if protokoll.sammeldateien else ""
@@ -172,7 +215,8 @@ def _erstellen(args) -> int:
         vorlage=args.vorlage, daten=args.daten, ausgabe=args.ausgabe, formate=args.formate,
         filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
-        jobs=args.jobs, fortsetzen=args.fortsetzen, zeitgrenze=args.zeitgrenze,
+        jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
+        zeitgrenze=args.zeitgrenze,
     )
     melde, schliesse = melder(args.log_format)
     try:
@@ -185,22 +229,40 @@ def _erstellen(args) -> int:
 
 
 def _pruefen(args) -> int:
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.spaltenpruefung import fasse_zusammen
+    from briefe.lauf.vorbereitung import (
+        Laufoptionen,
+        spaltenhinweise,
+        textprobleme,
+        vorbereiten,
+        zeilenhinweise,
+        zeilenprobleme,
+    )
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
-                            blatt=args.blatt)
-    _, liste, ausgewaehlt = vorbereiten(optionen)
+                            blatt=args.blatt, werte=tuple(args.werte))
+    vorlage, liste, ausgewaehlt = vorbereiten(optionen)
+    print(f"Vorlage: {vorlage.titel}")
+    if vorlage.werte_als_text():
+        print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
     print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
-    for hinweis in liste.hinweise:
+    for hinweis in [*liste.hinweise, *spaltenhinweise(vorlage, liste)]:
         print(f"Hinweis: {hinweis}")
-    probleme = zeilenprobleme(liste, ausgewaehlt)
-    for problem in probleme:
+    probleme = zeilenprobleme(liste, ausgewaehlt, vorlage) + textprobleme(vorlage, liste, ausgewaehlt)
+    bericht = fasse_zusammen(liste, sorted(probleme, key=lambda p: p.zeile or 0))
+    for meldung in bericht.spaltenfehler:
+        print(meldung)
+    for problem in bericht.probleme:
         print(f"  {problem}")
-    if probleme:
-        zeilen = len({p.zeile for p in probleme})
-        print(f"{len(probleme)} Problem(e) in {zeilen} Zeile(n).")
+    for hinweis in zeilenhinweise(ausgewaehlt, vorlage):
+        print(f"  Hinweis: {hinweis}")
+    if not ausgewaehlt:
+        print("Warnung: Kein Empfänger ausgewählt (Filter prüfen).")
+        return EXIT_ZEILENFEHLER
+    if bericht.anzahl:
+        print(f"{bericht.anzahl} Problem(e) in {bericht.fehlerhafte_zeilen} Zeile(n).")
         return EXIT_ZEILENFEHLER
     print("Keine Probleme gefunden.")
     return EXIT_OK
@@ -226,8 +288,12 @@ def _vorlagen(args) -> int:
             fehler = True
             continue
         print(f"{pfad.name}  (Absender: {vorlage.absender.kennung})")
-        if vorlage.beschreibung:
+        if vorlage.titel != vorlage.name:
+            print(f"  {vorlage.titel}")
+        if vorlage.beschreibung and vorlage.beschreibung != vorlage.titel:
             print(f"  {vorlage.beschreibung}")
+        for startwert in vorlage.startwerte:
+            print(f"  Wert beim Start: --wert {startwert.name}=…  {startwert.beschreibung}")
         print(f"  Variablen: {', '.join(sorted(vorlage.variablen)) or '–'}")
         spalten = ", ".join(f"empfaenger.{s}" for s in sorted(vorlage.spalten))
         print(f"  Spalten: {spalten or '– (nur Anschrift und Anrede)'}")

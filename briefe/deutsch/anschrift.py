@@ -1,95 +1,69 @@
 """Address block (Anschrift), salutation (Anrede) and checks of one recipient.
 
-Address lines by DIN 5008, at most six, never blank:
+Address lines by DIN 5008, at most six, never blank, every glyph inside the window
+(x 25-100 mm; ``ANSCHRIFT_BREITE`` at ``SCHRIFTGRAD_TEXT`` in Liberation Sans, measured
+with fontTools without kerning, so slightly wide):
 
-1. ``Frau``/``Herrn`` with title and name (``Frau Dr. Maria Meyer``); when that
-   line is wider than the window, ``Frau``/``Herrn`` gets a line of its own;
+1. ``Frau``/``Herrn``/``Frau und Herrn``/``Familie`` with degrees and name
+   (``Frau Dr. Maria Meyer``, see ``namen``); when that line is wider than the window,
+   the word gets a line of its own; a ``z. Hd.`` line names the person (prefix dropped);
 2. funktion, organisation, zusatz (each field may hold soft line breaks);
-   without a person name the organisation comes first, then zusatz, funktion;
+   without a person name, or with ``anschrift_reihenfolge = "einrichtung"``, the
+   organisation comes first (then zusatz, then the person and funktion);
 3. street, or ``Postfach 42 40`` (the Postfach wins over a street);
-4. ``PLZ Ort``; abroad ``PLZ ORT`` and the country in German capitals.
+4. ``PLZ Ort``; abroad the country's own order and the country in German capitals
+   (``laender``).
 
-When there are more than six lines, these steps run in this order, each only
-while the address is still too long, and each leaves a German hint:
+More than six lines: these steps run in this order, each only while the address is
+still too long and only where the joined line still fits, each leaves a German hint:
+put ``Frau``/``Herrn`` back on the name line; join the soft line breaks of one field
+(zusatz, organisation, funktion, street); append zusatz to the organisation with ", ";
+drop the funktion lines; drop the zusatz lines.
 
-1. put ``Frau``/``Herrn`` back on the name line;
-2. join the soft line breaks of one field with spaces (zusatz, organisation,
-   funktion, street, in this order);
-3. append zusatz to the organisation line with ", ";
-4. drop the funktion lines;
-5. drop the zusatz lines;
-6. steps 1-3 again, now even when the joined line is too wide.
-
-Steps 1-3 first run only where the joined line still fits the window, so
-information is dropped (4, 5) rather than a line made too wide; step 6 always
-ends with at most six lines.
-
-A funktion, organisation or zusatz line wider than the window
-(``ANSCHRIFT_BREITE`` at ``SCHRIFTGRAD_TEXT`` in Liberation Sans, measured
-with fontTools without kerning, so slightly wide) is wrapped into the lines
-still free, after a comma where that suffices, never inside "e. V."; any line
-still too wide is a hint, not an error.
+A line wider than the window is wrapped between words into the lines still free (after
+a comma where that suffices, never inside "e. V."). Where that is not possible, these
+shortenings follow, in this order, each with a hint: "Straße" → "Str." in the street
+line; drop the funktion lines; drop the zusatz lines (each freeing lines for wrapping).
+Where nothing helps, ``anschrift`` raises a ``ZeilenFehler`` naming the column: the
+address never loses text silently.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from briefe import RESSOURCEN
-from briefe.fehler import ZeilenFehler
+from briefe.deutsch import laender, namen
+from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.geometrie import ANSCHRIFT_BREITE, ANSCHRIFT_MAX_ZEILEN, SCHRIFTGRAD_TEXT, pt_zu_mm
-from briefe.quellen.mitglieder import Empfaenger, ist_inland, schluessel
+from briefe.quellen.mitglieder import Empfaenger
 
 SCHRIFTDATEI = RESSOURCEN / "schriften" / "LiberationSans-Regular.ttf"
 ERSATZ_LAUFWEITE = 0.6  # em per character when fontTools is missing (conservative)
 
-_FRAU = frozenset({"frau", "fr", "weiblich", "w", "f", "female", "ms", "mrs"})
-_HERR = frozenset({"herr", "herrn", "hr", "hrn", "maennlich", "m", "male", "mr"})
-_NEUTRAL = frozenset({"", "divers", "d", "x", "neutral", "keine", "keineangabe", "ka"})
-_ANREDE_MIT_TITEL = re.compile(r"(?i)\s*(frau|herrn?)\s+((?:prof|dr)\b.*)")
+REIHENFOLGEN = ("person", "einrichtung")
 _KURZWORT = re.compile(r"\w{1,2}\.")  # "V." of "e. V.", "a." of "i. a."
 _NICHT_DANACH = frozenset({"e.", "Dr.", "Prof.", "St.", "Nr.", "i.", "z.", "u.", "c/o"})
 _POSTFACH_PRAEFIX = re.compile(r"(?i)^\s*(?:postfach|postf\.?|pf\.?)\s*")
+_ZU_HAENDEN = re.compile(r"(?i)^\s*(?:z\.\s*hd?\.?|zu\s+h(?:ä|ae)nden(?:\s+von)?|zhd\.?)\s*[:,]?\s*")
+_STRASSE = re.compile(r"(S|s)tra(?:ß|ss)e\b")
+_UMBRECHBAR = ("name", "funktion", "organisation", "zusatz")
 
-# Loose key (see mitglieder.schluessel) -> country line in German capitals.
-LAENDER: dict[str, str] = {}
-for _land, _namen in {
-    "NIEDERLANDE": ("niederlande", "netherlands", "thenetherlands", "nederland", "holland", "nl",
-                    "nld"),
-    "ÖSTERREICH": ("oesterreich", "osterreich", "austria", "at", "aut"),
-    "SCHWEIZ": ("schweiz", "switzerland", "suisse", "svizzera", "ch", "che"),
-    "FRANKREICH": ("frankreich", "france", "fr", "fra"),
-    "BELGIEN": ("belgien", "belgium", "belgique", "belgie", "be", "bel"),
-    "POLEN": ("polen", "poland", "polska", "pl", "pol"),
-    "DÄNEMARK": ("daenemark", "danemark", "denmark", "danmark", "dk", "dnk"),
-    "LUXEMBURG": ("luxemburg", "luxembourg", "lu", "lux"),
-    "ITALIEN": ("italien", "italy", "italia", "it", "ita"),
-    "SPANIEN": ("spanien", "spain", "espana", "es", "esp"),
-    "VEREINIGTES KÖNIGREICH": ("vereinigteskoenigreich", "unitedkingdom", "uk", "gb", "gbr",
-                               "grossbritannien", "england", "schottland", "wales"),
-    "TÜRKEI": ("tuerkei", "turkei", "turkey", "turkiye", "tr", "tur"),
-    "USA": ("usa", "us", "vereinigtestaaten", "vereinigtestaatenvonamerika", "unitedstates",
-            "unitedstatesofamerica"),
-    "TSCHECHIEN": ("tschechien", "czechia", "czechrepublic", "cz", "cze"),
-    "GRIECHENLAND": ("griechenland", "greece", "gr", "grc"),
-    "PORTUGAL": ("portugal", "pt", "prt"),
-    "SCHWEDEN": ("schweden", "sweden", "sverige", "se", "swe"),
-    "NORWEGEN": ("norwegen", "norway", "norge", "no", "nor"),
-    "FINNLAND": ("finnland", "finland", "suomi", "fi", "fin"),
-    "IRLAND": ("irland", "ireland", "ie", "irl"),
-    "UNGARN": ("ungarn", "hungary", "hu", "hun"),
-}.items():
-    LAENDER.update(dict.fromkeys(_namen, _land))
-del _land, _namen
-
+# Kind of line -> the column it comes from (for messages).
+_SPALTE = {"anrede": "anrede", "name": "nachname", "funktion": "funktion",
+           "organisation": "organisation", "zusatz": "zusatz", "strasse": "strasse",
+           "ort": "ort", "land": "land"}
 _FELDNAMEN = {
     "funktion": "Funktion",
     "organisation": "Einrichtung",
     "zusatz": "Zusatz",
     "strasse": "Straße",
 }
+# Loose key -> country line (kept for callers; the table lives in ``laender``).
+LAENDER: dict[str, str] = {name: land.zeile for name, land in laender.LAENDER.items()}
 
 
 @dataclass(frozen=True)
@@ -143,34 +117,114 @@ def _zeilen(e: Empfaenger, name: str) -> list[str]:
     return [z for z in e.wert(name).split("\n") if z.strip()]
 
 
-def _geschlecht(e: Empfaenger) -> tuple[str, str]:
-    """("frau" | "herr" | "" | "?", extra title from a value like "Frau Dr.")."""
-    roh = _einzeilig(e, "anrede")
-    mit_titel = _ANREDE_MIT_TITEL.fullmatch(roh)
-    if mit_titel:
-        roh, titel = mit_titel.group(1), mit_titel.group(2)
-    else:
-        titel = ""
-    key = schluessel(roh)
-    if key in _FRAU:
-        return "frau", titel
-    if key in _HERR:
-        return "herr", titel
-    return ("" if key in _NEUTRAL else "?"), titel
-
-
-def _titel(e: Empfaenger) -> str:
-    return _einzeilig(e, "titel") or _geschlecht(e)[1]
-
-
 def hat_person(e: Empfaenger) -> bool:
     """Whether the row names a person (a Nachname is given)."""
     return bool(_einzeilig(e, "nachname"))
 
 
-def _personenname(e: Empfaenger) -> str:
-    teile = (_titel(e), _einzeilig(e, "vorname"), _einzeilig(e, "nachname"))
-    return " ".join(t for t in teile if t)
+def wer(e: Empfaenger) -> str:
+    """Who a row is for, for messages: ``Maria Meyer`` or the organisation."""
+    person = " ".join(t for t in (_einzeilig(e, "vorname"), _einzeilig(e, "nachname")) if t)
+    return person or _einzeilig(e, "organisation")
+
+
+def reihenfolge(wert: object, datei: str | None = None) -> str:
+    """The checked value of the template key ``anschrift_reihenfolge``."""
+    from briefe.fehler import VorlagenFehler
+
+    text = str(wert or "person").strip().lower()
+    if text not in REIHENFOLGEN:
+        raise VorlagenFehler(
+            f"„anschrift_reihenfolge“ muss \"person\" oder \"einrichtung\" sein, nicht „{wert}“.",
+            datei=datei,
+        )
+    return text
+
+
+def zu_haenden(e: Empfaenger, hinweise: list[str]) -> Empfaenger:
+    """A ``z. Hd.`` line: prefix dropped (DIN 5008); without a Nachname the person named
+    there becomes the recipient."""
+    felder = dict(e.felder)
+    for spalte in ("organisation", "zusatz", "funktion", "strasse"):
+        zeilen = e.wert(spalte).split("\n")
+        for i, zeile in enumerate(zeilen):
+            treffer = _ZU_HAENDEN.match(zeile)
+            if not treffer or not zeile[treffer.end():].strip():
+                continue
+            person = zeile[treffer.end():].strip()
+            if hat_person(e):
+                zeilen[i] = person
+                hinweise.append(f"„{zeile.strip()}“: „z. Hd.“ entfällt nach DIN 5008.")
+            else:
+                del zeilen[i]
+                felder.update(namen.teile_person(person))
+                hinweise.append(f"„{zeile.strip()}“: „z. Hd.“ entfällt nach DIN 5008; "
+                                f"„{person}“ ist Empfänger und wird angeredet.")
+            felder[spalte] = "\n".join(zeilen)
+            return dataclasses.replace(e, felder=felder)
+    return e
+
+
+@dataclass(frozen=True)
+class _Person:
+    wort: str  # "Frau", "Herrn", "Frau und Herrn", "Familie", ""
+    name: str  # the name line without ``wort``
+    anrede: str  # the salutation line
+
+
+def _paar(text: str) -> list[str]:
+    return [t for t in re.split(r"\s+(?:und|u\.|&)\s+|\s*/\s*", text) if t]
+
+
+def _person(e: Empfaenger) -> _Person:
+    art = namen.anredeart(_einzeilig(e, "anrede"))
+    titel = _einzeilig(e, "titel")
+    # "Frau Dr." in the Anrede column and "Dr." in the Titel column name one degree.
+    doppelt = art.titel and namen.grade(art.titel)[0].vorne in titel
+    titeltext = " ".join(t for t in (art.titel if not doppelt else "", titel) if t)
+    grade, rest = namen.grade(titeltext)
+    adel = " ".join(w for w in rest.split() if namen.ist_adel(w))
+    sonst = " ".join(w for w in rest.split() if not namen.ist_adel(w))
+    vorname, nachname = _einzeilig(e, "vorname"), _einzeilig(e, "nachname")
+    hinten = f", {grade.hinten}" if grade.hinten else ""
+
+    def voll(vor: str, nach: str, mit_titel: bool = True) -> str:
+        teile = [grade.vorne, sonst] if mit_titel else []
+        return " ".join(t for t in (*teile, vor, adel, nach) if t)
+
+    def kurz(nach: str, titel: str = grade.anrede) -> str:
+        return " ".join(t for t in (titel, namen.anredename(" ".join((adel, nach)).strip())) if t)
+
+    if art.art == "familie":
+        return _Person("Familie", voll(vorname, nachname, False),
+                       f"Sehr geehrte Familie {namen.anredename(nachname)},")
+    if art.art == "paar":
+        vornamen, nachnamen = _paar(vorname), _paar(nachname) or [nachname]
+        if len(nachnamen) == 1 and not grade.vorne and len(vornamen) <= 2:
+            name = " ".join(t for t in (" und ".join(vornamen), nachname) if t)
+            nachnamen = nachnamen * 2
+        else:
+            nachnamen = (nachnamen * 2)[:2] if len(nachnamen) == 1 else nachnamen[:2]
+            vornamen = (vornamen + ["", ""])[:2]
+            name = " und ".join(
+                " ".join(t for t in (grade.vorne if i == 0 else "", v, n) if t)
+                for i, (v, n) in enumerate(zip(vornamen, nachnamen, strict=True))
+            )
+        woerter = {"frau": ("Frau", "Sehr geehrte Frau"), "herr": ("Herrn", "Sehr geehrter Herr")}
+        wort = " und ".join(woerter[g][0] for g in art.folge)
+        anrede = ", ".join(
+            f"{woerter[g][1] if i == 0 else 's' + woerter[g][1][1:]} "
+            f"{kurz(n, grade.anrede if i == 0 else '')}"
+            for i, (g, n) in enumerate(zip(art.folge, nachnamen, strict=True))
+        )
+        return _Person(wort, name + hinten, anrede + ",")
+    name = voll(vorname, nachname) + hinten
+    if art.art == "frau":
+        return _Person("Frau", name, f"Sehr geehrte Frau {kurz(nachname)},")
+    if art.art == "herr":
+        return _Person("Herrn", name, f"Sehr geehrter Herr {kurz(nachname)},")
+    gruss = " ".join(t for t in (grade.anrede, vorname, adel, nachname) if t)
+    return _Person("", name, f"Guten Tag {gruss},")
 
 
 def postfach_text(wert: str) -> str:
@@ -186,50 +240,100 @@ def postfach_text(wert: str) -> str:
 
 def landeszeile(land: str) -> str | None:
     """The country line in German capitals; None for Germany."""
-    if ist_inland(land):
-        return None
-    return LAENDER.get(schluessel(land), " ".join(land.split()).upper())
+    eintrag = laender.land(land)
+    return eintrag.zeile if eintrag else None
 
 
 # --- address ----------------------------------------------------------------
 
 
-def anschrift(e: Empfaenger) -> Anschrift:
-    """The address lines of one recipient, shortened to six lines if needed."""
+def anschrift(e: Empfaenger, folge: str = "person") -> Anschrift:
+    """The address lines of one recipient; ``ZeilenFehler`` when they cannot fit."""
     hinweise: list[str] = []
-    teile = _bausteine(e, hinweise)
+    e = zu_haenden(e, hinweise)
+    teile = _bausteine(e, hinweise, folge)
     _kuerze(teile, hinweise)
-    _umbrechen(teile, hinweise)
-    zeilen = tuple(text for _, text in teile)
-    for zeile in zeilen:
-        breite = textbreite(zeile)
-        if breite > ANSCHRIFT_BREITE:
+    kuerzungen = [_strasse_kuerzen, _entferne("funktion"), _entferne("zusatz")]
+    while True:
+        _umbrechen(teile, hinweise)
+        breit = [(art, text) for art, text in teile if not passt_ins_fenster(text)]
+        zu_lang = len(teile) > ANSCHRIFT_MAX_ZEILEN
+        if not breit and not zu_lang:
+            return Anschrift(tuple(text for _, text in teile), tuple(hinweise))
+        # Dropping lines helps only when lines are too many or a wrappable line too wide.
+        hilft = zu_lang or any(art in _UMBRECHBAR for art, _ in breit)
+        while kuerzungen and not (
+            (kuerzungen[0] is _strasse_kuerzen or hilft) and kuerzungen[0](teile, hinweise)
+        ):
+            kuerzungen.pop(0)
+        if not kuerzungen:
+            raise _nicht_passend(e, teile, breit)
+        kuerzungen.pop(0)
+
+
+def _nicht_passend(e: Empfaenger, teile: list[list[str]], breit) -> ZeilenFehler:
+    if breit:
+        art, text = breit[0]
+        spalte = _SPALTE[art]
+        if art == "name" and not _einzeilig(e, "nachname"):
+            spalte = "organisation"
+        return ZeilenFehler(
+            f"Die Anschriftzeile „{text}“ ist zu breit für das Anschriftfeld "
+            f"({textbreite(text):.0f} mm, höchstens {ANSCHRIFT_BREITE:.0f} mm) und lässt sich "
+            "weder umbrechen noch kürzen. Bitte kürzer schreiben.",
+            datei=e.datei, zeile=e.zeile, spalte=e.kopf(spalte), wer=wer(e) or None,
+        )
+    arten = [a for a, _ in teile]
+    spalte = max(("organisation", "zusatz", "strasse", "name"), key=arten.count)
+    return ZeilenFehler(
+        f"Die Anschrift hat auch gekürzt {len(teile)} Zeilen (höchstens "
+        f"{ANSCHRIFT_MAX_ZEILEN}). Bitte Zeilen zusammenfassen.",
+        datei=e.datei, zeile=e.zeile, spalte=e.kopf(_SPALTE[spalte]), wer=wer(e) or None,
+    )
+
+
+def _strasse_kuerzen(teile: list[list[str]], hinweise: list[str]) -> bool:
+    """"Straße" → "Str." in a street line too wide for the window."""
+    geaendert = False
+    for teil in teile:
+        if teil[0] == "strasse" and not passt_ins_fenster(teil[1]):
+            kurz = _STRASSE.sub(lambda m: f"{m.group(1)}tr.", teil[1])
+            if kurz != teil[1]:
+                hinweise.append(f"Anschrift zu breit: „{teil[1]}“ gekürzt zu „{kurz}“.")
+                teil[1] = kurz
+                geaendert = True
+    return geaendert
+
+
+def _entferne(art: str):
+    def entferne(teile: list[list[str]], hinweise: list[str]) -> bool:
+        stellen = _stellen(teile, art)
+        for i in reversed(stellen):
             hinweise.append(
-                f"Zeile „{zeile}“ ist zu breit für das Anschriftfeld "
-                f"({breite:.0f} mm, höchstens {ANSCHRIFT_BREITE:.0f} mm)."
+                f"Anschrift zu lang: Zeile „{teile[i][1]}“ ({_FELDNAMEN[art]}) entfernt."
             )
-    return Anschrift(zeilen, tuple(hinweise))
+            del teile[i]
+        return bool(stellen)
+    return entferne
 
 
-def _bausteine(e: Empfaenger, hinweise: list[str]) -> list[list[str]]:
+def _bausteine(e: Empfaenger, hinweise: list[str], folge: str) -> list[list[str]]:
     """[kind, text] per line before shortening."""
-    teile: list[list[str]] = []
-    geschlecht, _ = _geschlecht(e)
-    if geschlecht == "?":
+    personenteile: list[list[str]] = []
+    art = namen.anredeart(_einzeilig(e, "anrede"))
+    if art.art == "unbekannt":
         hinweise.append(
-            f"Anrede „{_einzeilig(e, 'anrede')}“ nicht erkannt (erwartet Frau, Herr oder "
-            "divers); die Anschrift nennt nur den Namen."
+            f"Anrede „{_einzeilig(e, 'anrede')}“ nicht erkannt (erwartet Frau, Herr, "
+            "Frau und Herr, Familie oder divers); die Anschrift nennt nur den Namen."
         )
     if hat_person(e):
-        name = _personenname(e)
-        wort = {"frau": "Frau", "herr": "Herrn"}.get(geschlecht)
-        if wort and passt_ins_fenster(f"{wort} {name}"):
-            teile.append(["name", f"{wort} {name}"])
-        elif wort:
-            teile += [["anrede", wort], ["name", name]]
+        person = _person(e)
+        if person.wort and passt_ins_fenster(f"{person.wort} {person.name}"):
+            personenteile.append(["name", f"{person.wort} {person.name}"])
+        elif person.wort:
+            personenteile += [["anrede", person.wort], ["name", person.name]]
         else:
-            teile.append(["name", name])
-        folge = ("funktion", "organisation", "zusatz")
+            personenteile.append(["name", person.name])
     else:
         angegeben = [_einzeilig(e, n) for n in ("anrede", "titel", "vorname")]
         if any(angegeben) and _einzeilig(e, "organisation"):
@@ -237,59 +341,61 @@ def _bausteine(e: Empfaenger, hinweise: list[str]) -> list[list[str]]:
                 "Kein Nachname angegeben: der Brief geht an die Einrichtung "
                 f"„{_einzeilig(e, 'organisation')}“."
             )
-        folge = ("organisation", "zusatz", "funktion")
-    for art in folge:
-        teile += [[art, z] for z in _zeilen(e, art)]
+    felder = {art: [[art, z] for z in _zeilen(e, art)] for art in ("funktion", "organisation",
+                                                                    "zusatz")}
+    if not personenteile:
+        teile = felder["organisation"] + felder["zusatz"] + felder["funktion"]
+    elif folge == "einrichtung":
+        teile = felder["organisation"] + felder["zusatz"] + personenteile + felder["funktion"]
+    else:
+        teile = personenteile + felder["funktion"] + felder["organisation"] + felder["zusatz"]
 
-    strasse = " ".join(t for t in (e.wert("strasse"), _einzeilig(e, "hausnummer")) if t)
+    land = laender.land(_einzeilig(e, "land"))
+    strasse = e.wert("strasse").split("\n")
+    strasse[-1] = laender.strassenzeile(land, strasse[-1].strip(), _einzeilig(e, "hausnummer"))
     postfach = _einzeilig(e, "postfach")
     if postfach:
-        if strasse:
+        if any(z.strip() for z in strasse):
             hinweise.append(
                 f"Straße und Postfach angegeben: der Brief geht an „{postfach_text(postfach)}“, "
-                f"nicht an „{' '.join(strasse.split())}“."
+                f"nicht an „{' '.join(' '.join(strasse).split())}“."
             )
         teile.append(["strasse", postfach_text(postfach)])
     else:
-        teile += [["strasse", z] for z in strasse.split("\n") if z.strip()]
+        teile += [["strasse", z.strip()] for z in strasse if z.strip()]
 
     plz, ort = _einzeilig(e, "plz"), _einzeilig(e, "ort")
-    land = landeszeile(_einzeilig(e, "land"))
-    if land:
-        ort = ort.upper()
-    if plz or ort:
-        teile.append(["ort", f"{plz} {ort}".strip()])
-    if land:
-        teile.append(["land", land])
+    if land is None:
+        zeile = f"{laender.ohne_praefix(plz)} {ort}".strip()
+        if zeile:
+            teile.append(["ort", zeile])
+    else:
+        staat = _einzeilig(e, "bundesstaat") or _einzeilig(e, "region")
+        teile += [["ort", z] for z in laender.ort_zeilen(land, plz, ort, staat)]
+        teile.append(["land", land.zeile])
     return teile
 
 
 def _kuerze(teile: list[list[str]], hinweise: list[str]) -> None:
     """Merge or drop lines in the documented order until six remain."""
-    for passend in (True, False):
-        _verbinde(teile, hinweise, nur_wenn_passend=passend)
-        if passend:
-            for art in ("funktion", "zusatz"):
-                if len(teile) <= ANSCHRIFT_MAX_ZEILEN:
-                    return
-                for i in reversed(_stellen(teile, art)):
-                    hinweise.append(
-                        f"Anschrift zu lang: Zeile „{teile[i][1]}“ ({_FELDNAMEN[art]}) entfernt."
-                    )
-                    del teile[i]
+    _verbinde(teile, hinweise, nur_wenn_passend=True)
+    for art in ("funktion", "zusatz"):
+        if len(teile) <= ANSCHRIFT_MAX_ZEILEN:
+            return
+        _entferne(art)(teile, hinweise)
 
 
 def _umbrechen(teile: list[list[str]], hinweise: list[str]) -> None:
-    """Wrap too wide funktion/organisation/zusatz lines into the lines still free."""
+    """Wrap too wide name/funktion/organisation/zusatz lines into the lines still free."""
     i = 0
     while i < len(teile):
         art, text = teile[i]
         frei = ANSCHRIFT_MAX_ZEILEN - len(teile)
         if frei <= 0:
             return
-        if art in ("funktion", "organisation", "zusatz") and not passt_ins_fenster(text):
+        if art in _UMBRECHBAR and not passt_ins_fenster(text):
             stuecke = _stuecke(text, frei + 1)
-            if len(stuecke) > 1:
+            if len(stuecke) > 1 and all(passt_ins_fenster(s) for s in stuecke):
                 teile[i:i + 1] = [[art, stueck] for stueck in stuecke]
                 hinweise.append(
                     f"Zeile „{text}“ ist zu breit für das Anschriftfeld und wurde auf "
@@ -384,29 +490,26 @@ def _verbinde(teile: list[list[str]], hinweise: list[str], *, nur_wenn_passend: 
 
 def anrede(e: Empfaenger) -> str:
     """The salutation line, ending with a comma."""
+    e = zu_haenden(e, [])
     if not hat_person(e):
         return "Sehr geehrte Damen und Herren,"
-    geschlecht, _ = _geschlecht(e)
-    titel, nachname = _titel(e), _einzeilig(e, "nachname")
-    kurz = f"{titel} {nachname}" if titel else nachname
-    if geschlecht == "frau":
-        return f"Sehr geehrte Frau {kurz},"
-    if geschlecht == "herr":
-        return f"Sehr geehrter Herr {kurz},"
-    return f"Guten Tag {_personenname(e)},"
+    return _person(e).anrede
 
 
 # --- checks -----------------------------------------------------------------
 
 
-def pruefe(e: Empfaenger) -> list[ZeilenFehler]:
+def pruefe(e: Empfaenger, folge: str = "person") -> list[ZeilenFehler]:
     """Every reason why this row cannot be addressed (empty when it can)."""
     fehler: list[ZeilenFehler] = []
+    name = wer(e) or None
 
     def melde(spalte: str, meldung: str) -> None:
-        fehler.append(ZeilenFehler(meldung, datei=e.datei, zeile=e.zeile, spalte=spalte))
+        fehler.append(ZeilenFehler(meldung, datei=e.datei, zeile=e.zeile, spalte=e.kopf(spalte),
+                                   wer=name))
 
-    if not hat_person(e) and not _einzeilig(e, "organisation"):
+    person = zu_haenden(e, [])
+    if not hat_person(person) and not _einzeilig(e, "organisation"):
         if _einzeilig(e, "vorname"):
             melde("nachname", "Kein Nachname und keine Einrichtung angegeben (nur ein Vorname).")
         else:
@@ -414,10 +517,20 @@ def pruefe(e: Empfaenger) -> list[ZeilenFehler]:
     if not _einzeilig(e, "strasse") and not _einzeilig(e, "postfach"):
         melde("strasse", "Weder Straße noch Postfach angegeben.")
     plz = _einzeilig(e, "plz")
+    land = laender.land(_einzeilig(e, "land"))
     if not plz:
         melde("plz", "Keine Postleitzahl angegeben.")
-    elif ist_inland(_einzeilig(e, "land")) and not re.fullmatch(r"[0-9]{5}", plz):
+    elif land is None and not re.fullmatch(r"[0-9]{5}", laender.ohne_praefix(plz)):
         melde("plz", f"Postleitzahl „{plz}“ hat nicht fünf Ziffern.")
+    elif land is not None and land.namen and not laender.plz_gueltig(land, plz):
+        melde("plz", f"Postleitzahl „{plz}“ passt nicht zu {land.zeile.title()} "
+                     f"(erwartet z. B. „{land.plz_beispiel}“).")
     if not _einzeilig(e, "ort"):
         melde("ort", "Kein Ort angegeben.")
+    if not fehler:
+        try:
+            anschrift(e, folge)
+        except BriefeFehler as problem:
+            assert isinstance(problem, ZeilenFehler)
+            fehler.append(problem)
     return fehler

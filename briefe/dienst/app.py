@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.dienst import http_texte, pruefung
+from briefe.dienst import http_texte, pruefung, verlauf, vorlagen_api, vorlagen_seite
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.middleware import GroessenGrenze, Sicherheitskoepfe
@@ -261,6 +261,7 @@ def lauf_json(lauf: Lauf) -> dict:
         "geloescht": bool(lauf.geloescht),
         "optionen": {k: o.get(k) for k in ("formate", "filter", "blatt", "sammel", "duplex", "pdf")},
         "pruefung": lauf.pruefung,
+        "schritt": verlauf.schritt_json(lauf.schritt),
         "links": _links(lauf),
     }
 
@@ -375,7 +376,12 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         kontext.setdefault("hinweis", request.session.pop("hinweis", None))
         return seiten.TemplateResponse(request, name, {
             "benutzer": zugang.name if zugang else None, "csrf": csrf_token(request.session),
+            "darf_vorlagen": bool(zugang and konfiguration.hat_rolle(zugang.art, zugang.name,
+                                                                     vorlagen_api.ROLLE)),
             "aufbewahrung_text": _dauer(konfiguration.aufbewahrung), **kontext}, status_code=status)
+
+    app.include_router(vorlagen_api.router(api_zugang))
+    app.include_router(vorlagen_seite.router(seiten_zugang, seite))
 
     # --- error handlers ---
 
@@ -497,11 +503,14 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         sammel: Annotated[bool, Form(description="zusätzlich Sammeldateien mit allen Briefen")] = True,
         duplex: Annotated[bool, Form(description="im Sammel-PDF beginnt jeder Brief vorn")] = False,
         pdf: Annotated[PdfArt, Form()] = "standard",
+        wert: Annotated[list[str], Form(description="Wert beim Start NAME=WERT, mehrfach möglich")] = [],  # noqa: B006
     ) -> JSONResponse:
         """Die Liste wird sofort gelesen und geprüft (Fehler: 413/422); die Briefe entstehen danach
         in einem Arbeitsprozess. Den Stand zeigt `GET /api/laeufe/{id}`."""
+        werte = vorlagen_seite.pruefe_werte(pruefung.vorlage_pfad(konfiguration, vorlage),
+                                            konfiguration.vorlagen, dict(w.partition("=")[::2] for w in wert))
         lauf = _neuer_lauf(dienst, zugang, datei, vorlage, pruefung.filter_aus_text(filter), blatt,
-                           _start_optionen(formate, sammel, duplex, pdf), entwurf=False)
+                           {**_start_optionen(formate, sammel, duplex, pdf), "werte": werte}, entwurf=False)
         return JSONResponse(lauf_json(lauf), status_code=202, headers={"Location": f"/api/laeufe/{lauf.id}"})
 
     @app.get("/api/laeufe", tags=["Serienbriefe"], summary="Die letzten eigenen Läufe")
@@ -632,7 +641,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     def lauf_seite(request: Request, lauf_id: str, zugang: SeitenZugang) -> HTMLResponse:
         lauf = _eigener_lauf(request, zugang, lauf_id)
         return seite(request, "lauf.html", lauf=lauf, links=_links(lauf),
-                     vorschau_als_bild=bool(shutil.which("pdftoppm")))
+                     vorschau_als_bild=bool(shutil.which("pdftoppm")),
+                     startwerte=vorlagen_seite.startwerte_fuer(lauf, konfiguration))
 
     @app.post("/laeufe/{lauf_id}/starten", include_in_schema=False)
     def lauf_starten(
@@ -640,14 +650,18 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         formate: Annotated[list[str], Form()] = [],  # noqa: B006
         sammel: Annotated[bool, Form()] = False, duplex: Annotated[bool, Form()] = False,
         pdf: Annotated[str, Form()] = "standard", csrf: Annotated[str, Form()] = "",
+        wert_name: Annotated[list[str], Form()] = [], wert: Annotated[list[str], Form()] = [],  # noqa: B006
     ) -> Response:
         _pruefe_formular(request, csrf)
         lauf = _eigener_lauf(request, zugang, lauf_id)
         try:
-            optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf)}
+            optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf),
+                        "werte": vorlagen_seite.werte_fuer(lauf, konfiguration, wert_name, wert)}
         except EingabeFehler as fehler:
             return seite(request, "lauf.html", status=422, lauf=lauf, links=_links(lauf), fehler=str(fehler),
-                         vorschau_als_bild=bool(shutil.which("pdftoppm")))
+                         vorschau_als_bild=bool(shutil.which("pdftoppm")),
+                         eingaben=dict(zip(wert_name, wert, strict=False)),
+                         startwerte=vorlagen_seite.startwerte_fuer(lauf, konfiguration))
         ergebnis = dienst.speicher.einreihen(lauf_id, optionen, konfiguration.warteschlange)
         if ergebnis is False:
             return seite(request, "lauf.html", status=429, lauf=lauf, links=_links(lauf),
@@ -690,6 +704,9 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
             raise DienstFehler(404, "Für die Bildvorschau fehlt pdftoppm (Paket poppler-utils).")
         return Response(daten, media_type="image/png")
 
+    verlauf.richte_ein(app, seiten.env, seite=seite, seiten_zugang=seiten_zugang, api_zugang=api_zugang,
+                       eigener_lauf=_eigener_lauf, fehler=DienstFehler, konfiguration=konfiguration,
+                       speicher=dienst.speicher)
     return app
 
 

@@ -84,10 +84,23 @@ class Fortschritt:
             self.werte["fertig"] += 1
             self.werte["ok" if ereignis.get("status") == "ok" else "fehler"] += 1
             self._schreibe(False)
+        elif art == "schritt":
+            self._schritt(ereignis)
+
+    def _schritt(self, ereignis: dict) -> None:
+        """A step after the letters (combined files, ZIP): written at its start and end."""
+        vorher = self.werte.get("schritt") or {"erledigt": []}
+        erledigt = list(vorher["erledigt"])
+        if vorher.get("name") and vorher["name"] != ereignis["schritt"] and vorher["name"] not in erledigt:
+            erledigt.append(vorher["name"])
+        self.werte["schritt"] = {"name": ereignis["schritt"], "fertig": ereignis["fertig"],
+                                 "gesamt": ereignis["gesamt"], "erledigt": erledigt}
+        self._schreibe(ereignis["fertig"] in (0, ereignis["gesamt"]))
 
     def _schreibe(self, sofort: bool) -> None:
         jetzt = time.monotonic()
-        if sofort or jetzt - self.zuletzt >= FORTSCHRITT_ALLE or self.werte["fertig"] == self.werte["gesamt"]:
+        brief_ende = self.werte["fertig"] == self.werte["gesamt"] and "schritt" not in self.werte
+        if sofort or jetzt - self.zuletzt >= FORTSCHRITT_ALLE or brief_ende:
             self.zuletzt = jetzt
             self.speicher.fortschritt(self.lauf_id, **self.werte)
 
@@ -112,6 +125,7 @@ def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
         fortsetzen=bool(lauf.fortsetzen),
         vorlagen_ordner=Path(o["vorlagen_ordner"]),
         lesegrenzen=lesegrenzen(),
+        **({"werte": tuple(tuple(w) for w in o["werte"])} if o.get("werte") else {}),
     )
 
 
@@ -128,7 +142,8 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
             from briefe.lauf.lauf import fuehre_aus
 
             try:
-                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), Fortschritt(speicher, lauf_id),
+                fortschritt = Fortschritt(speicher, lauf_id)
+                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), fortschritt,
                                        f"den Dienst (Lauf {lauf_id})")
             except BriefeFehler as fehler:
                 speicher.beende(lauf_id, FEHLGESCHLAGEN, meldung=f"Der Lauf ist fehlgeschlagen: {fehler}")
@@ -149,8 +164,13 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
         for e in protokoll.briefe if e.status != "ok"
         for p in (e.probleme or [{"spalte": "", "meldung": e.fehler}])
     ]
+    schritt = fortschritt.werte.get("schritt") or {}
+    if schritt.get("name"):  # the last step is done as well
+        schritt = {**schritt, "fertig": schritt["gesamt"],
+                   "erledigt": [*schritt["erledigt"], schritt["name"]]}
     speicher.beende(
-        lauf_id, FERTIG, gesamt=protokoll.ausgewaehlt, fertig=len(protokoll.briefe), ok=protokoll.ok,
+        lauf_id, FERTIG, schritt=schritt,
+        gesamt=protokoll.ausgewaehlt, fertig=len(protokoll.briefe), ok=protokoll.ok,
         fehler=protokoll.fehler, zeilenfehler=zeilenfehler, sammeldateien=protokoll.sammeldateien,
         fortgesetzt=protokoll.fortgesetzt,
         meldung=(f"{protokoll.fortgesetzt} Briefe aus dem unterbrochenen Lauf übernommen."

@@ -27,6 +27,7 @@ class Benutzer:
 
     name: str
     passwort: str
+    rollen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Token:
 
     name: str
     hash: str
+    rollen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,14 +75,19 @@ class Konfiguration:
     def finde_benutzer(self, name: str) -> Benutzer | None:
         return next((b for b in self.benutzer if b.name == name), None)
 
+    def hat_rolle(self, art: str, name: str, rolle: str) -> bool:
+        """Whether a logged-in user (``art`` "sitzung") or a token has a role."""
+        eintraege = self.benutzer if art == "sitzung" else self.tokens
+        return any(e.name == name and rolle in e.rollen for e in eintraege)
+
 
 _ABSCHNITTE: Mapping[str, set[str]] = {
     "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis"},
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts",
                 "satz_sekunden", "satz_prozesse", "satz_speicher_mb"},
-    "benutzer": {"name", "passwort"},
-    "token": {"name", "hash"},
+    "benutzer": {"name", "passwort", "rollen"},
+    "token": {"name", "hash", "rollen"},
 }
 
 
@@ -111,6 +118,21 @@ def _text(daten: dict, schluessel: str, datei: str, bereich: str) -> str:
     if not isinstance(wert, str) or not wert.strip():
         raise KonfigurationsFehler(f"[{bereich}] „{schluessel}“ fehlt oder ist leer.", datei=datei)
     return wert.strip()
+
+
+ROLLEN = ("vorlagen",)
+
+
+def _rollen(daten: dict, datei: str, bereich: str) -> tuple[str, ...]:
+    rollen = daten.get("rollen", [])
+    if not isinstance(rollen, list) or not all(isinstance(r, str) for r in rollen):
+        raise KonfigurationsFehler(
+            f"[{bereich}] „rollen“ muss eine Liste sein, z. B. rollen = [\"vorlagen\"].", datei=datei)
+    unbekannt = sorted(set(rollen) - set(ROLLEN))
+    if unbekannt:
+        raise KonfigurationsFehler(f"[{bereich}] Unbekannte Rolle {', '.join(unbekannt)}; "
+                                   f"erlaubt: {', '.join(ROLLEN)}.", datei=datei)
+    return tuple(rollen)
 
 
 def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | None = None
@@ -150,7 +172,8 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
                 "Erzeugen mit: briefe dienst --passwort-hash",
                 datei=datei,
             )
-        benutzer.append(Benutzer(_text(eintrag, "name", datei, "benutzer"), passwort))
+        benutzer.append(Benutzer(_text(eintrag, "name", datei, "benutzer"), passwort,
+                                 _rollen(eintrag, datei, "benutzer")))
     tokens = []
     for eintrag in roh.get("token", []):
         if not isinstance(eintrag, dict):
@@ -162,7 +185,7 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
                 "[token] „hash“ muss mit sha256$ beginnen. Erzeugen mit: briefe dienst --neues-token",
                 datei=datei,
             )
-        tokens.append(Token(_text(eintrag, "name", datei, "token"), wert))
+        tokens.append(Token(_text(eintrag, "name", datei, "token"), wert, _rollen(eintrag, datei, "token")))
 
     from briefe.dienst.sicherheit import token_hash
 

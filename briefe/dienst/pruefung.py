@@ -173,13 +173,26 @@ def lesegrenzen(konfiguration: Konfiguration | None = None):
     return Lesegrenzen(konfiguration.max_zeilen if konfiguration else MAX_ZEILEN, MAX_FELDLAENGE)
 
 
+def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str, str], ...]:
+    """Start values for a check or preview before the clerk entered them: default or a sample."""
+    from briefe.vorlage.startwerte import beispielwerte as werte
+    from briefe.vorlage.vorlage import lade_vorlage
+
+    try:
+        return tuple(werte(lade_vorlage(vorlage_pfad, vorlagen_ordner)).items())
+    except BriefeFehler:
+        return ()  # the run's own loading reports the error
+
+
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
                  filter: list[list[str]], blatt: str | None) -> dict:
     """Read and check a member list against a template, without making anything."""
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenprobleme
+    from briefe.lauf.spaltenpruefung import fasse_zusammen
+    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
                             blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen,
+                            werte=beispielwerte(vorlage, konfiguration.vorlagen),
                             lesegrenzen=lesegrenzen(konfiguration))
     try:
         vorlage_obj, liste, ausgewaehlt = vorbereiten(optionen)
@@ -190,16 +203,17 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
             f"Die Liste hat {len(liste.empfaenger):,} Zeilen; erlaubt sind höchstens "
             f"{konfiguration.max_zeilen:,}. Bitte die Liste teilen.".replace(",", ".")
         )
-    probleme = [{"zeile": p.zeile, "spalte": p.spalte or "", "meldung": p.meldung}
-                for p in zeilenprobleme(liste, ausgewaehlt)]
+    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt, vorlage_obj))
+    probleme = [{"zeile": p.zeile, "spalte": p.spalte or "", "meldung": p.meldung} for p in bericht.probleme]
     return {
         "zeilen": len(liste.empfaenger),
         "ausgewaehlt": len(ausgewaehlt),
         "spalten": [{"kopf": kopf, "spalte": name} for kopf, name in liste.spalten],
         "vorlage_spalten": sorted(vorlage_obj.spalten),
-        "hinweise": list(liste.hinweise),
+        "hinweise": list(liste.hinweise) + zeilenhinweise(ausgewaehlt, vorlage_obj),
         "probleme": probleme,
-        "fehlerhafte_zeilen": len({p["zeile"] for p in probleme}),
+        "spaltenfehler": bericht.spaltenfehler,
+        "fehlerhafte_zeilen": bericht.fehlerhafte_zeilen,
     }
 
 
@@ -282,12 +296,13 @@ def einzelbrief(konfiguration: Konfiguration, vorlage: str, felder: dict, format
 # --- preview of a run ---------------------------------------------------------------
 
 
-def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf) -> bytes:
-    """The first letter of a checked list as PDF (cached in the run folder)."""
+def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf, nummer: int | None = None) -> bytes:
+    """The first letter of a checked list (or the ``nummer``-th selected one) as PDF
+    (cached in the run folder)."""
     from briefe.deutsch import anschrift as anschrift_regeln
     from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 
-    zwischenspeicher = ordner / "vorschau.pdf"
+    zwischenspeicher = ordner / _vorschau_name(nummer, "pdf")
     if zwischenspeicher.is_file():
         return zwischenspeicher.read_bytes()
     optionen = lauf.optionen
@@ -295,35 +310,51 @@ def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf) -> bytes:
         vorlage, _, ausgewaehlt = vorbereiten(Laufoptionen(
             vorlage=Path(optionen["vorlage_pfad"]), daten=ordner / "eingabe" / lauf.eingabe,
             filter=tuple(tuple(f) for f in optionen.get("filter", [])), blatt=optionen.get("blatt") or None,
-            vorlagen_ordner=konfiguration.vorlagen))
+            vorlagen_ordner=konfiguration.vorlagen,
+            werte=tuple(tuple(w) for w in optionen["werte"]) if optionen.get("werte") else
+            beispielwerte(Path(optionen["vorlage_pfad"]), konfiguration.vorlagen)))
     except BriefeFehler as fehler:
         raise EingabeFehler(str(fehler)) from None
+    if nummer is not None:
+        if not 1 <= nummer <= len(ausgewaehlt):
+            raise EingabeFehler(f"Einen Empfänger Nr. {nummer} gibt es nicht (1 bis {len(ausgewaehlt)}).")
+        ausgewaehlt = ausgewaehlt[nummer - 1:nummer]
     for empfaenger in ausgewaehlt:
         if anschrift_regeln.pruefe(empfaenger):
             continue
         try:
             brief = vorlage.erzeuge(empfaenger)
-        except ZeilenFehler:
+        except ZeilenFehler as fehler:
+            if nummer is not None:
+                raise EingabeFehler(
+                    f"Zeile {empfaenger.zeile} ergibt keinen Brief: {fehler.meldung}") from None
             continue
         daten = _render(brief, "pdf", None)
         schreibe_atomar(zwischenspeicher, daten)
         return daten
+    if nummer is not None:
+        raise EingabeFehler(f"Zeile {ausgewaehlt[0].zeile} ergibt keinen Brief (siehe Probleme der Liste).")
     raise EingabeFehler("Kein ausgewählter Empfänger ergibt einen Brief; keine Vorschau möglich.")
 
 
-def vorschau_png(konfiguration: Konfiguration, ordner: Path, lauf, aufloesung: int = 100) -> bytes | None:
+def _vorschau_name(nummer: int | None, endung: str) -> str:
+    return f"vorschau.{endung}" if nummer is None else f"vorschau-{nummer}.{endung}"
+
+
+def vorschau_png(konfiguration: Konfiguration, ordner: Path, lauf, aufloesung: int = 100,
+                 nummer: int | None = None) -> bytes | None:
     """Page 1 of the preview as PNG (``pdftoppm`` from poppler-utils); None without it."""
     programm = shutil.which("pdftoppm")
     if programm is None:
         return None
-    bild = ordner / "vorschau.png"
+    bild = ordner / _vorschau_name(nummer, "png")
     if bild.is_file():
         return bild.read_bytes()
-    vorschau_pdf(konfiguration, ordner, lauf)
+    vorschau_pdf(konfiguration, ordner, lauf, nummer)
     with tempfile.TemporaryDirectory(dir=ordner) as temp:
         ziel = Path(temp) / "seite"
         subprocess.run([programm, "-png", "-r", str(aufloesung), "-f", "1", "-l", "1", "-singlefile",
-                        str(ordner / "vorschau.pdf"), str(ziel)], check=True, timeout=60,
+                        str(ordner / _vorschau_name(nummer, "pdf")), str(ziel)], check=True, timeout=60,
                        capture_output=True)
         daten = (Path(temp) / "seite.png").read_bytes()
     schreibe_atomar(bild, daten)

@@ -43,13 +43,16 @@ CREATE TABLE IF NOT EXISTS laeufe (
     fortsetzen INTEGER NOT NULL DEFAULT 0,
     fortgesetzt INTEGER NOT NULL DEFAULT 0,
     loeschen INTEGER NOT NULL DEFAULT 0,
-    geloescht INTEGER NOT NULL DEFAULT 0
+    geloescht INTEGER NOT NULL DEFAULT 0,
+    schritt TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS laeufe_status ON laeufe (status, erstellt);
 CREATE INDEX IF NOT EXISTS laeufe_besitzer ON laeufe (besitzer, erstellt);
 """
 
-_JSON = ("optionen", "pruefung", "zeilenfehler", "sammeldateien")
+_JSON = ("optionen", "pruefung", "zeilenfehler", "sammeldateien", "schritt")
+# Columns added after the first release: added to older databases on start.
+_SPAETERE_SPALTEN = {"schritt": "TEXT NOT NULL DEFAULT '{}'"}
 
 
 @dataclass
@@ -79,6 +82,7 @@ class Lauf:
     fortgesetzt: int = 0
     loeschen: int = 0
     geloescht: int = 0
+    schritt: dict = field(default_factory=dict)  # step after the letters: name, fertig, gesamt, erledigt
 
     @property
     def aktiv(self) -> bool:
@@ -101,6 +105,10 @@ class Speicher:
         with self._verbindung() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            vorhanden = {z["name"] for z in db.execute("PRAGMA table_info(laeufe)")}
+            for name, art in _SPAETERE_SPALTEN.items():
+                if name not in vorhanden:
+                    db.execute(f"ALTER TABLE laeufe ADD COLUMN {name} {art}")
 
     @contextlib.contextmanager
     def _verbindung(self) -> Iterator[sqlite3.Connection]:
@@ -192,6 +200,7 @@ class Speicher:
         """Update counters of a running run (ignored once it left ``laeuft``)."""
         if not werte:
             return
+        werte = {k: (json.dumps(v, ensure_ascii=False) if k in _JSON else v) for k, v in werte.items()}
         setzen = ", ".join(f"{k} = :{k}" for k in werte)
         with self._verbindung() as db:
             db.execute(f"UPDATE laeufe SET {setzen} WHERE id = :id AND status = :status",

@@ -29,6 +29,7 @@ from briefe.lauf.protokoll import PROTOKOLL_JSON, Protokoll, lies_protokoll
 from briefe.lauf.sperre import halte, sperre_ordner
 from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 from briefe.satz.vertrag import FORMATE
+from briefe.vorlage.startwerte import als_eingabe
 from briefe.vorlage.vorlage import pruefsumme_vorlage
 
 KENNUNG = ".briefe-auftrag.json"
@@ -49,6 +50,8 @@ SCHLUESSEL = {
     "pdf": "standard, archiv, barrierefrei oder archiv-barrierefrei",
     "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
+    "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
+    "werte": 'Tabelle der Werte beim Start, z. B. [werte] mit konferenz = 2027-03-12',
 }
 
 
@@ -72,6 +75,8 @@ class Auftrag:
     jobs: int = 0
     aufbewahrung_tage: int | None = None
     beschreibung: str = ""
+    fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
+    werte: tuple[tuple[str, str], ...] = ()
 
     @property
     def sammelordner(self) -> Path:
@@ -91,7 +96,7 @@ class Auftrag:
             vorlage=self.vorlage, daten=self.daten, ausgabe=self.ausgabe, formate=self.formate,
             filter=self.filter, blatt=self.blatt, sammel=self.sammel, duplex=self.duplex,
             zip=self.zip, pdf_variante=None if self.pdf == "standard" else self.pdf,
-            jobs=self.jobs, fortsetzen=fortsetzen,
+            jobs=self.jobs, fortsetzen=fortsetzen, werte=self.werte,
         )
 
     def eingaben(self) -> dict:
@@ -186,13 +191,15 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         jobs=zahl("jobs", 0) or 0,
         aufbewahrung_tage=zahl("aufbewahrung_tage", 1),
         beschreibung=text("beschreibung") or "",
+        fehler_ok=wahr("fehler_ok"),
+        werte=_werte(daten.get("werte", {}), datei),
     )
 
 
 def _lies_toml(pfad: Path) -> dict:
     datei = str(pfad)
     try:
-        inhalt = pfad.read_text(encoding="utf-8")
+        inhalt = pfad.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise AuftragsFehler("Die Auftragsdatei gibt es nicht.", datei=datei) from None
     except UnicodeDecodeError:
@@ -259,6 +266,23 @@ def _filter(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
             )
         paare.append((spalte, gesucht))
     return tuple(paare)
+
+
+def _werte(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
+    """The ``[werte]`` table: start values of the template, as text (checked at the run)."""
+    if not isinstance(wert, dict):
+        raise AuftragsFehler(
+            f"„werte“ muss eine Tabelle sein, z. B. [werte] mit konferenz = 2027-03-12, "
+            f"nicht {_art(wert)}.",
+            datei=datei,
+        )
+    for name, eintrag in wert.items():
+        if isinstance(eintrag, list | dict):
+            raise AuftragsFehler(
+                f"„werte“: „{name}“ muss ein einzelner Wert sein, nicht {_art(eintrag)}.",
+                datei=datei,
+            )
+    return tuple((name, als_eingabe(eintrag)) for name, eintrag in wert.items())
 
 
 def _platzhalter(teil: str) -> list[str]:
@@ -507,6 +531,8 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
             protokoll = lauf_protokoll.als_dict()
             rueckgabewert = lauf_protokoll.exit_code
         aufbewahrung = raeume_auf(auftrag, melde)
+    if auftrag.fehler_ok and rueckgabewert == 1 and protokoll.get("ok"):
+        rueckgabewert = 0  # single bad rows are in the protocol; the timer stays green
     melde({
         "ereignis": "zusammenfassung", "auftrag": auftrag.name, "modus": zustand.modus,
         "ausgewaehlt": protokoll.get("ausgewaehlt"), "ok": protokoll.get("ok"),

@@ -27,6 +27,7 @@ from briefe.lauf.protokoll import (
     Eintrag,
     Protokoll,
     schreibe_protokoll,
+    textversion,
 )
 from briefe.lauf.prozesse import arbeite, renderer_fuer
 from briefe.lauf.sperre import sperre_ordner
@@ -36,6 +37,10 @@ from briefe.satz.vertrag import Sammelstueck
 from briefe.vorlage.vorlage import Vorlage
 
 SAMMEL = {"pdf": SAMMEL_PDF, "docx": SAMMEL_DOCX}
+# Steps after the last letter, reported as {"ereignis": "schritt", "schritt": …, "fertig": i, "gesamt": n}.
+SCHRITT_SAMMEL = {"pdf": "sammel_pdf", "docx": "sammel_docx"}
+SCHRITT_ZIP = "zip"
+SCHRITT_NAMEN = {"sammel_pdf": "Sammel-PDF", "sammel_docx": "Sammel-DOCX", SCHRITT_ZIP: "ZIP"}
 
 Melder = Callable[[dict], None]
 
@@ -83,9 +88,11 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet) -> Pr
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
         vorlage_sha256=laufeingaben["vorlage_sha256"],
+        vorlage_version=textversion(Path(optionen.vorlage).read_bytes()),
         quelle_sha256=quelle_sha256,
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
+        werte=vorlage.werte_als_text(),
         zeilen_gesamt=len(liste.empfaenger),
         ausgewaehlt=len(ausgewaehlt),
         fortgesetzt=len(fertig),
@@ -111,12 +118,12 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet) -> Pr
         protokoll.hinweise.append("Keine Empfänger ausgewählt (Filter prüfen).")
 
     if optionen.sammel:
-        protokoll.sammeldateien += _sammeldateien(optionen, vorlage, ausgewaehlt, protokoll)
+        protokoll.sammeldateien += _sammeldateien(optionen, vorlage, ausgewaehlt, protokoll, melde)
     protokoll.ende = _jetzt()
     protokoll.status = "fertig"
     schreibe_protokoll(protokoll, ausgabe)
     if optionen.zip:
-        _schreibe_zip(ausgabe, protokoll)
+        _schreibe_zip(ausgabe, protokoll, melde)
         protokoll.sammeldateien.append(ZIP)
         schreibe_protokoll(protokoll, ausgabe)
     melde({"ereignis": "ende", "ok": protokoll.ok, "fehler": protokoll.fehler,
@@ -124,8 +131,18 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet) -> Pr
     return protokoll
 
 
+def _schritt(melde: Melder, schritt: str, gesamt: int) -> Callable[[int], None]:
+    """Report step ``schritt`` at 0 of ``gesamt`` now; the returned callback reports ``fertig``."""
+    def fortschritt(fertig: int) -> None:
+        melde({"ereignis": "schritt", "schritt": schritt, "fertig": fertig, "gesamt": gesamt})
+
+    fortschritt(0)
+    return fortschritt
+
+
 def _sammeldateien(
-    optionen: Laufoptionen, vorlage: Vorlage, ausgewaehlt: list[Empfaenger], protokoll: Protokoll
+    optionen: Laufoptionen, vorlage: Vorlage, ausgewaehlt: list[Empfaenger], protokoll: Protokoll,
+    melde: Melder,
 ) -> list[str]:
     ok = [e for e in protokoll.briefe if e.status == "ok"]
     if not ok:
@@ -141,15 +158,18 @@ def _sammeldateien(
             )
             for e in ok
         ]
+        fortschritt = _schritt(melde, SCHRITT_SAMMEL[format_], len(stuecke))
         with atomar(ausgabe / name) as temp:
-            renderer.schreibe_sammel(stuecke, temp, duplex=optionen.duplex)
+            renderer.schreibe_sammel(stuecke, temp, duplex=optionen.duplex, fortschritt=fortschritt)
         namen.append(name)
     return namen
 
 
-def _schreibe_zip(ausgabe: Path, protokoll: Protokoll) -> None:
+def _schreibe_zip(ausgabe: Path, protokoll: Protokoll, melde: Melder) -> None:
     namen: list[str] = [d for e in protokoll.briefe for d in e.dateien]
     namen += protokoll.sammeldateien + [PROTOKOLL_JSON, PROTOKOLL_CSV]
+    fortschritt = _schritt(melde, SCHRITT_ZIP, len(namen))
     with atomar(ausgabe / ZIP) as temp, zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as archiv:
-        for name in namen:
+        for nummer, name in enumerate(namen, start=1):
             archiv.write(ausgabe / name, arcname=name)
+            fortschritt(nummer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import asdict, dataclass, field
@@ -17,6 +18,11 @@ SAMMEL_DOCX = "serienbrief.docx"
 ZIP = "serienbrief.zip"
 
 
+def textversion(daten: bytes) -> str:
+    """The short version of a template text (the page's version history uses the same)."""
+    return hashlib.sha256(daten).hexdigest()[:12]
+
+
 @dataclass
 class Eintrag:
     """One selected member row in the protocol."""
@@ -29,6 +35,8 @@ class Eintrag:
     hinweise: list[str] = field(default_factory=list)
     fehler: str = ""
     probleme: list[dict] = field(default_factory=list)
+    name: str = ""  # "Maria Meyer"
+    organisation: str = ""
 
 
 @dataclass
@@ -40,11 +48,13 @@ class Protokoll:
     ausgabe: str
     beginn: str
     vorlage_sha256: str = ""
+    vorlage_version: str = ""  # textversion() of the template file, as the page shows it
     quelle_sha256: str = ""
     ende: str = ""
     status: str = "laeuft"
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
+    werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0
     ok: int = 0
@@ -56,13 +66,14 @@ class Protokoll:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.fehler else 0
+        return 1 if self.fehler or not self.ausgewaehlt else 0
 
     def als_dict(self) -> dict:
         return asdict(self)
 
 
-CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler"]
+CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler", "name",
+               "organisation"]
 
 
 def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
@@ -76,7 +87,7 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
-            " | ".join(e.hinweise), e.fehler,
+            " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
         ])
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 

@@ -20,13 +20,13 @@ from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
 from briefe.lauf.protokoll import Eintrag
-from briefe.lauf.vorbereitung import Laufoptionen, basisname
+from briefe.lauf.vorbereitung import Laufoptionen, basisname, lade_laufvorlage
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
 from briefe.satz.schriften import fehlende_zeichen
 from briefe.satz.vertrag import Renderer
 from briefe.vorlage.grenzen import Zeitueberschreitung, zeitgrenze
-from briefe.vorlage.vorlage import Vorlage, lade_vorlage
+from briefe.vorlage.vorlage import Vorlage
 
 _LOG = logging.getLogger("briefe.lauf")
 
@@ -60,7 +60,7 @@ def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
     if arbeiter:
         _stirb_mit_dem_lauf()
     _OPTIONEN = optionen
-    _VORLAGE = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+    _VORLAGE = lade_laufvorlage(optionen)
     _RENDERER.clear()
     _RENDERER.update(renderer_fuer(optionen))
 
@@ -71,7 +71,9 @@ def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
     broken template (``VorlagenFehler``) stops the run."""
     nummer, empfaenger = auftrag
     assert _OPTIONEN is not None
-    eintrag = Eintrag(zeile=empfaenger.zeile, nummer=nummer, status="ok")
+    person = " ".join(t for t in (empfaenger.wert("vorname"), empfaenger.wert("nachname")) if t)
+    eintrag = Eintrag(zeile=empfaenger.zeile, nummer=nummer, status="ok", name=person,
+                      organisation=" ".join(empfaenger.wert("organisation").split()))
     try:
         with zeitgrenze(_OPTIONEN.zeitgrenze):
             return _mache_brief(eintrag, nummer, empfaenger)
@@ -84,7 +86,7 @@ def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
 
 def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintrag:
     assert _VORLAGE is not None and _OPTIONEN is not None
-    probleme = zeilen_pruefung(empfaenger)
+    probleme = zeilen_pruefung(empfaenger, _VORLAGE.anschrift_reihenfolge)
     if "pdf" in _OPTIONEN.formate:
         probleme += schriftprobleme(empfaenger, _VORLAGE.spalten)
     if probleme:
@@ -117,11 +119,11 @@ def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintr
     return eintrag
 
 
-def zeilen_pruefung(empfaenger: Empfaenger) -> list[ZeilenFehler]:
+def zeilen_pruefung(empfaenger: Empfaenger, folge: str = "person") -> list[ZeilenFehler]:
     """Every problem of a row found before rendering: unreadable values, address rules."""
     probleme = [ZeilenFehler(meldung, zeile=empfaenger.zeile, spalte=spalte, datei=empfaenger.datei)
                 for spalte, meldung in empfaenger.lesefehler]
-    return probleme + anschrift_regeln.pruefe(empfaenger)
+    return probleme + anschrift_regeln.pruefe(empfaenger, folge)
 
 
 ANSCHRIFT_SPALTEN = frozenset({"anrede", "titel", "vorname", "nachname", "funktion", "organisation",

@@ -96,6 +96,22 @@ _PLZ_ZAHL = re.compile(r"([1-46-9]\d{3}|\d{5})(?:[.,]0+)?")
 _SEP_ZEILE = re.compile(r'"?sep=(.)"?')
 
 
+class Feldwert(str):
+    """A member value as text that knows its list heading (``spalte``) and, for numbers
+    typed in XLSX/JSON, their exact value (``zahl``); filters name the column in errors."""
+
+    spalte: str
+    zahl: Decimal | None
+
+    def __new__(cls, text: str, spalte: str, zahl: Decimal | None = None) -> Feldwert:
+        wert = super().__new__(cls, text)
+        wert.spalte, wert.zahl = spalte, zahl
+        return wert
+
+    def __reduce__(self):
+        return (Feldwert, (str(self), self.spalte, self.zahl))
+
+
 @dataclass(frozen=True)
 class Empfaenger:
     """One member row: normalised column name -> cleaned value."""
@@ -103,16 +119,24 @@ class Empfaenger:
     zeile: int
     felder: Mapping[str, object] = field(hash=False)
     datei: str | None = None  # file name for error locations
+    koepfe: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
     # (column, German message) for values that could not be read; the row becomes an error
     lesefehler: tuple[tuple[str, str], ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.felder, MappingProxyType):
             object.__setattr__(self, "felder", MappingProxyType(dict(self.felder)))
+        if self.koepfe is not None and not isinstance(self.koepfe, MappingProxyType):
+            object.__setattr__(self, "koepfe", MappingProxyType(dict(self.koepfe)))
 
     def __reduce__(self):
         # mappingproxy cannot be pickled; worker processes receive members.
-        return (type(self), (self.zeile, dict(self.felder), self.datei, self.lesefehler))
+        koepfe = dict(self.koepfe) if self.koepfe is not None else None
+        return (type(self), (self.zeile, dict(self.felder), self.datei, koepfe, self.lesefehler))
+
+    def kopf(self, name: str) -> str:
+        """The list's own heading of a column (``PLZ`` for ``plz``), else the name."""
+        return (self.koepfe or {}).get(name) or name
 
     def wert(self, name: str) -> str:
         """The value of a column as a stripped string ('' when missing)."""
@@ -132,6 +156,7 @@ class Mitgliederliste:
     kodierung: str | None
     hinweise: tuple[str, ...] = ()
     trennzeichen: str | None = None  # detected CSV separator
+    weitere_spalten: tuple[tuple[str, str], ...] = ()  # (header, name) of columns only a template uses
 
 
 def schluessel(text: str) -> str:
@@ -299,6 +324,14 @@ def _wert(roh: object, xlsx: bool = False) -> object:
     return bereinige(str(roh))
 
 
+def _genaue_zahl(roh: object) -> Decimal | None:
+    """The exact value of a typed number cell (the float's shortest text, not its binary)."""
+    if isinstance(roh, bool) or not isinstance(roh, (int, float, Decimal)):
+        return None
+    zahl = Decimal(repr(roh)) if isinstance(roh, float) else Decimal(roh)
+    return zahl if zahl.is_finite() else None
+
+
 def _korrigiere_plz(felder: dict[str, object]) -> None:
     """Give a German postcode its leading zero back (Excel drops it)."""
     plz = felder.get("plz")
@@ -399,10 +432,12 @@ def _baue_liste(
         notizen.append(
             f"Zeilen 1 bis {kopf_nr - 1} stehen über der Kopfzeile und werden übersprungen."
         )
-    spalten, plan = _spaltenplan(kopf, notizen)
+    weitere: list[tuple[str, str]] = []
+    spalten, plan = _spaltenplan(kopf, notizen, weitere)
 
     roh: list[tuple[int, dict[str, object]]] = []
     fehler_je_zeile: dict[int, list[tuple[str, str]]] = {}
+    zahlen: dict[tuple[int, str], Decimal] = {}  # typed numbers (XLSX, JSON), exact
     ueberlang: list[int] = []
     for nr, zellen in itertools.chain(vorlauf[kopf_index + 1:], zeilen):
         probleme = [(i, _unlesbar(z, grenzen.max_feldlaenge)) for i, z in enumerate(zellen)]
@@ -421,6 +456,9 @@ def _baue_liste(
             wert = werte[index] if index < len(werte) else ""
             if felder.get(name, "") == "":
                 felder[name] = wert
+                genau = _genaue_zahl(zellen[index] if index < len(zellen) else None)
+                if genau is not None:
+                    zahlen[(nr, name)] = genau
         _korrigiere_plz(felder)
         namen = dict(plan)
         if probleme:
@@ -442,11 +480,19 @@ def _baue_liste(
                 f"in der Vorlage heißt sie „{name}“."
             )
     spalten = tuple((t, n) for t, n in spalten if t or n in benutzt)
+    koepfe: dict[str, str] = {}
+    for text, name in spalten:
+        koepfe.setdefault(name, text or name)
+    koepfe_ansicht = MappingProxyType(koepfe)
     empfaenger = []
     for nr, felder in roh:
         for name in ohne_kopf - benutzt:
             del felder[name]
-        empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei, tuple(fehler_je_zeile.get(nr, ()))))
+        for name, wert in felder.items():
+            if isinstance(wert, str) and wert:
+                felder[name] = Feldwert(wert, koepfe.get(name, name), zahlen.pop((nr, name), None))
+        empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei, koepfe_ansicht,
+                                     tuple(fehler_je_zeile.get(nr, ()))))
 
     if ueberlang:
         liste = ", ".join(str(n) for n in ueberlang[:5])
@@ -464,6 +510,7 @@ def _baue_liste(
         kodierung=kodierung,
         hinweise=tuple(notizen),
         trennzeichen=trennzeichen,
+        weitere_spalten=tuple(weitere),
     )
 
 
@@ -471,14 +518,21 @@ def _anzahl_bekannt(zellen: Sequence[object]) -> int:
     return len({normalisiere_spalte(z) for z in zellen if isinstance(z, str)} & BEKANNTE_SPALTEN)
 
 
+def weitere_spalten_hinweis(weitere: Sequence[tuple[str, str]]) -> str | None:
+    """The note on columns that are not address columns (for a list read without a template)."""
+    if not weitere:
+        return None
+    return "Weitere Spalten für die Vorlage: " + ", ".join(f"„{t}“ als {n}" for t, n in weitere) + "."
+
+
 def _spaltenplan(
-    kopf: Sequence[object], notizen: list[str]
+    kopf: Sequence[object], notizen: list[str], weitere: list[tuple[str, str]]
 ) -> tuple[tuple[tuple[str, str], ...], list[tuple[int, str]]]:
-    """(header, name) pairs and (cell index, name) for the used columns."""
+    """(header, name) pairs and (cell index, name) for the used columns; ``weitere`` gets
+    the columns that are neither known nor a likely typo."""
     spalten: list[tuple[str, str]] = []
     plan: list[tuple[int, str]] = []
     erste: dict[str, str] = {}
-    weitere: list[str] = []
     for index, zelle in enumerate(kopf):
         text = als_text(_wert(zelle))
         name = normalisiere_spalte(text)
@@ -502,9 +556,9 @@ def _spaltenplan(
                     f"Spalte „{text}“ ist unbekannt. Ist „{ALIASE[aehnlich[0]]}“ gemeint?"
                 )
             else:
-                weitere.append(f"„{text}“ als {name}")
+                weitere.append((text, name))
     if weitere:
-        notizen.append("Weitere Spalten für die Vorlage: " + ", ".join(weitere) + ".")
+        notizen.append(weitere_spalten_hinweis(weitere))
     if not {"nachname", "organisation"} & set(erste):
         notizen.append(
             "Keine Spalte für Name oder Einrichtung erkannt. "

@@ -12,6 +12,7 @@ from briefe.modell import Brief
 FORMATE = ("pdf", "docx")
 
 Ziel = Path | str | BinaryIO
+Fortschritt = Callable[[int], None]  # called with the number of letters done so far
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,10 @@ class Renderer(Protocol):
     def schreibe(self, brief: Brief, ziel: Ziel) -> None:
         """One letter to a path or binary file."""
 
-    def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False) -> None:
-        """All letters into one file; with ``duplex`` each letter starts on a front side."""
+    def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False,
+                        fortschritt: Fortschritt | None = None) -> None:
+        """All letters into one file; with ``duplex`` each letter starts on a front side;
+        ``fortschritt(i)`` after the i-th letter is in."""
 
     def vorbereiten(self, brief: Brief) -> bool:
         """Prepare for letters like ``brief`` in this process (before workers are forked);

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefe.fehler import VorlagenFehler, dateifehler
 from briefe.modell import Absender, InfoZeile, Unterschrift
+from briefe.vorlage.meldungen import toml_fehler, unbekannter_eintrag
 
 _SCHLUESSEL = {
     "behoerde", "dienststelle", "ruecksendeangabe", "logo", "logo_alt", "infoblock",
@@ -19,22 +20,20 @@ _UNTERSCHRIFT = {"name", "funktion", "bild", "bild_alt", "gez"}
 def lies_toml(pfad: Path) -> dict:
     """A TOML file as dict; syntax errors become ``VorlagenFehler`` with the line."""
     try:
-        return tomllib.loads(pfad.read_text(encoding="utf-8"))
+        text = pfad.read_bytes().decode("utf-8-sig")
+        return tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as fehler:
-        raise VorlagenFehler(dateifehler(fehler), datei=str(pfad)) from None
+        raise VorlagenFehler(dateifehler(fehler), datei=pfad.name) from None
     except tomllib.TOMLDecodeError as fehler:
-        raise VorlagenFehler(f"Fehler im TOML: {fehler}", datei=str(pfad)) from None
+        meldung, zeile = toml_fehler(fehler, text)
+        raise VorlagenFehler(f"Fehler im TOML: {meldung}", datei=pfad.name, zeile=zeile) from None
 
 
 def pruefe_schluessel(daten: dict, erlaubt: set[str], datei: str, bereich: str = "") -> None:
     """Unknown keys are typos: name them."""
     for schluessel in daten:
         if schluessel not in erlaubt:
-            wo = f" in [{bereich}]" if bereich else ""
-            raise VorlagenFehler(
-                f"Unbekannter Eintrag „{schluessel}“{wo}. Erlaubt: {', '.join(sorted(erlaubt))}.",
-                datei=datei,
-            )
+            raise VorlagenFehler(unbekannter_eintrag(schluessel, erlaubt, bereich), datei=datei)
 
 
 def _text(daten: dict, schluessel: str, datei: str) -> str:
@@ -52,7 +51,7 @@ def _datei(ordner: Path, wert: object, schluessel: str, datei: str, wurzel: Path
     pfad = Path(os.path.normpath(ordner.absolute() / str(wert)))
     if not pfad.is_relative_to(Path(os.path.normpath(wurzel.absolute()))):
         raise VorlagenFehler(
-            f"„{schluessel}“: „{wert}“ liegt außerhalb des Vorlagenordners {wurzel}.", datei=datei
+            f"„{schluessel}“: „{wert}“ liegt außerhalb des Vorlagenordners.", datei=datei
         )
     if not pfad.is_file():
         raise VorlagenFehler(f"„{schluessel}“: Datei „{wert}“ nicht gefunden.", datei=datei)
@@ -95,7 +94,7 @@ def lies_unterschrift(
 
 def lies_absender(pfad: Path) -> Absender:
     """Load one sender profile."""
-    datei = str(pfad)
+    datei = f"Absenderprofil {pfad.name}"
     vorlagen = pfad.parent.parent  # profiles live in <vorlagen>/absender/
     daten = lies_toml(pfad)
     pruefe_schluessel(daten, _SCHLUESSEL, datei)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import sys
 import tomllib
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import jinja2
@@ -26,16 +28,22 @@ from briefe.deutsch.formate import datum as datum_kurz
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
-from briefe.vorlage import grenzen
-from briefe.vorlage.absender import finde_absender, lies_unterschrift, pruefe_schluessel
+from briefe.vorlage import grenzen, meldungen
+from briefe.vorlage.absender import finde_absender, lies_unterschrift
 from briefe.vorlage.markdown import bereinige, parse, woertlich
+from briefe.vorlage.startwerte import (
+    Startwert,
+    als_protokolltext,
+    lies_startwerte,
+    pruefe_startwerte,
+)
 
 TRENNER = "+++"
 KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", "betreff", "werte"}
 _SCHLUESSEL = {
     "betreff", "absender", "zeichen", "ihr_zeichen", "datum", "form", "grussformel",
     "unterschrift", "anlagen", "verteiler", "vermerke", "anrede", "hinweis_maschinell",
-    "beschreibung", "werte",
+    "beschreibung", "werte", "anschrift_reihenfolge", "titel", "startwerte",
 }
 MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig."
 
@@ -66,12 +74,19 @@ MARKDOWN_UMGEBUNG = _umgebung(_finalize_markdown)
 TEXT_UMGEBUNG = _umgebung(_finalize_text)
 
 
-def _kompiliere(umgebung: SandboxedEnvironment, quelle: str, name: str) -> jinja2.Template:
+def _kompiliere(umgebung: SandboxedEnvironment, quelle: str, name: str, anzeige: str,
+                versatz: int = 0) -> jinja2.Template:
+    """Check and compile one Jinja source; ``versatz`` + line = the line in the file."""
+    for pruefung in (meldungen.pruefe_bloecke, meldungen.pruefe_platzhalter):
+        problem = pruefung(umgebung, quelle)
+        if problem:
+            raise VorlagenFehler(problem[0], datei=anzeige, zeile=problem[1] + versatz)
     try:
         code = umgebung.compile(quelle, name=name, filename=name)
     except jinja2.TemplateSyntaxError as fehler:
         raise VorlagenFehler(
-            f"Syntaxfehler in der Vorlage: {fehler.message}", datei=name, zeile=fehler.lineno
+            meldungen.jinja_fehler(fehler, umgebung), datei=anzeige,
+            zeile=(fehler.lineno or 1) + versatz,
         ) from None
     except (ValueError, OverflowError, RecursionError, MemoryError, TypeError) as fehler:
         raise VorlagenFehler(
@@ -100,12 +115,20 @@ class Vorlage:
     variablen: frozenset[str] = frozenset()
     spalten: frozenset[str] = frozenset()
     dateien: tuple[Path, ...] = ()
+    startwerte: tuple[Startwert, ...] = ()
+    werte: Mapping[str, object] | None = None  # parsed start values; None: not entered yet
+    pflichtspalten: frozenset[str] = frozenset()  # used outside of {% if %}
+    spaltenzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
+    feldzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
+    quelltext: str = field(default="", compare=False, repr=False)
 
     def pruefsumme(self) -> str:
         """SHA-256 over the template and every file it uses (profile, images, base document)."""
         summe = hashlib.sha256()
         for datei in self.dateien:
-            summe.update(str(datei.name).encode() + b"\0" + datei.read_bytes() + b"\0")
+            inhalt = (self.quelltext.encode("utf-8")
+                      if datei == self.pfad and not datei.is_file() else datei.read_bytes())
+            summe.update(str(datei.name).encode() + b"\0" + inhalt + b"\0")
         return summe.hexdigest()
 
     @property
@@ -116,6 +139,32 @@ class Vorlage:
     def beschreibung(self) -> str:
         return str(self.kopf.get("beschreibung", ""))
 
+    @property
+    def titel(self) -> str:
+        """What a clerk calls the template: ``titel``, else the description, else the name."""
+        return str(self.kopf.get("titel") or self.beschreibung or self.name)
+
+    @property
+    def anzeige(self) -> str:
+        """The template in messages, never its path."""
+        return _anzeige(self.kopf, self.pfad)
+
+    def mit_werten(self, eingaben: Mapping[str, str]) -> Vorlage:
+        """This template with the start values entered (German text), checked; a new object."""
+        return replace(self, werte=pruefe_startwerte(self, eingaben))
+
+    def werte_als_text(self) -> dict[str, str]:
+        """The start values in use, as text for the protocol."""
+        return {name: als_protokolltext(wert) for name, wert in self._startwerte().items()
+                if wert != ""}
+
+    def _startwerte(self) -> dict[str, object]:
+        """Entered start values; without ``mit_werten`` the defaults (an error names the
+        required ones); optional values left empty are ``""``."""
+        werte = dict(self.werte) if self.werte is not None else (
+            pruefe_startwerte(self, {}) if self.startwerte else {})
+        return {**{w.name: "" for w in self.startwerte}, **werte}
+
     def datum(self) -> dt.date:
         """The letter date: fixed in the front matter, or today."""
         wert = self.kopf.get("datum", "heute")
@@ -125,17 +174,24 @@ class Vorlage:
             return wert
         return dt.date.today()
 
+    @property
+    def anschrift_reihenfolge(self) -> str:
+        return anschrift_regeln.reihenfolge(self.kopf.get("anschrift_reihenfolge"))
+
     def erzeuge(self, empfaenger) -> Brief:
         """Resolve this template for one recipient (an ``Empfaenger``)."""
-        adresse = anschrift_regeln.anschrift(empfaenger)
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
         datum = self.datum()
+        felder = dict(empfaenger.felder)
+        for spalte in self.spalten - self.pflichtspalten:  # only in {% if %}: may be missing
+            felder.setdefault(spalte, "")
         kontext = {
-            "empfaenger": dict(empfaenger.felder),
+            "empfaenger": felder,
             "anschrift": list(adresse.zeilen),
             "absender": _absender_kontext(self.absender),
             "datum": datum,
             "zeichen": str(self.kopf.get("zeichen", "")),
-            "werte": dict(self.kopf.get("werte", {})),
+            "werte": {**dict(self.kopf.get("werte", {})), **self._startwerte()},
         }
         kontext["anrede"] = (
             self._feld("anrede", kontext, empfaenger.zeile)
@@ -180,46 +236,42 @@ class Vorlage:
         return self.absender.unterschrift
 
     def _feld(self, name: str, kontext: dict, zeile: int) -> str:
-        return self._render(self.felder[name], kontext, zeile).strip()
+        versatz = self.feldzeilen.get(name, 1) - 1
+        return self._render(self.felder[name], kontext, zeile, versatz).strip()
 
     def _liste(self, name: str, kontext: dict, zeile: int) -> tuple[str, ...]:
         anzahl = len(self.kopf.get(name, []))
         werte = (self._feld(f"{name}.{i}", kontext, zeile) for i in range(anzahl))
         return tuple(w for w in werte if w)
 
-    def _render(self, vorlage: jinja2.Template, kontext: dict, zeile: int) -> str:
+    def _render(self, vorlage: jinja2.Template, kontext: dict, zeile: int,
+                versatz: int = 0) -> str:
+        def ort(fehler: BaseException) -> int | None:
+            nummer = _zeile_im_traceback(fehler, vorlage.name)
+            return None if nummer is None else nummer + versatz
+
         try:
             return grenzen.begrenzt_zusammenfuegen(vorlage.generate(kontext))
-        except SecurityError as fehler:
+        except SecurityError:
             raise VorlagenFehler(
-                f"Die Vorlage greift auf geschützte Interna zu ({fehler}); "
-                "das ist in Vorlagen nicht erlaubt.",
-                datei=vorlage.name, zeile=_zeile_im_traceback(fehler, vorlage.name),
+                "Die Vorlage greift auf geschützte Interna zu; das ist in Vorlagen nicht erlaubt.",
+                datei=self.anzeige, zeile=ort(sys.exc_info()[1]),
             ) from None
         except jinja2.UndefinedError as fehler:
-            raise ZeilenFehler(
-                f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
-                f"Wert fehlt ({_undefined_meldung(fehler)}).",
-                zeile=zeile,
-            ) from None
+            raise self._zeilenfehler(f"Wert fehlt ({_undefined_meldung(fehler)}).", ort(fehler),
+                                     zeile) from None
         except grenzen.GrenzeUeberschritten as fehler:
-            raise ZeilenFehler(
-                f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
-                f"Grenze überschritten – {fehler}",
-                zeile=zeile,
-            ) from None
+            raise self._zeilenfehler(f"Grenze überschritten – {fehler}", ort(fehler), zeile) from None
         except (ZeroDivisionError, OverflowError, RecursionError, MemoryError) as fehler:
-            raise ZeilenFehler(
-                f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
-                f"{_laufzeit_text(fehler)}.",
-                zeile=zeile,
-            ) from None
+            raise self._zeilenfehler(f"{_laufzeit_text(fehler)}.", ort(fehler), zeile) from None
         except (ValueError, TypeError) as fehler:
-            raise ZeilenFehler(
-                f"Vorlage {vorlage.name}, Zeile {_zeile_im_traceback(fehler, vorlage.name)}: "
-                f"{fehler}",
-                zeile=zeile,
-            ) from None
+            raise self._zeilenfehler(str(fehler), ort(fehler), zeile) from None
+
+    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int) -> ZeilenFehler:
+        """A row's error in this template; keeps the template line for ``pruefen``."""
+        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
+        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
+        return fehler
 
 
 def _laufzeit_text(fehler: BaseException) -> str:
@@ -263,8 +315,20 @@ def _absender_kontext(absender: Absender) -> dict:
     }
 
 
+def lies_textdatei(pfad: Path) -> str:
+    """A UTF-8 text file with or without byte-order mark, line ends as ``\\n``."""
+    text = pfad.read_bytes().decode("utf-8-sig")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _anzeige(kopf: Mapping[str, object], pfad: Path) -> str:
+    titel = kopf.get("titel") or kopf.get("beschreibung")
+    return f"Vorlage „{titel}“" if titel else pfad.name
+
+
 def teile_vorlage(text: str, datei: str) -> tuple[str, str, int]:
     """Split into (front matter, body with the front matter blanked, body start line)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
     zeilen = text.splitlines(keepends=True)
     if not zeilen or zeilen[0].strip() != TRENNER:
         raise VorlagenFehler(
@@ -277,36 +341,91 @@ def teile_vorlage(text: str, datei: str) -> tuple[str, str, int]:
             # Keep line numbers of the body equal to the file's.
             koerper = "\n" * (nummer + 1) + "".join(zeilen[nummer + 1 :])
             return kopf, koerper, nummer + 2
-    raise VorlagenFehler(f"Der Kopfbereich wird nicht mit „{TRENNER}“ geschlossen.", datei=datei)
+    raise VorlagenFehler(
+        f"Der Kopfbereich wird nicht mit einer Zeile „{TRENNER}“ geschlossen.", datei=datei,
+        zeile=len(zeilen),
+    )
 
 
-def _verwendete_spalten(ast: nodes.Template) -> set[str]:
-    spalten = set()
-    for knoten in ast.find_all((nodes.Getattr, nodes.Getitem)):
-        if isinstance(knoten.node, nodes.Name) and knoten.node.name == "empfaenger":
+def _verwendete_spalten(ast: nodes.Template) -> dict[str, tuple[int, bool]]:
+    """Column -> (first line, used outside of any ``{% if %}``)."""
+    spalten: dict[str, tuple[int, bool]] = {}
+
+    def besuche(knoten: nodes.Node, in_if: bool) -> None:
+        if isinstance(knoten, nodes.Getattr | nodes.Getitem) and isinstance(
+            knoten.node, nodes.Name
+        ) and knoten.node.name == "empfaenger":
+            name = None
             if isinstance(knoten, nodes.Getattr):
-                spalten.add(knoten.attr)
+                name = knoten.attr
             elif isinstance(knoten.arg, nodes.Const):
-                spalten.add(str(knoten.arg.value))
+                name = str(knoten.arg.value)
+            if name is not None:
+                zeile, pflicht = spalten.get(name, (knoten.lineno, False))
+                spalten[name] = (min(zeile, knoten.lineno), pflicht or not in_if)
+        for kind in knoten.iter_child_nodes():
+            besuche(kind, in_if or isinstance(knoten, nodes.If))
+
+    besuche(ast, False)
     return spalten
 
 
-def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorlage:
-    """Load, check and compile a template; errors name file and line."""
+_KOPFZEILE = re.compile(r"\s*(?:\[\s*([\w.\-\"]+)\s*\]|([\w\-]+)\s*=)")
+
+
+def _kopfzeilen(kopf_text: str) -> dict[str, int]:
+    """Top-level key (or ``[table]``) -> its line in the file (line 1 is ``+++``)."""
+    zeilen: dict[str, int] = {}
+    in_tabelle = False
+    for nummer, zeile in enumerate(kopf_text.split("\n"), start=2):
+        treffer = _KOPFZEILE.match(zeile)
+        if not treffer:
+            continue
+        if treffer[1]:
+            in_tabelle = True
+            zeilen.setdefault(treffer[1].split(".")[0].strip('"'), nummer)
+            zeilen.setdefault(treffer[1].replace('"', ""), nummer)  # [startwerte.termin]
+        elif not in_tabelle:
+            zeilen.setdefault(treffer[2], nummer)
+    return zeilen
+
+
+def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
+                 quelltext: str | None = None, werte: Mapping[str, str] | None = None) -> Vorlage:
+    """Load, check and compile a template; errors name the template (title or file name)
+    and the line in the file. ``quelltext`` replaces reading the file (a preview);
+    ``werte`` are start values as entered (checked)."""
     pfad = Path(pfad)
-    datei = str(pfad)
-    try:
-        text = pfad.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as fehler:
-        raise VorlagenFehler(f"Vorlage nicht lesbar: {dateifehler(fehler)}", datei=datei) from None
-    kopf_text, koerper_text, _ = teile_vorlage(text, datei)
-    kopf = _lies_kopf(kopf_text, datei)
+    datei = pfad.name
+    if quelltext is None:
+        try:
+            text = lies_textdatei(pfad)
+        except (OSError, UnicodeDecodeError) as fehler:
+            raise VorlagenFehler(f"Vorlage nicht lesbar: {dateifehler(fehler)}",
+                                 datei=datei) from None
+    else:
+        text = quelltext.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    kopf_text, koerper_text, koerper_zeile = teile_vorlage(text, datei)
+    kopfzeilen = _kopfzeilen(kopf_text)
+    kopf = _lies_kopf(kopf_text, datei, kopfzeilen, koerper_zeile - 1)
+    datei = _anzeige(kopf, pfad)
     ordner = vorlagen_ordner or pfad.parent
-    absender = finde_absender(str(kopf["absender"]), ordner)
-    unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
-                    if "unterschrift" in kopf else absender.unterschrift)
+    try:
+        absender = finde_absender(str(kopf["absender"]), ordner)
+    except VorlagenFehler as fehler:
+        if fehler.datei is None:  # the profile's name is wrong: the template's line
+            fehler.datei, fehler.zeile = datei, kopfzeilen.get("absender")
+        raise
+    try:
+        unterschrift = (lies_unterschrift(kopf["unterschrift"], pfad.parent, datei)
+                        if "unterschrift" in kopf else absender.unterschrift)
+    except VorlagenFehler as fehler:
+        fehler.zeile = fehler.zeile or kopfzeilen.get("unterschrift")
+        raise
     bilder = (absender.logo, absender.basisdokument, unterschrift.bild if unterschrift else None)
     dateien = (pfad, ordner / "absender" / f"{absender.kennung}.toml", *filter(None, bilder))
+    startwerte = lies_startwerte(kopf.get("startwerte"), kopf.get("werte", {}), datei,
+                                 kopfzeilen)
 
     quellen = {"betreff": str(kopf["betreff"])}
     if "anrede" in kopf:
@@ -316,28 +435,32 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorla
     for liste in ("anlagen", "verteiler", "vermerke"):
         for i, eintrag in enumerate(kopf.get(liste, [])):
             quellen[f"{liste}.{i}"] = str(eintrag)
+    feldzeilen = {name: kopfzeilen.get(name.split(".")[0], 1) for name in quellen}
     felder = {
-        name: _kompiliere(TEXT_UMGEBUNG, quelle, f"{datei} ({name.split('.')[0]})")
+        name: _kompiliere(TEXT_UMGEBUNG, quelle, f"<vorlage {name}>", datei, feldzeilen[name] - 1)
         for name, quelle in quellen.items()
     }
-    koerper = _kompiliere(MARKDOWN_UMGEBUNG, koerper_text, datei)
+    koerper = _kompiliere(MARKDOWN_UMGEBUNG, koerper_text, "<vorlage>", datei)
 
     variablen: set[str] = set()
-    spalten: set[str] = set()
+    spalten: dict[str, tuple[int, bool]] = {}
     for name, quelle in [("", koerper_text), *quellen.items()]:
         umgebung = MARKDOWN_UMGEBUNG if not name else TEXT_UMGEBUNG
+        versatz = feldzeilen[name] - 1 if name else 0
         ast = umgebung.parse(quelle)
         grenzen.pruefe_einbinden(ast, datei if not name else f"{datei} ({name.split('.')[0]})")
         unbekannt = meta.find_undeclared_variables(ast) - KONTEXT
         if unbekannt:
+            zeile = min(k.lineno for k in ast.find_all(nodes.Name) if k.name in unbekannt)
             raise VorlagenFehler(
-                f"Unbekannte Variable {', '.join(sorted(unbekannt))}. "
-                f"Verfügbar: {', '.join(sorted(KONTEXT))}.",
-                datei=datei if not name else f"{datei} ({name.split('.')[0]})",
+                meldungen.unbekannte_variable(unbekannt, KONTEXT), datei=datei,
+                zeile=zeile + versatz,
             )
         variablen |= meta.find_undeclared_variables(ast)
-        spalten |= _verwendete_spalten(ast)
-    return Vorlage(
+        for spalte, (zeile, pflicht) in _verwendete_spalten(ast).items():
+            alt_zeile, alt_pflicht = spalten.get(spalte, (zeile + versatz, False))
+            spalten[spalte] = (min(alt_zeile, zeile + versatz), alt_pflicht or pflicht)
+    vorlage = Vorlage(
         pfad=pfad,
         kopf=kopf,
         absender=absender,
@@ -346,35 +469,58 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> Vorla
         variablen=frozenset(variablen),
         spalten=frozenset(spalten),
         dateien=dateien,
+        startwerte=startwerte,
+        pflichtspalten=frozenset(s for s, (_, pflicht) in spalten.items() if pflicht),
+        spaltenzeilen={s: zeile for s, (zeile, _) in spalten.items()},
+        feldzeilen=feldzeilen,
+        quelltext=text,
     )
+    return vorlage if werte is None else vorlage.mit_werten(werte)
 
 
-def _lies_kopf(kopf_text: str, datei: str) -> dict:
+def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int) -> dict:
     try:
         kopf = tomllib.loads(kopf_text)
     except tomllib.TOMLDecodeError as fehler:
-        raise VorlagenFehler(f"Fehler im Kopfbereich (TOML): {fehler}", datei=datei) from None
-    pruefe_schluessel(kopf, _SCHLUESSEL, datei)
+        meldung, zeile = meldungen.toml_fehler(fehler, kopf_text, 2, ende)
+        titel = re.search(r'^\s*(?:titel|beschreibung)\s*=\s*"([^"\n]+)"\s*$', kopf_text, re.M)
+        datei = f"Vorlage „{titel[1]}“" if titel else datei
+        raise VorlagenFehler(f"Fehler im Kopfbereich: {meldung}", datei=datei, zeile=zeile) from None
+    titel = kopf.get("titel") or kopf.get("beschreibung")
+    if titel:
+        datei = f"Vorlage „{titel}“"
+    for schluessel in kopf:
+        if schluessel not in _SCHLUESSEL:
+            raise VorlagenFehler(meldungen.unbekannter_eintrag(schluessel, _SCHLUESSEL,
+                                                               ort=" im Kopfbereich"),
+                                 datei=datei, zeile=kopfzeilen.get(schluessel))
     for pflicht in ("betreff", "absender"):
         if not kopf.get(pflicht):
-            raise VorlagenFehler(f"Im Kopfbereich fehlt „{pflicht}“.", datei=datei)
+            raise VorlagenFehler(f"Im Kopfbereich fehlt „{pflicht}“.", datei=datei,
+                                 zeile=kopfzeilen.get(pflicht))
+    anschrift_regeln.reihenfolge(kopf.get("anschrift_reihenfolge"), datei)
     form = str(kopf.get("form", "B")).upper()
     if form not in FORMEN:
-        raise VorlagenFehler(f"„form“ muss \"A\" oder \"B\" sein, nicht „{form}“.", datei=datei)
+        raise VorlagenFehler(f"„form“ muss \"A\" oder \"B\" sein, nicht „{form}“.", datei=datei,
+                             zeile=kopfzeilen.get("form"))
     datum = kopf.get("datum", "heute")
     if not isinstance(datum, dt.date) and datum != "heute":
         raise VorlagenFehler(
             "„datum“ muss ein Datum wie 2011-08-25 (ohne Anführungszeichen) oder \"heute\" sein.",
-            datei=datei,
+            datei=datei, zeile=kopfzeilen.get("datum"),
         )
     if not isinstance(kopf.get("werte", {}), dict):
-        raise VorlagenFehler("„werte“ muss eine Tabelle [werte] sein.", datei=datei)
+        raise VorlagenFehler("„werte“ muss eine Tabelle [werte] sein.", datei=datei,
+                             zeile=kopfzeilen.get("werte"))
     for liste in ("anlagen", "verteiler", "vermerke"):
         if not isinstance(kopf.get(liste, []), list):
-            raise VorlagenFehler(f"„{liste}“ muss eine Liste sein, z. B. [\"…\"].", datei=datei)
+            raise VorlagenFehler(f"„{liste}“ muss eine Liste sein, z. B. [\"…\"].", datei=datei,
+                                 zeile=kopfzeilen.get(liste))
+    for text in ("titel", "beschreibung"):
+        if not isinstance(kopf.get(text, ""), str):
+            raise VorlagenFehler(f"„{text}“ muss ein Text in Anführungszeichen sein.",
+                                 datei=datei, zeile=kopfzeilen.get(text))
     return kopf
-
-
 
 
 def pruefsumme_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> str:

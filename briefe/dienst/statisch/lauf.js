@@ -9,6 +9,7 @@
   var balken = document.getElementById("fortschritt");
   var text = document.getElementById("fortschritt-text");
   var anzeige = document.getElementById("status");
+  var schrittHinweis = document.getElementById("schritt-text");
   var zuletzt = "";
 
   function frage() {
@@ -23,9 +24,13 @@
           return;
         }
         var f = lauf.fortschritt;
-        balken.max = Math.max(f.gesamt, 1);
-        balken.value = f.fertig;
+        var schritt = lauf.schritt || {};
+        var zahlen = schritt.text ? schritt : f;  // after the last letter: the step's own progress
+        balken.max = Math.max(zahlen.gesamt, 1);
+        balken.value = zahlen.fertig;
+        if (schrittHinweis) { schrittHinweis.hidden = !schritt.text; }
         var neu = lauf.status === "wartet" ? "Wartet auf einen freien Arbeitsprozess …"
+          : schritt.text ? schritt.text + " " + schritt.fertig + " von " + schritt.gesamt
           : f.fertig + " von " + f.gesamt + " Briefen erstellt";
         if (neu !== zuletzt) { text.textContent = neu; zuletzt = neu; }
         anzeige.textContent = lauf.status_text;

@@ -92,6 +92,9 @@ _SAMMEL_MARKE = "briefe-sammel-vorherige-briefe"
 def schreibe_sammel_docx(briefe: Iterable[Brief], ziel: Path | str | BinaryIO) -> None:
     """Write all ``briefe`` into one DOCX, one section (starting on a new page) per letter.
 
+    No blank pages for duplex printing: each section restarts page numbering at 1, so
+    Word and LibreOffice treat every letter's first page as odd (README, „--duplex“).
+
     Memory stays bounded: each finished letter's body leaves the XML tree for a temporary
     file and is spliced back into ``word/document.xml`` when the archive is written.
     """
@@ -329,8 +332,10 @@ class _Schreiber:
             "</w:tr>"
             f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="'
             f'{twips(form.empfaengerzone_unten - form.empfaengerzone_oben)}" w:hRule="atLeast"/>'
-            f'</w:trPr><w:tc><w:tcPr><w:tcW w:w="{zelle}" w:type="dxa"/><w:tcMar><w:top w:w='
-            f'"{twips(ANSCHRIFT_ABSTAND_OBEN)}" w:type="dxa"/></w:tcMar></w:tcPr>'
+            # One paragraph per address line, never wrapped: the address rules
+            # (deutsch.anschrift) make every line fit the cell.
+            f'</w:trPr><w:tc><w:tcPr><w:tcW w:w="{zelle}" w:type="dxa"/><w:noWrap/><w:tcMar>'
+            f'<w:top w:w="{twips(ANSCHRIFT_ABSTAND_OBEN)}" w:type="dxa"/></w:tcMar></w:tcPr>'
             f'{"".join(anschrift) or leer}</w:tc>'
             f'<w:tc><w:tcPr><w:tcW w:w="{luecke}" w:type="dxa"/></w:tcPr>{leer}</w:tc>'
             f'<w:tc><w:tcPr><w:tcW w:w="{info}" w:type="dxa"/><w:vMerge/></w:tcPr>{leer}</w:tc>'

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefe.modell import Brief
 from briefe.satz.docx import dokument, schnell
-from briefe.satz.vertrag import Sammelstueck, Ziel
+from briefe.satz.vertrag import Fortschritt, Sammelstueck, Ziel
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,15 @@ class DocxRenderer:
         else:
             dokument.schreibe_docx(brief, ziel)
 
-    def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False) -> None:
-        dokument.schreibe_sammel_docx((s.brief() for s in stuecke), ziel)
+    def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False,
+                        fortschritt: Fortschritt | None = None) -> None:
+        def briefe():
+            for nummer, stueck in enumerate(stuecke, start=1):
+                yield stueck.brief()
+                if fortschritt:
+                    fortschritt(nummer)
+
+        dokument.schreibe_sammel_docx(briefe(), ziel)
 
     def vorbereiten(self, brief: Brief) -> bool:
         return self.schnell and schnell.vorwaermen(brief)

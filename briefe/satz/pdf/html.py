@@ -250,7 +250,7 @@ def stylesheet(form: g.Form) -> str:
 }}
 html {{ font-family: {SCHRIFT_STAPEL}; font-size: {g.SCHRIFTGRAD_TEXT}pt;
         line-height: {g.ZEILENABSTAND}; color: #000; }}
-body {{ margin: 0; hyphens: auto; }}
+body {{ margin: 0; hyphens: auto; hyphenate-limit-chars: 5 2 2; }}
 p {{ margin: 0 0 {_mm(g.ZEILE)} 0; orphans: 2; widows: 2; }}
 .fuss {{ position: running(fuss); font-size: {g.SCHRIFTGRAD_FUSS}pt; line-height: 1.25;
          color: #333; border-top: 0.2mm solid #777; padding-top: 1.5mm; hyphens: manual; }}
@@ -271,7 +271,7 @@ p {{ margin: 0 0 {_mm(g.ZEILE)} 0; orphans: 2; widows: 2; }}
 .ruecksende {{ text-decoration: underline; text-decoration-thickness: 0.15mm; }}
 .empfaenger {{ font-style: normal; margin: 0; line-height: 1.15;
                height: {_mm(form.empfaengerzone_unten - form.empfaengerzone_oben)};
-               overflow: hidden; white-space: nowrap; }}
+               overflow: visible; white-space: nowrap; }}
 .empfaenger p {{ margin: 0; }}
 .infoblock {{ position: absolute; top: {y(form.infoblock_oben)}; left: {x(g.INFOBLOCK_LINKS)};
               width: {_mm(g.INFOBLOCK_BREITE)}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefe.modell import Brief
 from briefe.satz.pdf import sammel, schnell, weasy
-from briefe.satz.vertrag import Sammelstueck, Ziel
+from briefe.satz.vertrag import Fortschritt, Sammelstueck, Ziel
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,9 @@ class PdfRenderer:
         else:
             weasy.schreibe_pdf(brief, ziel, self.variante)
 
-    def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False) -> None:
-        sammel.verbinde_pdfs([s.datei for s in stuecke], ziel, duplex=duplex)
+    def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False,
+                        fortschritt: Fortschritt | None = None) -> None:
+        sammel.verbinde_pdfs([s.datei for s in stuecke], ziel, duplex=duplex, fortschritt=fortschritt)
 
     def vorbereiten(self, brief: Brief) -> bool:
         return self.schnell and schnell.vorwaermen(brief, self.variante)

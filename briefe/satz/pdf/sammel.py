@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -157,14 +157,15 @@ def _geerbt(seite: pikepdf.Dictionary, schluessel: str):
     return None
 
 
-def verbinde_pdfs(dateien: Iterable[Path], ziel: Path, duplex: bool = False) -> int:
+def verbinde_pdfs(dateien: Iterable[Path], ziel: Path, duplex: bool = False,
+                  fortschritt: Callable[[int], None] | None = None) -> int:
     """Append the letters' PDFs into one, one source at a time; with ``duplex`` every letter
-    starts on a front side. Returns the number of pages."""
+    starts on a front side; ``fortschritt(i)`` after the i-th source. Returns the number of pages."""
     kinder = array("q")
     with open(ziel, "wb") as datei:
         ausgabe = _Ziel(datei)
         kopierer = _Kopierer(ausgabe)
-        for pfad in dateien:
+        for nummer, pfad in enumerate(dateien, start=1):
             with pikepdf.open(pfad) as quelle:
                 kopierer.neue_quelle(quelle)
                 for seite in quelle.pages:
@@ -175,6 +176,8 @@ def verbinde_pdfs(dateien: Iterable[Path], ziel: Path, duplex: bool = False) -> 
                     ausgabe.schreibe(leer, b"<</Type /Page /Parent %d 0 R /MediaBox %s /Resources <<>>>>"
                                      % (_SEITENBAUM, kopierer._wert(box)))
                     kinder.append(leer)
+            if fortschritt:
+                fortschritt(nummer)
         verweise = b" ".join(b"%d 0 R" % k for k in kinder)
         ausgabe.schreibe(_SEITENBAUM, b"<</Type /Pages /Kids [%s] /Count %d>>" % (verweise, len(kinder)))
         ausgabe.schreibe(_KATALOG, b"<</Type /Catalog /Pages %d 0 R>>" % _SEITENBAUM)
