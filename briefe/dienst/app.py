@@ -55,6 +55,7 @@ from briefe.dienst.verteiler import Verteiler
 from briefe.lauf.protokoll import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
 
 log = logging.getLogger("briefe.dienst")
+PRUEF_ZEIT = 120.0  # seconds to read and check an uploaded list (in a worker process)
 PdfArt = Literal[pruefung.PDF_VARIANTEN]  # the keys of briefe.satz.pdf.weasy.VARIANTEN
 HIER = Path(__file__).parent
 LAUF_ID = re.compile(r"[0-9a-f]{16}")
@@ -289,7 +290,9 @@ def _neuer_lauf(dienst: Dienst, zugang: Zugang, upload: UploadFile | None, vorla
     ordner = lauf_ordner(k.daten, lauf_id)
     try:
         pruefung.speichere_upload(upload.file, ordner / "eingabe" / name, k.upload_bytes)
-        ergebnis = pruefung.pruefe_liste(k, pfad, ordner / "eingabe" / name, filter, blatt)
+        # in a worker: checking renders sample letters (semi-trusted templates)
+        ergebnis = dienst.satz.fuehre_aus("pruefe_liste", k, pfad, ordner / "eingabe" / name, filter, blatt,
+                                          zeit=PRUEF_ZEIT)
         lauf = Lauf(
             id=lauf_id, besitzer=zugang.besitzer, status=ENTWURF if entwurf else WARTET,
             erstellt=time.time(), vorlage=vorlage,
@@ -481,8 +484,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         arbeit = konfiguration.daten / "tmp" / secrets.token_hex(8)
         try:
             pruefung.speichere_upload(datei.file, arbeit / name, konfiguration.upload_bytes)
-            return pruefung.pruefe_liste(konfiguration, pfad, arbeit / name, pruefung.filter_aus_text(filter),
-                                         blatt)
+            return dienst.satz.fuehre_aus("pruefe_liste", konfiguration, pfad, arbeit / name,
+                                          pruefung.filter_aus_text(filter), blatt, zeit=PRUEF_ZEIT)
         finally:
             shutil.rmtree(arbeit, ignore_errors=True)
 

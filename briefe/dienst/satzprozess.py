@@ -18,7 +18,7 @@ import threading
 from briefe.dienst.pruefung import EingabeFehler, SatzFehler
 
 log = logging.getLogger("briefe.dienst")
-AUFGABEN = ("einzelbrief", "vorschau_pdf", "vorschau_png")
+AUFGABEN = ("einzelbrief", "vorschau_pdf", "vorschau_png", "pruefe_liste")
 START_SEKUNDEN = 120.0  # a worker's start (imports, fonts) is not counted against a request
 
 
@@ -133,7 +133,7 @@ class Satzprozesse:
             self._alle.discard(prozess)
         threading.Thread(target=self._neu, daemon=True).start()
 
-    def fuehre_aus(self, aufgabe: str, *args):
+    def fuehre_aus(self, aufgabe: str, *args, zeit: float | None = None):
         """Run ``briefe.dienst.pruefung.<aufgabe>(*args)`` in a worker; its errors come back
         as ``EingabeFehler``/``SatzFehler``."""
         assert aufgabe in AUFGABEN
@@ -145,12 +145,13 @@ class Satzprozesse:
                            "einer Minute erneut versuchen.") from None
         try:
             prozess.verbindung.send((aufgabe, args))
-            if not prozess.verbindung.poll(self.zeit):
+            grenze = zeit or self.zeit
+            if not prozess.verbindung.poll(grenze):
                 log.warning("%s: Zeitgrenze von %g s überschritten, Arbeitsprozess beendet.", aufgabe,
-                            self.zeit)
+                            grenze)
                 self._verwirf(prozess)
                 prozess = None
-                raise SatzZeit(f"Der Brief braucht länger als {self.zeit:g} Sekunden und wurde abgebrochen "
+                raise SatzZeit(f"Der Brief braucht länger als {grenze:g} Sekunden und wurde abgebrochen "
                                "(Zeitgrenze; Vorlage oder sehr lange Werte prüfen).")
             art, wert = prozess.verbindung.recv()
         except (EOFError, OSError):

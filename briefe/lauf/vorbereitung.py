@@ -21,7 +21,7 @@ from briefe.quellen.mitglieder import (
     weitere_spalten_hinweis,
 )
 from briefe.satz.vertrag import FORMATE
-from briefe.vorlage.grenzen import ZEITGRENZE
+from briefe.vorlage.grenzen import ZEITGRENZE, Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.meldungen import unbekannte_spalten
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
@@ -108,6 +108,7 @@ def spaltenhinweise(vorlage: Vorlage, liste: Mitgliederliste) -> list[str]:
 
 
 PROBE = 20  # rows tried to tell a template error from row errors
+PROBE_ZEIT = 5.0  # seconds per probed row (main thread only; the service probes in a worker)
 
 
 def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) -> None:
@@ -118,10 +119,13 @@ def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) ->
         if anschrift_regeln.pruefe(e):
             continue
         try:
-            vorlage.erzeuge(e)
+            with zeitgrenze(PROBE_ZEIT):
+                vorlage.erzeuge(e)
             return
         except ZeilenFehler as fehler:
             meldungen.append(fehler)
+        except Zeitueberschreitung:
+            return  # a slow row is the run's business (its time limit), not the probe's
         if len(meldungen) >= PROBE:
             break
     if len(meldungen) >= 2 and len({f.meldung for f in meldungen}) == 1:
