@@ -424,9 +424,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         meldung = fehler.detail if isinstance(fehler.detail, str) else ""
         if not meldung or meldung == http.HTTPStatus(fehler.status_code).phrase:
             meldung = HTTP_TEXTE.get(fehler.status_code, f"Fehler {fehler.status_code}.")
-        elif meldung not in HTTP_TEXTE.values():  # library texts are English
-            meldung = http_texte.deutsch(meldung) or HTTP_TEXTE.get(fehler.status_code,
-                                                                    f"Fehler {fehler.status_code}.")
+        else:  # Starlette's and FastAPI's own texts are English
+            meldung = http_texte.deutsch(meldung, fehler.status_code) or meldung
         return _fehlerantwort(request, fehler.status_code, meldung, getattr(fehler, "headers", None))
 
     @app.exception_handler(RequestValidationError)

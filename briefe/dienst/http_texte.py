@@ -14,11 +14,14 @@ _TEXTE = (
 )
 
 
-def deutsch(detail: object) -> str | None:
-    """The German text for a library message, or None when it is not known."""
+def deutsch(detail: object, status: int = 0) -> str | None:
+    """The German text for a library message; None for a text that is not the library's
+    (German texts of this service's own routes stay as they are)."""
     if not isinstance(detail, str):
         return None
     for anfang, text in _TEXTE:
         if detail.startswith(anfang):
             return text
+    if status == 400 and detail.isascii():  # another multipart parser message
+        return "Ungültige Anfrage: die Formulardaten sind fehlerhaft."
     return None
