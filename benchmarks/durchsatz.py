@@ -187,6 +187,7 @@ def lauf_im_kindprozess(auftrag: dict) -> None:
         vorlage=Path(auftrag["vorlage"]), daten=Path(auftrag["daten"]),
         ausgabe=Path(auftrag["ausgabe"]), formate=tuple(auftrag["formate"]),
         sammel=auftrag["sammel"], jobs=auftrag["jobs"],
+        vorlagen_ordner=WURZEL / "vorlagen" if auftrag.get("vorlagen_ordner") else None,
     )
     zeiten: dict[str, float] = {}
     beginn = time.perf_counter()

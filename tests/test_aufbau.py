@@ -9,15 +9,17 @@ import pytest
 
 PAKET = Path(__file__).resolve().parents[1] / "briefe"
 # Each stage may import only the stages before it (and the shared modules at the top).
-STUFEN = ["quellen", "deutsch", "vorlage", "satz", "lauf", "dienst", "cli"]
+STUFEN = ["quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "verteilt", "dienst", "cli"]
 ERLAUBT = {
     "quellen": set(),
     "deutsch": {"quellen"},
     "vorlage": {"quellen", "deutsch"},
     "satz": set(),
     "lauf": {"quellen", "deutsch", "vorlage", "satz"},
-    "dienst": {"quellen", "deutsch", "vorlage", "satz", "lauf"},
-    "cli": {"quellen", "deutsch", "vorlage", "satz", "lauf", "dienst"},
+    "versand": {"quellen", "deutsch", "vorlage", "satz", "lauf"},
+    "verteilt": {"quellen", "deutsch", "vorlage", "satz", "lauf"},
+    "dienst": {"quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "verteilt"},
+    "cli": {"quellen", "deutsch", "vorlage", "satz", "lauf", "versand", "verteilt", "dienst"},
 }
 
 

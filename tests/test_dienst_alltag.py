@@ -47,6 +47,11 @@ SEITEN = [
     ("Verlauf", "/laeufe", True),
     ("API-Dokumentation", "/api/docs", True),
     ("Fehlerseite", f"/laeufe/{UNBEKANNT}", True),
+    ("Vorlagen", "/vorlagen", True),
+    ("Neue Vorlage", "/vorlagen/neu", True),
+    ("Vorlage bearbeiten", "/vorlagen/bildungskonferenz-einladung", True),
+    ("Versionen einer Vorlage", "/vorlagen/bildungskonferenz-einladung/versionen", True),
+    ("Aus Word übernehmen", "/vorlagen/word", True),
 ]
 
 
@@ -86,7 +91,7 @@ def umgebung(tmp_path_factory):
     ordner = tmp_path_factory.mktemp("alltag")
     liste = ordner / "lenkungskreis.csv"
     liste.write_text(LISTE, encoding="utf-8")
-    dienst = Dienst(ordner / "dienst").starte()
+    dienst = Dienst(ordner / "dienst", rollen=("vorlagen",)).starte()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTE)
         try:

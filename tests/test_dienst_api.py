@@ -62,7 +62,7 @@ _HASH: dict[str, str] = {}
 class Dienst:
     """One service process on loopback with its own configuration and data folder."""
 
-    def __init__(self, ordner: Path, **grenzen) -> None:
+    def __init__(self, ordner: Path, rollen: tuple[str, ...] = (), **grenzen) -> None:
         self.ordner = ordner
         ordner.mkdir(parents=True, exist_ok=True)
         self.daten = ordner / "daten"
@@ -75,6 +75,7 @@ class Dienst:
         zeilen = ["[dienst]", f'daten = "{self.daten}"', f'vorlagen = "{WURZEL / "vorlagen"}"', "[grenzen]"]
         zeilen += [f"{k} = {json.dumps(v)}" for k, v in grenzen.items()]
         zeilen += ["[[benutzer]]", f'name = "{BENUTZER}"', f'passwort = "{_HASH["passwort"]}"',
+                   f"rollen = {json.dumps(list(rollen))}",
                    "[[token]]", 'name = "zweites-system"', f'hash = "{token_hash(ZWEITES_TOKEN)}"']
         self.konfiguration.write_text("\n".join(zeilen) + "\n", encoding="utf-8")
 

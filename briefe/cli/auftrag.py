@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from briefe.cli.haupt import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
+from briefe.cli.versand import versand_einstellungen, versende_auftrag
 from briefe.fehler import BriefeFehler
 
 LAUF_BESCHREIBUNG = """\
@@ -62,7 +63,10 @@ def _lauf(args) -> int:
     melde, schliesse = melder(args.log_format)
     try:
         auftrag = lies_auftrag(args.auftrag)
-        ergebnis = fuehre_auftrag_aus(auftrag, melde)
+        versand = versand_einstellungen(auftrag)  # bad settings stop before any letter
+        from briefe.cli.verteilt import arbeit
+
+        ergebnis = fuehre_auftrag_aus(auftrag, melde, **arbeit(auftrag.verteilt, auftrag.zeitlimit))
     except LaeuftBereits as fehler:
         schliesse()
         if json_log:
@@ -79,6 +83,8 @@ def _lauf(args) -> int:
     schliesse()
     if not json_log:
         print(_text(ergebnis))
+    if versand is not None:
+        return max(ergebnis.rueckgabewert, versende_auftrag(auftrag, versand, args.log_format))
     return ergebnis.rueckgabewert
 
 
@@ -177,5 +183,10 @@ def _pruefen(args) -> int:
             print(f"  {problem}")
     for hinweis in zeilenhinweise(ausgewaehlt, vorlage):  # shortened address lines
         print(f"Hinweis: {hinweis}")
+    versand = versand_einstellungen(auftrag)
+    if versand is not None:
+        print(f"Versand: per E-Mail über {versand.host}:{versand.port} ({versand.tls}), Absender "
+              f"{versand.absender}" + (f", Blindkopie an {versand.kopie_an}" if versand.kopie_an else "")
+              + (f", höchstens {versand.rate:g} je Minute" if versand.rate else "") + ".")
     print("Der Auftrag ist in Ordnung.")
     return EXIT_OK

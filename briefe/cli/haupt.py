@@ -106,6 +106,9 @@ def parser() -> Parser:
                            help="Mitgliederliste (CSV, XLSX oder JSON)")
     lauf_argumente(erstellen)
     wert_argument(erstellen)
+    from briefe.cli import verteilt
+
+    verteilt.argumente(erstellen)
 
     pruefen = befehle.add_parser(
         "pruefen", help="Vorlage und Mitgliederliste prüfen, ohne Briefe zu erstellen",
@@ -131,7 +134,7 @@ def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
     for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf",
-                  "briefe.cli.vorlage"):
+                  "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
         except ModuleNotFoundError as fehler:
@@ -218,9 +221,12 @@ def _erstellen(args) -> int:
         jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
         zeitgrenze=args.zeitgrenze,
     )
+    from briefe.cli.verteilt import arbeit
+
+    arbeitsweise = arbeit(args.verteilt, args.zeitlimit, args.stapel)  # checks the broker before any file
     melde, schliesse = melder(args.log_format)
     try:
-        protokoll = fuehre_aus(optionen, melde)
+        protokoll = fuehre_aus(optionen, melde, **arbeitsweise)
     finally:
         schliesse()
     if args.log_format == "text":

@@ -51,6 +51,7 @@ from briefe.dienst.speicher import (
     Lauf,
     Speicher,
 )
+from briefe.dienst.versand_seite import versand_router
 from briefe.dienst.verteiler import Verteiler
 from briefe.lauf.protokoll import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
 
@@ -373,6 +374,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
                        upload_bytes=konfiguration.upload_bytes)
     app.add_middleware(Sicherheitskoepfe)
     app.mount("/statisch", StaticFiles(directory=str(HIER / "statisch")), name="statisch")
+    app.include_router(versand_router(seiten_zugang, _eigener_lauf))
 
     def seite(request: Request, name: str, status: int = 200, **kontext) -> HTMLResponse:
         zugang = _sitzungs_zugang(request)

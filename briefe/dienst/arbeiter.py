@@ -129,7 +129,7 @@ def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
     )
 
 
-def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
+def arbeite(daten: Path, lauf_id: str, jobs: int = 1, verteilt: str | None = None) -> int:
     """Make the run's letters; the final state goes to the database. Returns an exit code."""
     speicher = Speicher(Path(daten) / "dienst.sqlite3")
     lauf = speicher.lauf(lauf_id)
@@ -143,8 +143,13 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1) -> int:
 
             try:
                 fortschritt = Fortschritt(speicher, lauf_id)
+                weise = {}
+                if verteilt:  # workers on other machines (configuration key ``verteilt``)
+                    from briefe.verteilt.koordinator import arbeitsweise
+
+                    weise = {"arbeite": arbeitsweise(verteilt)}
                 protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), fortschritt,
-                                       f"den Dienst (Lauf {lauf_id})")
+                                       f"den Dienst (Lauf {lauf_id})", **weise)
             except BriefeFehler as fehler:
                 speicher.beende(lauf_id, FEHLGESCHLAGEN, meldung=f"Der Lauf ist fehlgeschlagen: {fehler}")
                 return 2
@@ -185,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lauf", required=True)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--eltern", type=int, default=None)
+    parser.add_argument("--verteilt", default=None)
     args = parser.parse_args(argv)
     _mit_eltern_sterben(args.eltern)
-    return arbeite(args.daten, args.lauf, args.jobs)
+    return arbeite(args.daten, args.lauf, args.jobs, args.verteilt)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefe.fehler import BriefeFehler
+from briefe.versand.einstellungen import SCHLUESSEL as VERSAND_SCHLUESSEL
+from briefe.versand.einstellungen import Einstellungen, lies_einstellungen
 
 UMGEBUNG_TOKEN = "BRIEFE_DIENST_TOKEN"
 UMGEBUNG_BENUTZER = "BRIEFE_DIENST_BENUTZER"
@@ -63,6 +65,8 @@ class Konfiguration:
     geheimnis: str | None = None
     benutzer: tuple[Benutzer, ...] = ()
     tokens: tuple[Token, ...] = ()
+    versand: Einstellungen | None = None  # SMTP settings for "Per E-Mail versenden"
+    verteilt: str | None = None  # broker of workers on other machines (briefe arbeiter)
 
     @property
     def datenbank(self) -> Path:
@@ -82,12 +86,14 @@ class Konfiguration:
 
 
 _ABSCHNITTE: Mapping[str, set[str]] = {
-    "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis"},
+    "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis",
+               "verteilt"},
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts",
                 "satz_sekunden", "satz_prozesse", "satz_speicher_mb"},
     "benutzer": {"name", "passwort", "rollen"},
     "token": {"name", "hash", "rollen"},
+    "versand": set(VERSAND_SCHLUESSEL),
 }
 
 
@@ -133,6 +139,13 @@ def _rollen(daten: dict, datei: str, bereich: str) -> tuple[str, ...]:
         raise KonfigurationsFehler(f"[{bereich}] Unbekannte Rolle {', '.join(unbekannt)}; "
                                    f"erlaubt: {', '.join(ROLLEN)}.", datei=datei)
     return tuple(rollen)
+
+
+def _versand(roh: dict | None, datei: str, umgebung: Mapping[str, str]) -> Einstellungen | None:
+    try:
+        return lies_einstellungen(roh, datei, umgebung) if roh is not None else None
+    except BriefeFehler as fehler:
+        raise KonfigurationsFehler(fehler.meldung, datei=datei) from None
 
 
 def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | None = None
@@ -210,6 +223,9 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         raise KonfigurationsFehler(f"Benutzer doppelt angegeben: {', '.join(doppelt)}.", datei=datei)
 
     geheimnis = umgebung.get(UMGEBUNG_GEHEIMNIS) or dienst.get("geheimnis")
+    versand = roh.get("versand")
+    if versand is not None and not isinstance(versand, dict):
+        raise KonfigurationsFehler("„versand“ muss ein Abschnitt [versand] sein.", datei=datei)
     return Konfiguration(
         daten=Path(dienst.get("daten", "dienst-daten")).resolve(),
         vorlagen=Path(dienst.get("vorlagen", "vorlagen")).resolve(),
@@ -232,4 +248,6 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         geheimnis=str(geheimnis) if geheimnis else None,
         benutzer=tuple(benutzer),
         tokens=tuple(tokens),
+        versand=_versand(versand, datei, umgebung),
+        verteilt=_text(dienst, "verteilt", datei, "dienst") if "verteilt" in dienst else None,
     )

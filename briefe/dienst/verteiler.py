@@ -146,6 +146,8 @@ class Verteiler:
         befehl = [sys.executable, "-m", MARKE, "--daten", str(self.konfiguration.daten),
                   "--lauf", lauf.id, "--jobs", str(self.konfiguration.jobs_je_lauf),
                   "--eltern", str(os.getpid())]
+        if self.konfiguration.verteilt:
+            befehl += ["--verteilt", self.konfiguration.verteilt]
         with open(ordner / "arbeiter.log", "ab") as protokoll:
             prozess = subprocess.Popen(befehl, stdin=subprocess.DEVNULL, stdout=protokoll,
                                        stderr=subprocess.STDOUT, env=umgebung, start_new_session=True)

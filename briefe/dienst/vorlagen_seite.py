@@ -173,7 +173,9 @@ def pruefe_werte(pfad, vorlagen_ordner, eingaben: dict[str, str]) -> list[list[s
 
 
 def startwerte_fuer(lauf, konfiguration) -> list:
-    return startwerte_von(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen)
+    """The start values a run's form asks for (none for a run without its template)."""
+    pfad = lauf.optionen.get("vorlage_pfad")
+    return startwerte_von(pfad, konfiguration.vorlagen) if pfad else []
 
 
 def werte_fuer(lauf, konfiguration, namen: list[str], werte: list[str]) -> list[list[str]]:

@@ -52,6 +52,9 @@ SCHLUESSEL = {
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
     "werte": 'Tabelle der Werte beim Start, z. B. [werte] mit konferenz = 2027-03-12',
+    "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
+    "verteilt": 'Broker für Arbeiter auf anderen Rechnern, z. B. "redis://rechner:6379/0"',
+    "zeitlimit": "Sekunden ohne Fortschritt der Arbeiter, bis ein verteilter Lauf aufgibt",
 }
 
 
@@ -77,6 +80,9 @@ class Auftrag:
     beschreibung: str = ""
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
     werte: tuple[tuple[str, str], ...] = ()
+    versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
+    verteilt: str | None = None
+    zeitlimit: int | None = None
 
     @property
     def sammelordner(self) -> Path:
@@ -165,7 +171,11 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
     assert muster is not None
     ausgabe = ordner / _fuelle_platzhalter(muster, heute, datei)
     formate = _formate(daten.get("formate", list(FORMATE)), datei)
-    pdf = text("pdf") or "standard"
+    versand = daten.get("versand")
+    if versand is not None and not isinstance(versand, dict):
+        raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {_art(versand)}.",
+                             datei=datei)
+    pdf = text("pdf") or ("barrierefrei" if versand is not None else "standard")  # PDF/UA for e-mail
     from briefe.satz.pdf.weasy import VARIANTEN
 
     if pdf not in VARIANTEN:
@@ -193,6 +203,9 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         beschreibung=text("beschreibung") or "",
         fehler_ok=wahr("fehler_ok"),
         werte=_werte(daten.get("werte", {}), datei),
+        versand=versand,
+        verteilt=text("verteilt"),
+        zeitlimit=zahl("zeitlimit", 1),
     )
 
 
@@ -501,7 +514,7 @@ def _fehlerzeilen(protokoll: dict) -> list[dict]:
     ]
 
 
-def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebnis:
+def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None, arbeite=None) -> Ergebnis:
     """Run a job under its lock: do nothing, continue or start, then apply retention.
 
     Raises ``LaeuftBereits`` when another run holds the lock and ``BriefeFehler``
@@ -527,7 +540,8 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None) -> Ergebni
             eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
             lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde,
-                                        f"den Auftrag „{auftrag.name}“")
+                                        f"den Auftrag „{auftrag.name}“",
+                                        **({"arbeite": arbeite} if arbeite else {}))
             protokoll = lauf_protokoll.als_dict()
             rueckgabewert = lauf_protokoll.exit_code
         aufbewahrung = raeume_auf(auftrag, melde)

@@ -50,23 +50,24 @@ def _jetzt() -> str:
 
 
 def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None,
-               anlass: str = "den Befehl „briefe erstellen“") -> Protokoll:
+               anlass: str = "den Befehl „briefe erstellen“", arbeite=arbeite) -> Protokoll:
     """Run: make every letter, write protocol (and combined files, ZIP). Raises
     ``BriefeFehler`` only when nothing could start (``LaeuftBereits`` when another run
-    writes into the same folder; ``anlass`` names this one to others)."""
+    writes into the same folder; ``anlass`` names this one to others). ``arbeite`` makes the
+    letters (default: local processes; ``briefe.verteilt`` passes its coordinator)."""
     vorbereitet = vorbereiten(optionen)  # no folder is touched before the inputs are checked
     ausgabe = Path(optionen.ausgabe)
     try:
         ausgabe.mkdir(parents=True, exist_ok=True)
         with sperre_ordner(ausgabe, anlass):
-            return _fuehre_aus(optionen, melde, vorbereitet)
+            return _fuehre_aus(optionen, melde, vorbereitet, arbeite)
     except OSError as fehler:
         if fehler.errno in SCHREIBFEHLER:
             raise Schreibfehler(schreibfehler_text(fehler, ausgabe)) from None
         raise
 
 
-def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet) -> Protokoll:
+def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbeite) -> Protokoll:
     melde = melde or (lambda ereignis: None)
     beginn = _jetzt()
     vorlage, liste, ausgewaehlt = vorbereitet
@@ -93,6 +94,8 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet) -> Pr
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
         werte=vorlage.werte_als_text(),
+        blatt=optionen.blatt,
+        pdf=optionen.pdf_variante or "standard",
         zeilen_gesamt=len(liste.empfaenger),
         ausgewaehlt=len(ausgewaehlt),
         fortgesetzt=len(fertig),

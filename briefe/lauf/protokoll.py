@@ -37,6 +37,12 @@ class Eintrag:
     probleme: list[dict] = field(default_factory=list)
     name: str = ""  # "Maria Meyer"
     organisation: str = ""
+    # set by ``briefe versenden``: "E-Mail" or "Post", Message-ID, time, the server's answer
+    kanal: str = ""
+    versandstatus: str = ""
+    message_id: str = ""
+    versandzeit: str = ""
+    serverantwort: str = ""
 
 
 @dataclass
@@ -55,6 +61,8 @@ class Protokoll:
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
     werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
+    blatt: str | None = None
+    pdf: str = "standard"
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0
     ok: int = 0
@@ -74,6 +82,8 @@ class Protokoll:
 
 CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler", "name",
                "organisation"]
+# after ``briefe versenden``: how each letter went out
+VERSAND_SPALTEN = ["kanal", "versandstatus", "message_id", "versandzeit", "serverantwort"]
 
 
 def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
@@ -82,13 +92,14 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
     schreibe_atomar(ausgabe / PROTOKOLL_JSON, daten)
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
-    schreiber.writerow(CSV_SPALTEN)
+    versandt = any(e.kanal for e in protokoll.briefe)
+    schreiber.writerow(CSV_SPALTEN + (VERSAND_SPALTEN if versandt else []))
     for e in protokoll.briefe:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
-        ])
+        ] + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
 

@@ -43,7 +43,7 @@ KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", 
 _SCHLUESSEL = {
     "betreff", "absender", "zeichen", "ihr_zeichen", "datum", "form", "grussformel",
     "unterschrift", "anlagen", "verteiler", "vermerke", "anrede", "hinweis_maschinell",
-    "beschreibung", "werte", "anschrift_reihenfolge", "titel", "startwerte",
+    "beschreibung", "werte", "anschrift_reihenfolge", "titel", "startwerte", "email",
 }
 MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig."
 
@@ -182,23 +182,7 @@ class Vorlage:
         """Resolve this template for one recipient (an ``Empfaenger``)."""
         adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
         datum = self.datum()
-        felder = dict(empfaenger.felder)
-        for spalte in self.spalten - self.pflichtspalten:  # only in {% if %}: may be missing
-            felder.setdefault(spalte, "")
-        kontext = {
-            "empfaenger": felder,
-            "anschrift": list(adresse.zeilen),
-            "absender": _absender_kontext(self.absender),
-            "datum": datum,
-            "zeichen": str(self.kopf.get("zeichen", "")),
-            "werte": {**dict(self.kopf.get("werte", {})), **self._startwerte()},
-        }
-        kontext["anrede"] = (
-            self._feld("anrede", kontext, empfaenger.zeile)
-            if "anrede" in self.felder
-            else anschrift_regeln.anrede(empfaenger)
-        )
-        kontext["betreff"] = self._feld("betreff", kontext, empfaenger.zeile)
+        kontext = self._kontext(empfaenger, adresse, datum)
         quelltext = self._render(self.koerper, kontext, empfaenger.zeile)
         info = list(self.absender.infoblock)
         if info:
@@ -229,6 +213,37 @@ class Vorlage:
             hinweis_maschinell=_maschinell(self.kopf.get("hinweis_maschinell", False)),
             hinweise=tuple(adresse.hinweise),
         )
+
+    def email(self, empfaenger) -> tuple[str, str] | None:
+        """Subject and text of the e-mail from the ``[email]`` table; None without one."""
+        if "email.betreff" not in self.felder and "email.text" not in self.felder:
+            return None
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
+        kontext = self._kontext(empfaenger, adresse, self.datum())
+        betreff = (self._feld("email.betreff", kontext, empfaenger.zeile)
+                   if "email.betreff" in self.felder else kontext["betreff"])
+        text = self._feld("email.text", kontext, empfaenger.zeile) if "email.text" in self.felder else ""
+        return " ".join(betreff.split()), text
+
+    def _kontext(self, empfaenger, adresse, datum: dt.date) -> dict:
+        felder = dict(empfaenger.felder)
+        for spalte in self.spalten - self.pflichtspalten:  # only in {% if %}: may be missing
+            felder.setdefault(spalte, "")
+        kontext = {
+            "empfaenger": felder,
+            "anschrift": list(adresse.zeilen),
+            "absender": _absender_kontext(self.absender),
+            "datum": datum,
+            "zeichen": str(self.kopf.get("zeichen", "")),
+            "werte": {**dict(self.kopf.get("werte", {})), **self._startwerte()},
+        }
+        kontext["anrede"] = (
+            self._feld("anrede", kontext, empfaenger.zeile)
+            if "anrede" in self.felder
+            else anschrift_regeln.anrede(empfaenger)
+        )
+        kontext["betreff"] = self._feld("betreff", kontext, empfaenger.zeile)
+        return kontext
 
     def _unterschrift(self) -> Unterschrift | None:
         if "unterschrift" in self.kopf:
@@ -435,6 +450,9 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
     for liste in ("anlagen", "verteiler", "vermerke"):
         for i, eintrag in enumerate(kopf.get(liste, [])):
             quellen[f"{liste}.{i}"] = str(eintrag)
+    for teil in ("betreff", "text"):
+        if teil in kopf.get("email", {}):
+            quellen[f"email.{teil}"] = str(kopf["email"][teil])
     feldzeilen = {name: kopfzeilen.get(name.split(".")[0], 1) for name in quellen}
     felder = {
         name: _kompiliere(TEXT_UMGEBUNG, quelle, f"<vorlage {name}>", datei, feldzeilen[name] - 1)
@@ -512,6 +530,10 @@ def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int
     if not isinstance(kopf.get("werte", {}), dict):
         raise VorlagenFehler("„werte“ muss eine Tabelle [werte] sein.", datei=datei,
                              zeile=kopfzeilen.get("werte"))
+    email = kopf.get("email", {})
+    if not isinstance(email, dict) or set(email) - {"betreff", "text"}:
+        raise VorlagenFehler("„email“ muss eine Tabelle [email] mit betreff und text sein.", datei=datei,
+                             zeile=kopfzeilen.get("email"))
     for liste in ("anlagen", "verteiler", "vermerke"):
         if not isinstance(kopf.get(liste, []), list):
             raise VorlagenFehler(f"„{liste}“ muss eine Liste sein, z. B. [\"…\"].", datei=datei,

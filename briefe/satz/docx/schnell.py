@@ -2,11 +2,13 @@
 prove that only the markers differ, then fill in each recipient's text.
 
 A layout group is as for the PDF (``briefe.satz.pdf.schnell``): letters equal except for
-the address lines and the salutation. The group's letter is written by
+the address lines, the salutation and the runs that hold member values
+(``gruppen.Wertstellen``). The group's letter is written by
 ``briefe.satz.docx.dokument.schreibe_docx`` twice, once with plain markers and once with
 markers full of what XML escapes (``&``, ``<``, ``>``, quotes, umlauts, a
-space). Only if every other part is byte-identical and ``word/document.xml``
-differs exactly in the escaped markers, a recipient's DOCX is the first one
+space). Only if every part that differs (``word/document.xml``, and the properties
+when the subject holds a value) differs exactly in the escaped markers, a recipient's DOCX
+is the first one
 with the recipient's escaped texts put in place of the markers, zipped with
 the other parts compressed once per group. Texts that ``schreibe_docx`` would
 change (line breaks, tabs, characters XML cannot hold, leading or trailing
@@ -32,7 +34,16 @@ from xml.sax.saxutils import escape
 from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
-from briefe.satz.gruppen import Gruppenspeicher, NichtSchnell, marke
+from briefe.satz.gruppen import (
+    Gruppenspeicher,
+    NichtSchnell,
+    Wertstellen,
+    gruppenschluessel,
+    marke,
+    mit_stellen,
+    textstellen,
+    wertmarke,
+)
 
 DOKUMENT = "word/document.xml"
 STATISTIK: Counter = Counter()
@@ -82,27 +93,36 @@ def _pruefe_text(text: str, feld: str) -> None:
 
 
 _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "DOCX")
+_WERTE = Wertstellen()  # value slots in the body, learned as for the PDF
 
 
 def _gruppe(brief: Brief) -> _Gruppe:
     _pruefe_text(brief.anrede, "Anrede")
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")
-    schluessel = dataclasses.replace(brief, anschrift=("",) * len(brief.anschrift), anrede="")
-    return _GRUPPEN.hole(schluessel, brief)
+    stellen, texte = _WERTE.stellen(brief)
+    for stelle in stellen:
+        _pruefe_text(texte[stelle], "Wert")
+    return _GRUPPEN.hole(gruppenschluessel(brief, stellen), brief, bool(stellen),
+                         bauen=lambda b: _Gruppe(b, stellen))
+
+
+def _erste_marke(feld: str, nummer: int) -> str:
+    return wertmarke(nummer) if feld == "wert" else marke(feld, nummer)
 
 
 def _zweite_marke(feld: str, nummer: int) -> str:
     """A marker with everything XML escapes or Word might treat specially."""
-    return f"W&<ä> \"'{'AB'[feld == 'anrede']}{chr(ord('a') + nummer)}ß"
+    kennung = f"C{chr(ord('a') + nummer // 26)}" if feld == "wert" else "AB"[feld == "anrede"]
+    return f"W&<ä> \"'{kennung}{chr(ord('a') + nummer % 26)}ß"
 
 
-def _mit(brief: Brief, marken) -> Brief:
-    return dataclasses.replace(
+def _mit(brief: Brief, marken, stellen: list) -> Brief:
+    return mit_stellen(dataclasses.replace(
         brief,
         anschrift=tuple(marken("anschrift", i) for i in range(len(brief.anschrift))),
         anrede=marken("anrede", 0),
-    )
+    ), {stelle: marken("wert", i) for i, stelle in enumerate(stellen)})
 
 
 def _teile(daten: bytes) -> list[tuple[zipfile.ZipInfo, bytes]]:
@@ -127,53 +147,72 @@ def _packe(name: str, daten: bytes) -> _Eintrag:
 
 
 class _Gruppe:
-    """The pre-rendered parts of one layout group."""
+    """The pre-rendered parts of one layout group; parts holding markers (the document, and
+    the properties when the subject holds a value) are cut into pieces around them."""
 
-    def __init__(self, brief: Brief) -> None:
-        erste = _teile(_voll(_mit(brief, marke)))
-        zweite = _teile(_voll(_mit(brief, _zweite_marke)))
+    def __init__(self, brief: Brief, stellen: frozenset = frozenset()) -> None:
+        self.stellen = sorted(stellen, key=repr)
+        erste = _teile(_voll(_mit(brief, _erste_marke, self.stellen)))
+        zweite = _teile(_voll(_mit(brief, _zweite_marke, self.stellen)))
         if [i.filename for i, _ in erste] != [i.filename for i, _ in zweite]:
             raise NichtSchnell("andere Teile")
-        for (info, a), (_, b) in zip(erste, zweite, strict=True):
-            if info.filename != DOKUMENT and a != b:
-                raise NichtSchnell(f"Marke in {info.filename}")
-        dokument = dict((i.filename, d) for i, d in erste)[DOKUMENT]
-        zweites = dict((i.filename, d) for i, d in zweite)[DOKUMENT]
         felder = [("anschrift", i) for i in range(len(brief.anschrift))] + [("anrede", 0)]
-        stellen = []
-        for feld, nummer in felder:
-            text = marke(feld, nummer).encode()
-            if dokument.count(text) != 1:
-                raise NichtSchnell("Marke nicht genau einmal im Dokument")
-            stellen.append((dokument.index(text), len(text), feld, nummer))
-        stellen.sort()
-        self.stuecke: list[bytes] = []
-        self.felder: list[tuple[str, int]] = []
-        anfang = 0
-        for stelle, laenge, feld, nummer in stellen:
-            self.stuecke.append(dokument[anfang:stelle])
-            self.felder.append((feld, nummer))
-            anfang = stelle + laenge
-        self.stuecke.append(dokument[anfang:])
-        if self._dokument([_zweite_marke(f, n) for f, n in self.felder]) != zweites:
-            raise NichtSchnell("Word schreibt die Marken anders als erwartet")
-        self.eintraege: list[_Eintrag | None] = [
-            None if info.filename == DOKUMENT else _packe(info.filename, daten)
+        felder += [("wert", i) for i in range(len(self.stellen))]
+        self.zerlegt: dict[str, tuple[list[bytes], list[tuple[str, int]]]] = {}
+        gesehen: set = set()
+        for (info, a), (_, b) in zip(erste, zweite, strict=True):
+            if a == b and info.filename != DOKUMENT:
+                continue
+            stellen_im_teil = []
+            for feld, nummer in felder:
+                text = _erste_marke(feld, nummer).encode()
+                anfang = a.find(text)
+                while anfang >= 0:
+                    stellen_im_teil.append((anfang, len(text), feld, nummer))
+                    gesehen.add((feld, nummer))
+                    anfang = a.find(text, anfang + len(text))
+            stellen_im_teil.sort()
+            stuecke, teil_felder, anfang = [], [], 0
+            for stelle, laenge, feld, nummer in stellen_im_teil:
+                if stelle < anfang:
+                    raise NichtSchnell("Marken überlappen")
+                stuecke.append(a[anfang:stelle])
+                teil_felder.append((feld, nummer))
+                anfang = stelle + laenge
+            stuecke.append(a[anfang:])
+            if _zusammen(stuecke, [_zweite_marke(f, n) for f, n in teil_felder]) != b:
+                raise NichtSchnell(f"Word schreibt die Marken in {info.filename} anders als erwartet")
+            self.zerlegt[info.filename] = (stuecke, teil_felder)
+        if gesehen != set(felder):
+            raise NichtSchnell("Marke nicht im Dokument")
+        self.eintraege: list[_Eintrag | str] = [
+            info.filename if info.filename in self.zerlegt else _packe(info.filename, daten)
             for info, daten in erste]
         self.zeit = _dos_zeit(brief.datum)
 
-    def _dokument(self, texte: list[str]) -> bytes:
-        teile = [self.stuecke[0]]
-        for text, stueck in zip(texte, self.stuecke[1:], strict=True):
-            teile.append(escape(text).encode("utf-8"))
-            teile.append(stueck)
-        return b"".join(teile)
-
     def brief(self, brief: Brief) -> bytes:
-        texte = [brief.anrede if feld == "anrede" else brief.anschrift[nummer]
-                 for feld, nummer in self.felder]
-        dokument = _packe(DOKUMENT, self._dokument(texte))
-        return _zip([e or dokument for e in self.eintraege], self.zeit)
+        werte = textstellen(brief) if self.stellen else {}
+
+        def text(feld: str, nummer: int) -> str:
+            if feld == "wert":
+                return werte[self.stellen[nummer]]
+            return brief.anrede if feld == "anrede" else brief.anschrift[nummer]
+
+        eintraege = []
+        for eintrag in self.eintraege:
+            if isinstance(eintrag, str):
+                stuecke, felder = self.zerlegt[eintrag]
+                eintrag = _packe(eintrag, _zusammen(stuecke, [text(f, n) for f, n in felder]))
+            eintraege.append(eintrag)
+        return _zip(eintraege, self.zeit)
+
+
+def _zusammen(stuecke: list[bytes], texte: list[str]) -> bytes:
+    teile = [stuecke[0]]
+    for text, stueck in zip(texte, stuecke[1:], strict=True):
+        teile.append(escape(text).encode("utf-8"))
+        teile.append(stueck)
+    return b"".join(teile)
 
 
 def _dos_zeit(datum: dt.date) -> tuple[int, int]:

@@ -1,9 +1,12 @@
 """Fast path for a Serienbrief: lay out each layout group once, then per recipient
 shape and draw only the recipient's own lines.
 
-A layout group is all letters that are equal except for the address lines and
-the salutation (the ``Brief`` without ``anschrift`` and ``anrede``, plus the
-number of address lines). Per group (and process) we
+A layout group is all letters that are equal except for the address lines,
+the salutation and the text runs that hold member values (learned per family of
+letters by ``gruppen.Wertstellen``: subject, paragraph, list item, table cell or
+info block runs that differ between letters), plus the number of address lines.
+A value slot must end its line and fit on one line; the subject's value is also
+written into the title and the bookmarks per letter. Per group (and process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
    with long ones (as wide as the slot allows): if any other box moves, the
@@ -25,7 +28,9 @@ recipient needs glyphs the skeleton lacks, with WeasyPrint's font code (cached
 by glyph set), so a letter's fonts hold exactly the glyphs of a full render.
 
 A group costs about two full renders, so it is built when a second letter
-needs it: a template whose body differs per recipient never pays for groups.
+needs it (at once when its family has value slots: such letters repeat). A value
+that wraps in the letter a group would be built from fails that letter only; after
+a few such letters the group counts as not fast.
 Only the standard PDF variant takes this path; tagged and PDF/A variants are
 always rendered in full. ``vorwaermen`` builds groups before worker processes
 are forked, so they inherit them.
@@ -57,7 +62,17 @@ from weasyprint.text.line_break import split_first_line
 from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
 from briefe.modell import Brief
-from briefe.satz.gruppen import Gruppenspeicher, NichtSchnell, marke
+from briefe.satz.gruppen import (
+    Gruppenspeicher,
+    NichtSchnell,
+    NurDieserBrief,
+    Wertstellen,
+    gruppenschluessel,
+    marke,
+    mit_stellen,
+    textstellen,
+    wertmarke,
+)
 from briefe.satz.pdf import weasy as pdf_modul
 
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
@@ -123,13 +138,15 @@ def schnell_moeglich(brief: Brief) -> str | None:
 
 
 def leere_zwischenspeicher() -> None:
-    """Forget all layout groups of this process."""
+    """Forget all layout groups (and learned value slots) of this process."""
     _GRUPPEN.leeren()
+    _WERTE.leeren()
 
 
 # --- layout groups --------------------------------------------------------------------------
 
 _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
+_WERTE = Wertstellen()
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
@@ -141,11 +158,12 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
         _pruefe_text(zeile, "Anschrift")
     if not brief.anschrift:
         raise NichtSchnell("keine Anschrift")
-    schluessel = (
-        dataclasses.replace(brief, anschrift=("",) * len(brief.anschrift), anrede=""),
-        _wurzeln(),
-    )
-    return _GRUPPEN.hole(schluessel, brief, erzwingen)
+    stellen, texte = _WERTE.stellen(brief)
+    for stelle in stellen:
+        _pruefe_text(texte[stelle], "Wert")
+    schluessel = (gruppenschluessel(brief, stellen), _wurzeln())
+    return _GRUPPEN.hole(schluessel, brief, erzwingen or bool(stellen),
+                         bauen=lambda b: _Gruppe(b, stellen))
 
 
 def _wurzeln() -> tuple:
@@ -168,9 +186,10 @@ def _pruefe_text(text: str, feld: str) -> None:
 class _Platz:
     """One slot: a line of the address or the salutation, as laid out in the skeleton."""
 
-    feld: str  # "anschrift" or "anrede"
+    feld: str  # "anschrift", "anrede" or "wert" (a run holding a member value)
     nummer: int
     marke: str
+    stelle: tuple = ()  # for "wert": the run's path (``gruppen.textstellen``)
     seite: int = 0
     box: object = None  # the laid-out TextBox of the marker
     eltern: object = None  # the box whose ``children`` hold ``box``
@@ -188,20 +207,30 @@ class _Platz:
     breiten_vorher: dict = dataclasses.field(default_factory=dict)
     unicode_vorher: dict = dataclasses.field(default_factory=dict)
 
-    def text(self, brief: Brief) -> str:
+    @property
+    def name(self) -> str:
+        """The slot's kind as the statistics name it."""
+        return {"anschrift": "Anschrift", "anrede": "Anrede"}.get(self.feld, "Wert")
+
+    def text(self, brief: Brief, werte: dict) -> str:
+        if self.feld == "wert":
+            return werte[self.stelle]
         return brief.anrede if self.feld == "anrede" else brief.anschrift[self.nummer]
 
 
-def _plaetze_fuer(brief: Brief) -> list[_Platz]:
+def _plaetze_fuer(brief: Brief, stellen: frozenset = frozenset()) -> list[_Platz]:
     plaetze = [_Platz("anschrift", i, marke("anschrift", i)) for i in range(len(brief.anschrift))]
     plaetze.append(_Platz("anrede", 0, marke("anrede", 0)))
+    plaetze += [_Platz("wert", i, wertmarke(i), stelle)
+                for i, stelle in enumerate(sorted(stellen, key=repr))]
     return plaetze
 
 
 def _mit_texten(brief: Brief, plaetze: list[_Platz], texte: dict[str, str]) -> Brief:
     anschrift = tuple(texte[p.marke] for p in plaetze if p.feld == "anschrift")
     anrede = next(texte[p.marke] for p in plaetze if p.feld == "anrede")
-    return dataclasses.replace(brief, anschrift=anschrift, anrede=anrede)
+    werte = {p.stelle: texte[p.marke] for p in plaetze if p.feld == "wert"}
+    return mit_stellen(dataclasses.replace(brief, anschrift=anschrift, anrede=anrede), werte)
 
 
 def _kinder(box) -> list:
@@ -210,7 +239,7 @@ def _kinder(box) -> list:
 
 
 def _finde(dok, texte: dict[str, _Platz]) -> dict[str, tuple]:
-    """Locate each marker's TextBox: (page, box, parent, inline ancestors, block)."""
+    """Locate each marker's TextBox: (page, box, parent, inline ancestors, block, line)."""
     gefunden: dict[str, tuple] = {}
 
     def gehe(box, seite, pfad):
@@ -222,7 +251,9 @@ def _finde(dok, texte: dict[str, _Platz]) -> dict[str, tuple]:
                              None)
                 inline = tuple(id(b) for b in pfad + [box]
                                if isinstance(b, (boxes.LineBox, boxes.InlineBox)))
-                gefunden[kind.text] = (seite, kind, box, inline, block)
+                linie = next((b for b in reversed(pfad + [box]) if isinstance(b, boxes.LineBox)),
+                             None)
+                gefunden[kind.text] = (seite, kind, box, inline, block, linie)
             gehe(kind, seite, pfad + [box])
 
     for nummer, seite in enumerate(dok.pages):
@@ -230,6 +261,24 @@ def _finde(dok, texte: dict[str, _Platz]) -> dict[str, tuple]:
     if set(gefunden) != set(texte):
         raise NichtSchnell("Marke nicht gefunden (Platz nicht als eine Zeile gesetzt)")
     return gefunden
+
+
+def _am_zeilenende(linie, box) -> bool:
+    """Whether ``box`` is the last thing on ``linie``, inside undecorated inline boxes only
+    (a wider text then moves nothing on its line)."""
+    knoten = linie
+    while knoten is not None and knoten is not box:
+        kinder = knoten.children if isinstance(getattr(knoten, "children", None), list) else ()
+        letztes = kinder[-1] if kinder else None
+        if isinstance(letztes, boxes.InlineBox) and (
+                letztes.background is not None or letztes.padding_right or letztes.margin_right
+                or any(getattr(letztes, f"border_{seite}_width") for seite in (
+                    "top", "right", "bottom", "left"))):
+            return False
+        if letztes is not box and not isinstance(letztes, boxes.InlineBox):
+            return False
+        knoten = letztes
+    return knoten is box
 
 
 def _geometrie(dok, ausnahmen: set[int], textlos: set[int]) -> list:
@@ -356,11 +405,12 @@ class _Bauplan:
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
-    def __init__(self, brief: Brief) -> None:
-        self.plaetze = _plaetze_fuer(brief)
+    def __init__(self, brief: Brief, stellen: frozenset = frozenset()) -> None:
+        self.plaetze = _plaetze_fuer(brief, stellen)
+        self.hat_werte = bool(stellen)
         nach_marke = {p.marke: p for p in self.plaetze}
         dok = pdf_modul.dokument(_mit_texten(brief, self.plaetze, {m: m for m in nach_marke}))
-        for text, (seite, box, eltern, inline, block) in _finde(dok, nach_marke).items():
+        for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
             platz = nach_marke[text]
             platz.seite, platz.box, platz.eltern, platz.vorfahren = seite, box, eltern, inline
             if block is None:
@@ -369,15 +419,19 @@ class _Gruppe:
             _, _, rest, _, platz.hoehe, platz.grundlinie = _zeile(text, box.style, platz.max_breite)
             if rest is not None:
                 raise NichtSchnell("Marke passt nicht in eine Zeile")
-            linie = eltern if isinstance(eltern, boxes.LineBox) else None
-            if linie is None or not isinstance(linie.children, list) or linie.children[-1] is not box:
+            if not _am_zeilenende(linie, box):
                 raise NichtSchnell("Platz nicht am Ende seiner Zeile")
             platz.versatz_x = box.position_x - linie.position_x
             platz.ueberlauf, platz.ellipse = linie.text_overflow, linie.block_ellipsis
             if platz.ueberlauf != "clip" or platz.ellipse != "none":
                 raise NichtSchnell("Auslassungspunkte")
+        werte = textstellen(brief) if self.hat_werte else {}
+        for platz in self.plaetze:
+            # a value slot whose own letter already wraps: its letters would all fall back
+            if platz.feld == "wert" and _zeile(platz.text(brief, werte), platz.box.style,
+                                               platz.max_breite)[2] is not None:
+                raise NurDieserBrief("Wert im Absatz über mehrere Zeilen")
         self._pruefe_lang(brief, dok)
-        self._pruefe_metadaten(dok)
         self.dokument = dok
         self.schriften: dict = {}
         self.breiten: dict = {}
@@ -397,11 +451,12 @@ class _Gruppe:
         lang = {p.marke: _lange_marke(p) for p in self.plaetze}
         dok_lang = pdf_modul.dokument(_mit_texten(brief, self.plaetze, lang))
         gefunden = _finde(dok_lang, {t: None for t in lang.values()})
+        self._pruefe_metadaten(dok_kurz, dok_lang, lang)
         ausnahmen_kurz, textlos_kurz, ausnahmen_lang, textlos_lang = set(), set(), set(), set()
         for platz in self.plaetze:
             ausnahmen_kurz |= {id(platz.box), *platz.vorfahren}
             textlos_kurz.add(id(platz.box))
-            _, box_lang, _, inline_lang, _ = gefunden[lang[platz.marke]]
+            _, box_lang, _, inline_lang, _, _ = gefunden[lang[platz.marke]]
             ausnahmen_lang |= {id(box_lang), *inline_lang}
             textlos_lang.add(id(box_lang))
             platz.grenze = box_lang.width
@@ -412,11 +467,28 @@ class _Gruppe:
                 dok_lang, ausnahmen_lang, textlos_lang):
             raise NichtSchnell("Satz hängt von Anschrift oder Anrede ab")
 
-    def _pruefe_metadaten(self, dok) -> None:
-        """Slot texts may appear nowhere but in their boxes (metadata, bookmarks, links)."""
-        spuren = repr((vars(dok.metadata), [(s.bookmarks, s.links, s.anchors) for s in dok.pages]))
-        if any(p.marke in spuren for p in self.plaetze):
-            raise NichtSchnell("Anschrift oder Anrede in Metadaten")
+    def _pruefe_metadaten(self, dok_kurz, dok_lang, lang: dict[str, str]) -> None:
+        """Slot texts may appear nowhere but in their boxes, except the value slots of the
+        subject in the title and the bookmarks, where they must be the plain text."""
+        betreff = [p.marke for p in self.plaetze if p.stelle == ("betreff",)]
+
+        def spuren(dok, ohne: bool) -> str:
+            metadaten = dict(vars(dok.metadata))
+            marken = [(s.bookmarks, s.links, s.anchors) for s in dok.pages]
+            if ohne:
+                metadaten.pop("title", None)
+                marken = [(s.links, s.anchors) for s in dok.pages]
+            return repr((metadaten, marken))
+
+        if any(p.marke in spuren(dok_kurz, bool(betreff)) for p in self.plaetze):
+            raise NichtSchnell("Platz in Metadaten")
+        self.titel_marke = betreff[0] if betreff else None
+        if betreff:
+            if any(p.marke in spuren(dok_kurz, False) for p in self.plaetze if p.marke not in betreff):
+                raise NichtSchnell("Platz in Metadaten")
+            ersetzt = spuren(dok_kurz, False).replace(betreff[0], lang[betreff[0]])
+            if ersetzt != spuren(dok_lang, False) or dok_kurz.metadata.title != betreff[0]:
+                raise NichtSchnell("Betreff in Metadaten nicht wörtlich")
 
     # -- skeleton --
 
@@ -548,9 +620,22 @@ class _Gruppe:
         brief_objektstrom = pydyf.Stream()
         pdf.add_object(brief_objektstrom)
         je_brief = {*schrift_bytes, *(n for n, _ in bloecke), brief_objektstrom.number}
-
         if pdf.info:
             pdf.add_object(pdf.info)
+        # Objects holding the subject (title, bookmarks): written per letter.
+        self.titel_objekte: list[tuple[int, pydyf.Dictionary, str]] = []
+        if self.titel_marke:
+            marke_bytes = self.titel_marke.encode()
+            for objekt in objekte[1:]:
+                if objekt.free == "f" or not isinstance(objekt, pydyf.Dictionary):
+                    continue
+                for schluessel, wert in objekt.items():
+                    if isinstance(wert, pydyf.String) and wert.string == self.titel_marke:
+                        self.titel_objekte.append((objekt.number, objekt, schluessel))
+                if objekt.number not in {n for n, _, _ in self.titel_objekte} and (
+                        marke_bytes in objekt.data):
+                    raise NichtSchnell("Betreff in Metadaten nicht wörtlich")
+            je_brief |= {n for n, _, _ in self.titel_objekte}
         kopf = io.BytesIO()
         kopf.write(b"%PDF-" + pydyf._to_bytes(self.optionen["pdf_version"] or b"1.7") + b"\n")
         kopf.write(b"%\xf0\x9f\x96\xa4\n")
@@ -594,13 +679,14 @@ class _Gruppe:
         ressourcen = _ressourcen()
         ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
         ops_je_platz: list[list] = []
+        werte = textstellen(brief) if self.hat_werte else {}
         for platz in self.plaetze:
-            text = platz.text(brief)
+            text = platz.text(brief, werte)
             layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
             if rest is not None or breite > platz.grenze:
-                raise NichtSchnell(f"{platz.feld}: zu lang")
+                raise NichtSchnell(f"{platz.name}: zu lang")
             if hoehe != platz.hoehe or grundlinie != platz.grundlinie:
-                raise NichtSchnell(f"{platz.feld}: andere Zeilenhöhe")
+                raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
             box = platz.box.copy_with_text(text)
             box.pango_layout, box.width = layout, breite
             # The fonts as a full render would hold them when this slot is painted.
@@ -611,10 +697,10 @@ class _Gruppe:
             strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
             draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
             if set(kopien) != set(self.schriften):
-                raise NichtSchnell(f"{platz.feld}: andere Schrift")
+                raise NichtSchnell(f"{platz.name}: andere Schrift")
             for s, kopie in kopien.items():
                 if kopie.missing:
-                    raise NichtSchnell(f"{platz.feld}: Zeichen fehlt in der Schrift")
+                    raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
                 for glyphe, breite_g in kopie.widths.items():
                     if glyphe in platz.breiten_vorher[s] or glyphe in neu_breiten[s]:
                         continue
@@ -622,13 +708,13 @@ class _Gruppe:
                     if glyphe in self.breiten[s] and (
                             self.breiten[s][glyphe] != breite_g
                             or self.unicode[s].get(glyphe) != zeichen):
-                        raise NichtSchnell(f"{platz.feld}: Glyphenbreite gerundet anders")
+                        raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
                     neu_breiten[s][glyphe] = breite_g
                     neu_unicode[s][glyphe] = zeichen
             ops_je_platz.append(strom.stream)
         if set(ressourcen["ExtGState"]) != self.zustaende:
             raise NichtSchnell("neuer Grafikzustand")
-        return self._schreibe(ops_je_platz, neu_breiten, neu_unicode)
+        return self._schreibe(ops_je_platz, neu_breiten, neu_unicode, brief.betreff)
 
     def _schriftobjekte(self, neu_breiten: dict, neu_unicode: dict) -> dict[int, bytes]:
         """Font objects for this letter: the skeleton's, or rebuilt with the new glyphs."""
@@ -682,13 +768,18 @@ class _Gruppe:
             obj["beschreibung"]["CIDSet"] = neu("cidset")
         return {rollen[rolle]: (not o.compressible, o.data) for rolle, o in obj.items()}
 
-    def _schreibe(self, ops_je_platz: list[list], neu_breiten: dict, neu_unicode: dict) -> bytes:
+    def _schreibe(self, ops_je_platz: list[list], neu_breiten: dict, neu_unicode: dict,
+                  betreff: str) -> bytes:
         """Skeleton bytes, then this letter's objects, then the cross-reference stream."""
         plan = self.bauplan
         ausgabe = [plan.kopf]
         position = len(plan.kopf)
         xref = dict(plan.xref)
         einzeln = self._schriftobjekte(neu_breiten, neu_unicode)
+        for nummer, objekt, schluessel in self.titel_objekte:
+            kopie = pydyf.Dictionary(objekt)
+            kopie[schluessel] = pydyf.String(betreff)
+            einzeln[nummer] = (not kopie.compressible, kopie.data)
         for nummer, platz_nummern in plan.bloecke:
             ops = [b"q"]
             for index in platz_nummern:

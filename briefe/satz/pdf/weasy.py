@@ -120,6 +120,7 @@ def bilder(brief: Brief) -> tuple[Path, ...]:
 
 def dokument(brief: Brief, wurzeln: Iterable[Path] | None = None):
     """The laid-out WeasyPrint document of one letter."""
+    silbentrennung.vorladen(brief.sprache)
     html = HTML(
         string=brief_html(brief),
         base_url=RESSOURCEN.as_uri() + "/",

@@ -1,0 +1,261 @@
+"""Throughput of personalised letters: briefe against Typst, in the same run, alternating.
+
+    python benchmarks/personalisiert.py [--anzahl 300] [--jobs 2] [--runden 3]
+    python benchmarks/personalisiert.py --anzahl 10000 --voll
+
+The letter is ``benchmarks/beitragsbescheid.md`` (one page: the member number in the
+subject, amount and due date in a paragraph, the working group in a list item); Typst
+sets the same content from ``benchmarks/beitragsbescheid.typ`` with the project's fonts
+(``pip install -e '.[benchmark]'``).
+
+Each round measures, one after the other and each in a fresh child process (start-up
+included, wall clock from spawn to exit):
+
+- briefe: the real run (``briefe.lauf.lauf.fuehre_aus``, PDF per recipient, ``--jobs``);
+- Typst: ``--jobs`` worker processes, each with one reused ``typst.Compiler``, writing
+  one PDF per member (the member's address, salutation and formatted values are given
+  ready, so Typst does less than briefe).
+
+It prints letters per second of both per round, the ratio of the medians, peak memory
+(RSS sum of the process tree) and which path (fast or full render) briefe's letters
+took, with the reasons. ``--voll`` runs briefe's full run (PDF and DOCX per recipient,
+combined PDF and DOCX) once and checks peak memory against 600 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import durchsatz  # noqa: E402
+
+WURZEL = durchsatz.WURZEL
+VORLAGE = WURZEL / "benchmarks" / "beitragsbescheid.md"
+TYPST_QUELLE = WURZEL / "benchmarks" / "beitragsbescheid.typ"
+SCHRIFTEN = WURZEL / "briefe" / "ressourcen" / "schriften"
+SPEICHER_GRENZE_MB = durchsatz.SPEICHER_GRENZE_MB
+ARBEITSGRUPPEN = ["Inklusion", "Übergänge", "Sprachförderung", "Elternarbeit", "Ganztag",
+                  "Lebensbegleitendes Lernen", "Berufsorientierung"]
+
+
+def schreibe_liste(pfad: Path, anzahl: int, samen: int = 2027) -> None:
+    """The fictional members of ``durchsatz`` plus member number, fee, due date and group."""
+    zufall = random.Random(samen)
+    with open(pfad, "w", encoding="utf-8", newline="") as datei:
+        schreiber = csv.writer(datei, delimiter=";")
+        schreiber.writerow([*durchsatz.KOPF, "Mitgliedsnummer", "Beitrag", "Faellig", "Arbeitsgruppe"])
+        for nummer, zeile in enumerate(durchsatz.mitglieder(anzahl)):
+            beitrag = f"{zufall.choice([24, 36, 48, 60, 120, 480]) + zufall.choice([0, 0, 0.5]):.2f}"
+            faellig = f"2027-{zufall.randint(1, 3):02d}-{zufall.randint(1, 28):02d}"
+            schreiber.writerow([*zeile, str(100000 + 7 * nummer), beitrag, faellig,
+                                zufall.choice(ARBEITSGRUPPEN)])
+
+
+def typst_eingaben(daten: Path, ziel: Path) -> int:
+    """Each member's values as Typst gets them (address, salutation, formatted values)."""
+    os.environ.setdefault("BRIEFE_VORLAGEN", str(WURZEL / "vorlagen"))
+    from briefe.deutsch import anschrift
+    from briefe.deutsch.formate import betrag, datum
+    from briefe.quellen.mitglieder import lies_mitglieder
+
+    eingaben = []
+    for e in lies_mitglieder(daten).empfaenger:
+        if anschrift.pruefe(e):
+            continue
+        eingaben.append({
+            "anschrift": "\n".join(anschrift.anschrift(e).zeilen), "anrede": anschrift.anrede(e),
+            "nummer": e.wert("mitgliedsnummer"), "betrag": betrag(e.wert("beitrag")),
+            "faellig": datum(e.wert("faellig")), "arbeitsgruppe": e.wert("arbeitsgruppe")})
+    ziel.write_text(json.dumps(eingaben, ensure_ascii=False), encoding="utf-8")
+    return len(eingaben)
+
+
+# --- child processes ----------------------------------------------------------------------------
+
+_COMPILER = None
+
+
+def _typst_start() -> None:
+    global _COMPILER
+    import typst
+
+    _COMPILER = typst.Compiler(str(TYPST_QUELLE), root=str(WURZEL), font_paths=[str(SCHRIFTEN)],
+                               ignore_system_fonts=True)
+
+
+def _typst_brief(auftrag: tuple[int, dict, str]) -> int:
+    nummer, eingabe, ausgabe = auftrag
+    daten = _COMPILER.compile(sys_inputs=eingabe)
+    Path(ausgabe, f"{nummer:05d}.pdf").write_bytes(daten)
+    return len(daten)
+
+
+def typst_im_kindprozess(auftrag: dict) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    eingaben = json.loads(Path(auftrag["eingaben"]).read_text(encoding="utf-8"))
+    Path(auftrag["ausgabe"]).mkdir(parents=True, exist_ok=True)
+    arbeit = [(n, e, auftrag["ausgabe"]) for n, e in enumerate(eingaben, start=1)]
+    with ProcessPoolExecutor(auftrag["jobs"], initializer=_typst_start) as pool:
+        groessen = list(pool.map(_typst_brief, arbeit, chunksize=8))
+    print(json.dumps({"ok": sum(1 for g in groessen if g), "fehler": 0}))
+
+
+def miss(art: str, auftrag: dict) -> dict:
+    """One measurement in a fresh child process: wall clock from spawn to exit, peak memory."""
+    schalter = "--lauf" if art == "briefe" else "--typst"
+    programm = durchsatz.__file__ if art == "briefe" else __file__
+    vorher = resource.getrusage(resource.RUSAGE_CHILDREN)
+    beginn = time.perf_counter()
+    prozess = subprocess.Popen([sys.executable, programm, schalter, json.dumps(auftrag)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               cwd=str(WURZEL))
+    uhr = durchsatz.Speicheruhr(prozess.pid)
+    uhr.start()
+    ausgabe, fehler = prozess.communicate()
+    sekunden = time.perf_counter() - beginn
+    nachher = resource.getrusage(resource.RUSAGE_CHILDREN)
+    uhr.halt.set()
+    uhr.join()
+    if prozess.returncode != 0:
+        raise SystemExit(f"{art} fehlgeschlagen:\n{fehler[-3000:]}")
+    ergebnis = json.loads(ausgabe.strip().splitlines()[-1])
+    zaehler: dict[str, int] = {}
+    statistik = Path(auftrag.get("statistik", "/nonexistent"))
+    for datei in statistik.glob("*.json") if statistik.is_dir() else ():
+        for format_, werte in json.loads(datei.read_text()).items():
+            for schluessel, wert in werte.items():
+                zaehler[f"{format_} {schluessel}"] = zaehler.get(f"{format_} {schluessel}", 0) + wert
+    cpu = (nachher.ru_utime + nachher.ru_stime) - (vorher.ru_utime + vorher.ru_stime)
+    ergebnis.update(wand=sekunden, cpu=cpu, spitze_mb=uhr.spitze_kb / 1024, statistik=zaehler)
+    return ergebnis
+
+
+def briefe_auftrag(ordner: Path, daten: Path, jobs: int, formate: tuple[str, ...], sammel: bool,
+                   runde: int) -> dict:
+    statistik = ordner / f"statistik-{runde}"
+    statistik.mkdir()
+    return {"vorlage": str(VORLAGE), "daten": str(daten), "ausgabe": str(ordner / f"briefe-{runde}"),
+            "formate": list(formate), "sammel": sammel, "jobs": jobs, "weg": "schnell",
+            "statistik": str(statistik), "vorlagen_ordner": True}
+
+
+def wege(statistik: dict[str, int]) -> list[str]:
+    """Share of letters per path and format, with the reasons for full renders."""
+    zeilen = []
+    for format_ in ("pdf", "docx"):
+        schnell, voll = statistik.get(f"{format_} schnell", 0), statistik.get(f"{format_} voll", 0)
+        if not schnell + voll:
+            continue
+        gesamt = schnell + voll
+        zeilen.append(f"{format_.upper()}: Schnellpfad {schnell} ({100 * schnell / gesamt:.1f} %), "
+                      f"voller Satz {voll} ({100 * voll / gesamt:.1f} %)")
+        for schluessel, wert in sorted(statistik.items(), key=lambda p: -p[1]):
+            if schluessel.startswith(f"{format_} voll: "):
+                zeilen.append(f"    voller Satz wegen „{schluessel.split(': ', 1)[1]}“: {wert}")
+    return zeilen
+
+
+# --- main -------------------------------------------------------------------------------------------
+
+
+def vergleich(args) -> int:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        raise SystemExit("Typst fehlt: pip install -e '.[benchmark]'") from None
+    print(f"briefe gegen Typst: {args.anzahl} Mitglieder, Vorlage {VORLAGE.name}, --jobs {args.jobs}, "
+          f"{args.runden} Runden abwechselnd, Start der Prozesse eingeschlossen; {os.cpu_count()} Kerne, "
+          f"Last vorher {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory(prefix="briefe-personalisiert-") as name:
+        ordner = Path(name)
+        daten = ordner / "mitglieder.csv"
+        schreibe_liste(daten, args.anzahl)
+        anzahl = typst_eingaben(daten, ordner / "typst.json")
+        raten: dict[str, list[float]] = {"briefe": [], "typst": []}
+        cpu_raten: dict[str, list[float]] = {"briefe": [], "typst": []}
+        spitzen: dict[str, list[float]] = {"briefe": [], "typst": []}
+        statistik: dict[str, int] = {}
+        for runde in range(args.runden):
+            reihenfolge = ("briefe", "typst") if runde % 2 == 0 else ("typst", "briefe")
+            zeile = []
+            for art in reihenfolge:
+                if art == "briefe":
+                    e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf",), False, runde))
+                    if e["ok"] != anzahl or e["fehler"]:
+                        raise SystemExit(f"briefe: {e['ok']} ok, {e['fehler']} Fehler: "
+                                         f"{e['beispiel_fehler']}")
+                    for k, v in e["statistik"].items():
+                        statistik[k] = statistik.get(k, 0) + v
+                else:
+                    e = miss("typst", {"eingaben": str(ordner / "typst.json"), "jobs": args.jobs,
+                                       "ausgabe": str(ordner / f"typst-{runde}")})
+                    if e["ok"] != anzahl:
+                        raise SystemExit(f"Typst: {e['ok']} von {anzahl} Briefen")
+                raten[art].append(anzahl / e["wand"])
+                cpu_raten[art].append(anzahl / e["cpu"])
+                spitzen[art].append(e["spitze_mb"])
+                zeile.append(f"{art} {anzahl / e['wand']:.0f} Briefe/s ({e['wand']:.2f} s, "
+                             f"{anzahl / e['cpu']:.0f} Briefe/CPU-s, Spitze {e['spitze_mb']:.0f} MB)")
+            verhaeltnis = raten["briefe"][-1] / raten["typst"][-1]
+            print(f"Runde {runde + 1}: " + ", ".join(zeile) + f"; briefe/Typst {verhaeltnis:.2f}")
+        b, t = statistics.median(raten["briefe"]), statistics.median(raten["typst"])
+        print(f"Median: briefe {b:.0f} Briefe/s, Typst {t:.0f} Briefe/s, Verhältnis briefe/Typst "
+              f"{b / t:.2f} (Ziel ≥ 1, mindestens 0,5)")
+        bc, tc = statistics.median(cpu_raten["briefe"]), statistics.median(cpu_raten["typst"])
+        print(f"Je CPU-Sekunde (robuster, wenn andere die Maschine auslasten): briefe {bc:.0f}, "
+              f"Typst {tc:.0f}, Verhältnis {bc / tc:.2f}")
+        print(f"Spitze RSS: briefe {max(spitzen['briefe']):.0f} MB, Typst {max(spitzen['typst']):.0f} MB")
+        print("Wege der briefe-Briefe (alle Runden):")
+        for zeile in wege(statistik):
+            print("  " + zeile)
+        print(f"Last nachher {os.getloadavg()[0]:.1f} (die Maschine wird geteilt: maßgeblich ist das "
+              "Verhältnis derselben Runde)")
+    return 0
+
+
+def voller_lauf(args) -> int:
+    print(f"briefe, voller Lauf (PDF, DOCX, Sammel-PDF, Sammel-DOCX): {args.anzahl} personalisierte "
+          f"Briefe, --jobs {args.jobs}, Last vorher {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory(prefix="briefe-personalisiert-") as name:
+        ordner = Path(name)
+        daten = ordner / "mitglieder.csv"
+        schreibe_liste(daten, args.anzahl)
+        e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf", "docx"), True, 0))
+        print(f"{e['ok']} ok, {e['fehler']} Fehler; {e['wand']:.1f} s ({args.anzahl / e['wand']:.0f} "
+              f"Briefe/s, Briefe ohne Sammeldateien {e['briefe_sekunden']:.1f} s)")
+        for zeile in wege(e["statistik"]):
+            print("  " + zeile)
+        urteil = "eingehalten" if e["spitze_mb"] <= SPEICHER_GRENZE_MB else "ÜBERSCHRITTEN"
+        print(f"Spitze RSS {e['spitze_mb']:.0f} MB: Grenze {SPEICHER_GRENZE_MB} MB {urteil}")
+        return 0 if e["spitze_mb"] <= SPEICHER_GRENZE_MB and not e["fehler"] else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Personalisierte Briefe: briefe gegen Typst messen.")
+    parser.add_argument("--anzahl", type=int, default=300, help="Zahl der Mitglieder (Standard 300)")
+    parser.add_argument("--jobs", type=int, default=2, help="Prozesse je System (Standard 2)")
+    parser.add_argument("--runden", type=int, default=3, help="Runden, abwechselnd (Standard 3)")
+    parser.add_argument("--voll", action="store_true",
+                        help="nur briefe: voller Lauf mit Sammeldateien, Speichergrenze 600 MB")
+    parser.add_argument("--typst", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.typst:
+        typst_im_kindprozess(json.loads(args.typst))
+        return 0
+    return voller_lauf(args) if args.voll else vergleich(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

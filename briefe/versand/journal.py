@@ -1,0 +1,58 @@
+"""The send journal: one fsynced line before ("wird gesendet") and one after each message.
+
+A letter whose last line is "wird gesendet" was perhaps delivered (a crash between the
+two lines): it is "unklar" and not sent again unless the user says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+VERSANDJOURNAL = ".briefe-versand.jsonl"
+WIRD_GESENDET, GESENDET, FEHLER, NICHT_GESENDET, UNKLAR = (
+    "wird gesendet", "gesendet", "fehler", "nicht gesendet", "unklar")
+
+
+def jetzt() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def lies_versandjournal(ausgabe: Path) -> dict[int, dict]:
+    """The last state of each letter (by its number in the run); ``unklar`` after a crash."""
+    pfad = Path(ausgabe) / VERSANDJOURNAL
+    stand: dict[int, dict] = {}
+    if not pfad.is_file():
+        return stand
+    for zeile in pfad.read_text(encoding="utf-8").splitlines():
+        try:
+            eintrag = json.loads(zeile)
+            stand[int(eintrag["nummer"])] = eintrag
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut off by a crash
+    for eintrag in stand.values():
+        if eintrag.get("zustand") == WIRD_GESENDET:
+            eintrag["zustand"] = UNKLAR
+    return stand
+
+
+class Versandjournal:
+    """Appends a line and syncs it to disk before the message goes out (or counts as sent)."""
+
+    def __init__(self, ausgabe: Path) -> None:
+        self._griff = os.open(Path(ausgabe) / VERSANDJOURNAL,
+                              os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
+
+    def __enter__(self) -> Versandjournal:
+        return self
+
+    def __exit__(self, *_) -> None:
+        os.close(self._griff)
+
+    def schreibe(self, nummer: int, zeile: int, zustand: str, **mehr) -> dict:
+        eintrag = {"nummer": nummer, "zeile": zeile, "zustand": zustand, "zeit": jetzt(), **mehr}
+        os.write(self._griff, (json.dumps(eintrag, ensure_ascii=False) + "\n").encode("utf-8"))
+        os.fsync(self._griff)
+        return eintrag
