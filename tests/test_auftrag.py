@@ -69,7 +69,9 @@ def laufordner(ordner: Path) -> Path:
 
 
 def stand_der_dateien(ordner: Path) -> dict[str, tuple[int, str]]:
-    return {p.name: (p.stat().st_mtime_ns, sha256(p)) for p in sorted(ordner.iterdir())}
+    # the folder lock records who holds it; it is no result
+    return {p.name: (p.stat().st_mtime_ns, sha256(p)) for p in sorted(ordner.iterdir())
+            if p.name != ".briefe-lauf.lock"}
 
 
 def briefe_prozess(*args: str, cwd: Path) -> subprocess.Popen:
@@ -95,7 +97,7 @@ def warte_auf_journal(ordner: Path, prozess: subprocess.Popen, zeilen: int) -> i
     journal = ordner / ".briefe-journal.jsonl"
     while True:
         if journal.is_file():
-            anzahl = len(journal.read_text(encoding="utf-8").splitlines())
+            anzahl = sum('"nummer"' in z for z in journal.read_text(encoding="utf-8").splitlines())
             if anzahl >= zeilen:
                 return anzahl
         assert prozess.poll() is None, warte(prozess)

@@ -276,8 +276,9 @@ def test_zu_viele_zeilen_und_falsche_dateien_422(api):
     antwort = api.post("/api/serienbriefe", data={"vorlage": VORLAGE},
                        files={"datei": ("lang.csv", lang.encode("utf-8"))})
     assert antwort.status_code == 422
-    assert antwort.json()["detail"] == ("Die Liste hat 68 Zeilen; erlaubt sind höchstens 50. "
-                                        "Bitte die Liste teilen.")
+    # the limit is checked while reading: the reader stops at the first row past it
+    assert antwort.json()["detail"] == ("lang.csv, Zeile 52: Die Liste hat mehr als 50 Zeilen; erlaubt sind "
+                                        "höchstens 50. Bitte die Liste teilen.")
 
     antwort = api.post("/api/serienbriefe", data={"vorlage": VORLAGE},
                        files={"datei": ("liste.xlsx", b"PK\x03\x04 kein echtes xlsx")})

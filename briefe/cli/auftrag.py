@@ -56,7 +56,8 @@ def richte_ein(befehle) -> None:
 
 
 def _lauf(args) -> int:
-    from briefe.lauf.auftrag import LaeuftBereits, fuehre_auftrag_aus, lies_auftrag
+    from briefe.lauf.auftrag import fuehre_auftrag_aus, lies_auftrag
+    from briefe.lauf.sperre import LaeuftBereits
 
     json_log = args.log_format == "json"
     melde, schliesse = melder(args.log_format)

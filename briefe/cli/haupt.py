@@ -24,7 +24,8 @@ Mitgliederliste: ein PDF und ein DOCX je Empfänger, dazu ein Protokoll.
 
 Rückgabewerte: 0 alle Briefe erstellt · 1 einzelne Zeilen fehlerhaft (die
 anderen Briefe wurden erstellt) · 2 Start nicht möglich (Vorlage, Datei oder
-Option fehlerhaft) · 3 derselbe Auftrag läuft bereits."""
+Option fehlerhaft) · 3 derselbe Auftrag oder ein anderer Lauf in denselben
+Ausgabeordner läuft bereits."""
 
 
 def _filter(text: str) -> tuple[str, str]:
@@ -81,6 +82,9 @@ def lauf_argumente(parser) -> None:
                         help="Anzahl paralleler Prozesse (Standard: Anzahl der Kerne)")
     parser.add_argument("--fortsetzen", action="store_true",
                         help="abgebrochenen Lauf fortsetzen: fertige, geprüfte Briefe behalten")
+    parser.add_argument("--zeitgrenze", type=float, default=60.0, metavar="SEKUNDEN",
+                        help="höchstens so lange je Brief, sonst wird die Zeile als Fehler gemeldet "
+                             "(Standard: 60; 0 = ohne Grenze)")
     parser.add_argument("--log-format", choices=["text", "json"], default="text",
                         help="text: kurze Zusammenfassung (Standard); json: eine JSON-Zeile je "
                              "Ereignis, ohne personenbezogene Daten")
@@ -215,6 +219,7 @@ def _erstellen(args) -> int:
         filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
         jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
+        zeitgrenze=args.zeitgrenze,
     )
     from briefe.cli.verteilt import arbeit
 
@@ -284,6 +289,10 @@ def _vorlagen(args) -> int:
             print(f"{pfad.name}: FEHLER {problem}")
             fehler = True
             continue
+        except Exception as problem:  # noqa: BLE001 - one broken template must not hide the others
+            print(f"{pfad.name}: FEHLER Die Vorlage lässt sich nicht laden ({type(problem).__name__}).")
+            fehler = True
+            continue
         print(f"{pfad.name}  (Absender: {vorlage.absender.kennung})")
         if vorlage.titel != vorlage.name:
             print(f"  {vorlage.titel}")
@@ -307,11 +316,35 @@ def main(argv: list[str] | None = None) -> int:
         haupt.print_help()
         return EXIT_START
     handler = getattr(args, "handler", None) or HANDLER[args.befehl]
+    from briefe.lauf.sperre import LaeuftBereits
+
     try:
         return handler(args)
+    except LaeuftBereits as fehler:
+        print(f"Fehler: {fehler}", file=sys.stderr)
+        return EXIT_LAEUFT
     except BriefeFehler as fehler:
         print(f"Fehler: {fehler}", file=sys.stderr)
         return EXIT_START
     except KeyboardInterrupt:
         print("Abgebrochen. Mit --fortsetzen weitermachen.", file=sys.stderr)
         return 130
+    except Exception as fehler:  # noqa: BLE001 - no traceback: its frames may hold member data
+        return _interner_fehler(args, fehler)
+
+
+def _interner_fehler(args, fehler: Exception) -> int:
+    """An unexpected fault: the error class only (no message, no traceback), exit code 2."""
+    from briefe.lauf.ausgabe import SCHREIBFEHLER, schreibfehler_text
+
+    if isinstance(fehler, OSError) and fehler.errno in SCHREIBFEHLER:
+        meldung = schreibfehler_text(fehler)
+    else:
+        meldung = (f"Interner Fehler ({type(fehler).__name__}); der Vorgang wurde abgebrochen. Bereits "
+                   "erstellte Briefe übernimmt „--fortsetzen“.")
+    if getattr(args, "log_format", "text") == "json":
+        print(json.dumps({"zeit": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                          "ereignis": "abbruch", "fehlerklasse": type(fehler).__name__,
+                          "rueckgabewert": EXIT_START}, ensure_ascii=False), flush=True)
+    print(f"Fehler: {meldung}", file=sys.stderr)
+    return EXIT_START

@@ -27,11 +27,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.dienst import pruefung, verlauf, vorlagen_api, vorlagen_seite
+from briefe.dienst import http_texte, pruefung, verlauf, vorlagen_api, vorlagen_seite
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.middleware import GroessenGrenze, Sicherheitskoepfe
 from briefe.dienst.pruefung import EingabeFehler
+from briefe.dienst.satzprozess import Satzprozesse
 from briefe.dienst.sicherheit import (
     Fehlversuche,
     csrf_token,
@@ -41,6 +42,7 @@ from briefe.dienst.sicherheit import (
     pruefe_passwort,
     pruefe_token,
 )
+from briefe.dienst.sitzungen import Sitzungen
 from briefe.dienst.speicher import (
     ENTWURF,
     FERTIG,
@@ -54,6 +56,7 @@ from briefe.dienst.verteiler import Verteiler
 from briefe.lauf.protokoll import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
 
 log = logging.getLogger("briefe.dienst")
+PRUEF_ZEIT = 120.0  # seconds to read and check an uploaded list (in a worker process)
 PdfArt = Literal[pruefung.PDF_VARIANTEN]  # the keys of briefe.satz.pdf.weasy.VARIANTEN
 HIER = Path(__file__).parent
 LAUF_ID = re.compile(r"[0-9a-f]{16}")
@@ -115,6 +118,9 @@ class Dienst:
         self.verteiler = Verteiler(konfiguration, self.speicher)
         self.fehlversuche = Fehlversuche()
         self.geheimnis = konfiguration.geheimnis or _geheimnis_aus_datei(konfiguration.daten / "geheimnis")
+        self.sitzungen = Sitzungen(konfiguration.datenbank, konfiguration.sitzung)
+        self.satz = Satzprozesse(konfiguration.satz_prozesse, konfiguration.satz_sekunden,
+                                 konfiguration.satz_speicher_mb * 1024 * 1024)
 
 
 def _geheimnis_aus_datei(pfad: Path) -> str:
@@ -157,6 +163,9 @@ def _sitzungs_zugang(request: Request) -> Zugang | None:
     benutzer = _dienst(request).konfiguration.finde_benutzer(name)
     if benutzer is None or sitzung.get("pw") != passwort_kennung(benutzer.passwort):
         sitzung.clear()
+        return None
+    if not _dienst(request).sitzungen.gueltig(sitzung.get("sid"), name, passwort_kennung(benutzer.passwort)):
+        sitzung.clear()  # logged out, ended everywhere, password changed or expired
         return None
     return Zugang(name, "sitzung")
 
@@ -282,7 +291,9 @@ def _neuer_lauf(dienst: Dienst, zugang: Zugang, upload: UploadFile | None, vorla
     ordner = lauf_ordner(k.daten, lauf_id)
     try:
         pruefung.speichere_upload(upload.file, ordner / "eingabe" / name, k.upload_bytes)
-        ergebnis = pruefung.pruefe_liste(k, pfad, ordner / "eingabe" / name, filter, blatt)
+        # in a worker: checking renders sample letters (semi-trusted templates)
+        ergebnis = dienst.satz.fuehre_aus("pruefe_liste", k, pfad, ordner / "eingabe" / name, filter, blatt,
+                                          zeit=PRUEF_ZEIT)
         lauf = Lauf(
             id=lauf_id, besitzer=zugang.besitzer, status=ENTWURF if entwurf else WARTET,
             erstellt=time.time(), vorlage=vorlage,
@@ -336,7 +347,9 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     @asynccontextmanager
     async def lebensdauer(app: FastAPI):
         dienst.verteiler.starte()
+        dienst.satz.starte()
         yield
+        dienst.satz.stoppe()
         dienst.verteiler.stoppe()
 
     app = FastAPI(
@@ -396,11 +409,12 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     @app.exception_handler(pruefung.SatzFehler)
     async def _satz_fehler(request: Request, fehler: pruefung.SatzFehler):
         log.error("%s", fehler.meldung)
-        return _fehlerantwort(request, 500, fehler.meldung)
+        return _fehlerantwort(request, getattr(fehler, "status", 500), fehler.meldung)
 
     @app.exception_handler(Exception)
     async def _unerwartet(request: Request, fehler: Exception):
-        log.exception("Interner Fehler bei %s %s", request.method, request.url.path)
+        # no traceback: its frames and messages may hold member data
+        log.error("Interner Fehler bei %s %s (%s)", request.method, request.url.path, type(fehler).__name__)
         return _fehlerantwort(request, 500, "Interner Fehler des Dienstes; Einzelheiten im Dienst-Log.")
 
     @app.exception_handler(AnmeldungNoetig)
@@ -412,6 +426,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         meldung = fehler.detail if isinstance(fehler.detail, str) else ""
         if not meldung or meldung == http.HTTPStatus(fehler.status_code).phrase:
             meldung = HTTP_TEXTE.get(fehler.status_code, f"Fehler {fehler.status_code}.")
+        else:  # Starlette's and FastAPI's own texts are English
+            meldung = http_texte.deutsch(meldung, fehler.status_code) or meldung
         return _fehlerantwort(request, fehler.status_code, meldung, getattr(fehler, "headers", None))
 
     @app.exception_handler(RequestValidationError)
@@ -447,8 +463,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         """Erstellt einen Brief sofort (im Aufruf). Die Felder heißen wie die Spalten einer
         Mitgliederliste (`anrede`, `titel`, `vorname`, `nachname`, `organisation`, `strasse`,
         `plz`, `ort`, …; Schreibweisen wie „Straße“ oder „PLZ“ werden erkannt)."""
-        daten, name = pruefung.einzelbrief(konfiguration, anfrage.vorlage, dict(anfrage.empfaenger),
-                                           anfrage.format, anfrage.pdf)
+        daten, name = dienst.satz.fuehre_aus("einzelbrief", konfiguration, anfrage.vorlage,
+                                             dict(anfrage.empfaenger), anfrage.format, anfrage.pdf)
         art = ("application/pdf" if anfrage.format == "pdf" else
                "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         return Response(daten, media_type=art,
@@ -469,8 +485,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         arbeit = konfiguration.daten / "tmp" / secrets.token_hex(8)
         try:
             pruefung.speichere_upload(datei.file, arbeit / name, konfiguration.upload_bytes)
-            return pruefung.pruefe_liste(konfiguration, pfad, arbeit / name, pruefung.filter_aus_text(filter),
-                                         blatt)
+            return dienst.satz.fuehre_aus("pruefe_liste", konfiguration, pfad, arbeit / name,
+                                          pruefung.filter_aus_text(filter), blatt, zeit=PRUEF_ZEIT)
         finally:
             shutil.rmtree(arbeit, ignore_errors=True)
 
@@ -576,11 +592,23 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         request.session.clear()
         request.session.update(benutzer=eintrag.name, pw=passwort_kennung(eintrag.passwort),
                                csrf=secrets.token_urlsafe(24))
+        request.session["sid"] = dienst.sitzungen.neu(eintrag.name, passwort_kennung(eintrag.passwort))
         return RedirectResponse(ziel, status_code=303)
 
     @app.post("/abmelden", include_in_schema=False)
     def abmelden(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
         if pruefe_csrf(request.session, csrf):
+            dienst.sitzungen.beende(request.session.get("sid"))
+            request.session.clear()
+        return RedirectResponse("/anmelden", status_code=303)
+
+    @app.post("/abmelden-ueberall", include_in_schema=False)
+    def abmelden_ueberall(request: Request, zugang: SeitenZugang,
+                          csrf: Annotated[str, Form()] = "") -> Response:
+        """End every session of this user, on every device."""
+        if pruefe_csrf(request.session, csrf) and zugang.art == "sitzung":
+            anzahl = dienst.sitzungen.beende_alle(zugang.name)
+            log.info("Alle Sitzungen eines Benutzers beendet (%d).", anzahl)
             request.session.clear()
         return RedirectResponse("/anmelden", status_code=303)
 
@@ -668,13 +696,14 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     @app.get("/laeufe/{lauf_id}/vorschau.pdf", include_in_schema=False)
     def vorschau_pdf(request: Request, lauf_id: str, zugang: SeitenZugang) -> Response:
         lauf, ordner = _vorschau_lauf(request, zugang, lauf_id)
-        return Response(pruefung.vorschau_pdf(konfiguration, ordner, lauf), media_type="application/pdf",
+        return Response(dienst.satz.fuehre_aus("vorschau_pdf", konfiguration, ordner, lauf),
+                        media_type="application/pdf",
                         headers={"Content-Disposition": 'inline; filename="vorschau.pdf"'})
 
     @app.get("/laeufe/{lauf_id}/vorschau.png", include_in_schema=False)
     def vorschau_png(request: Request, lauf_id: str, zugang: SeitenZugang) -> Response:
         lauf, ordner = _vorschau_lauf(request, zugang, lauf_id)
-        daten = pruefung.vorschau_png(konfiguration, ordner, lauf)
+        daten = dienst.satz.fuehre_aus("vorschau_png", konfiguration, ordner, lauf)
         if daten is None:
             raise DienstFehler(404, "Für die Bildvorschau fehlt pdftoppm (Paket poppler-utils).")
         return Response(daten, media_type="image/png")

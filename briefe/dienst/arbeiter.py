@@ -15,7 +15,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +106,7 @@ class Fortschritt:
 
 
 def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
+    from briefe.dienst.pruefung import lesegrenzen
     from briefe.lauf.vorbereitung import Laufoptionen
 
     o = lauf.optionen
@@ -124,6 +124,7 @@ def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
         jobs=jobs,
         fortsetzen=bool(lauf.fortsetzen),
         vorlagen_ordner=Path(o["vorlagen_ordner"]),
+        lesegrenzen=lesegrenzen(),
         **({"werte": tuple(tuple(w) for w in o["werte"])} if o.get("werte") else {}),
     )
 
@@ -147,7 +148,8 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1, verteilt: str | None = Non
                     from briefe.verteilt.koordinator import arbeitsweise
 
                     weise = {"arbeite": arbeitsweise(verteilt)}
-                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), fortschritt, **weise)
+                protokoll = fuehre_aus(laufoptionen(lauf, ordner, jobs), fortschritt,
+                                       f"den Dienst (Lauf {lauf_id})", **weise)
             except BriefeFehler as fehler:
                 speicher.beende(lauf_id, FEHLGESCHLAGEN, meldung=f"Der Lauf ist fehlgeschlagen: {fehler}")
                 return 2
@@ -155,8 +157,10 @@ def arbeite(daten: Path, lauf_id: str, jobs: int = 1, verteilt: str | None = Non
         speicher.beende(lauf_id, FEHLGESCHLAGEN,
                         meldung="Der Ordner des Laufs ist von einem anderen Prozess belegt.")
         return 3
-    except Exception:
-        traceback.print_exc()
+    except Exception as fehler:
+        # no traceback: its frames and messages may hold member data
+        print(f"Lauf {lauf_id}: interner Fehler im Arbeitsprozess ({type(fehler).__name__}).",
+              file=sys.stderr)
         speicher.beende(lauf_id, FEHLGESCHLAGEN,
                         meldung="Interner Fehler im Arbeitsprozess; Einzelheiten im Dienst-Log.")
         return 3

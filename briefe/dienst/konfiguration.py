@@ -57,6 +57,9 @@ class Konfiguration:
     zeitlimit: float = 30 * 60.0  # seconds per run
     aufbewahrung: float = 24 * 3600.0  # seconds results are kept
     max_neustarts: int = 3
+    satz_sekunden: float = 30.0  # per single letter or preview
+    satz_prozesse: int = 2  # processes for single letters and previews
+    satz_speicher_mb: int = 2048  # address space of each of them
     sitzung: int = 8 * 3600  # seconds a login lasts
     sichere_cookies: bool = False
     geheimnis: str | None = None
@@ -86,7 +89,8 @@ _ABSCHNITTE: Mapping[str, set[str]] = {
     "dienst": {"host", "port", "daten", "vorlagen", "sichere_cookies", "sitzung_stunden", "geheimnis",
                "verteilt"},
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
-                "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts"},
+                "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts",
+                "satz_sekunden", "satz_prozesse", "satz_speicher_mb"},
     "benutzer": {"name", "passwort", "rollen"},
     "token": {"name", "hash", "rollen"},
     "versand": set(VERSAND_SCHLUESSEL),
@@ -236,6 +240,9 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         aufbewahrung=float(_zahl(grenzen, "aufbewahrung_stunden", 24, datei, "grenzen", ganz=False))
         * 3600,
         max_neustarts=int(_zahl(grenzen, "neustarts", 3, datei, "grenzen")),
+        satz_sekunden=float(_zahl(grenzen, "satz_sekunden", 30, datei, "grenzen", ganz=False, minimum=1)),
+        satz_prozesse=int(_zahl(grenzen, "satz_prozesse", 2, datei, "grenzen", minimum=1)),
+        satz_speicher_mb=int(_zahl(grenzen, "satz_speicher_mb", 2048, datei, "grenzen", minimum=256)),
         sitzung=int(_zahl(dienst, "sitzung_stunden", 8, datei, "dienst", ganz=False) * 3600),
         sichere_cookies=bool(dienst.get("sichere_cookies", False)),
         geheimnis=str(geheimnis) if geheimnis else None,

@@ -4,6 +4,7 @@ make one letter or the preview of a run. Long work (runs) goes to the workers.""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +17,7 @@ from briefe.dienst.konfiguration import Konfiguration
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.satz.pdf.weasy import VARIANTEN
 
+log = logging.getLogger("briefe.dienst")
 ENDUNGEN = (".csv", ".xlsx", ".xlsm", ".json", ".txt", ".tsv")
 PDF_VARIANTEN = tuple(VARIANTEN)
 MAX_FELDER = 60
@@ -62,6 +64,11 @@ def vorlagen(konfiguration: Konfiguration) -> list[dict]:
             vorlage = lade_vorlage(pfad)
         except BriefeFehler as fehler:
             ergebnis.append({"name": pfad.stem, "fehler": fehler.meldung})
+            continue
+        except Exception as fehler:  # noqa: BLE001 - one broken template must not hide the others
+            log.error("Vorlage %s nicht ladbar (%s).", pfad.name, type(fehler).__name__)
+            ergebnis.append({"name": pfad.stem,
+                             "fehler": f"Die Vorlage lässt sich nicht laden ({type(fehler).__name__})."})
             continue
         a = vorlage.absender
         ergebnis.append({
@@ -159,6 +166,13 @@ def formate_aus_text(eintraege: list[str]) -> list[str]:
     return formate
 
 
+def lesegrenzen(konfiguration: Konfiguration | None = None):
+    """Uploaded lists: rows as configured (checked while reading), values as in ``/api/briefe``."""
+    from briefe.quellen.mitglieder import MAX_ZEILEN, Lesegrenzen
+
+    return Lesegrenzen(konfiguration.max_zeilen if konfiguration else MAX_ZEILEN, MAX_FELDLAENGE)
+
+
 def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str, str], ...]:
     """Start values for a check or preview before the clerk entered them: default or a sample."""
     from briefe.vorlage.startwerte import beispielwerte as werte
@@ -178,7 +192,8 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
                             blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen,
-                            werte=beispielwerte(vorlage, konfiguration.vorlagen))
+                            werte=beispielwerte(vorlage, konfiguration.vorlagen),
+                            lesegrenzen=lesegrenzen(konfiguration))
     try:
         vorlage_obj, liste, ausgewaehlt = vorbereiten(optionen)
     except BriefeFehler as fehler:

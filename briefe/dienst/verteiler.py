@@ -99,8 +99,8 @@ class Verteiler:
         while not self._stopp.is_set():
             try:
                 self._runde()
-            except Exception:  # the dispatcher must survive anything
-                log.exception("Fehler im Verteiler")
+            except Exception as fehler:  # the dispatcher must survive anything
+                log.error("Fehler im Verteiler (%s)", type(fehler).__name__)  # no traceback: member data
             self._wecker.wait(0.5)
             self._wecker.clear()
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import difflib
-import fcntl
 import json
 import os
 import re
@@ -23,9 +22,11 @@ from pathlib import Path
 
 from briefe.dateien import dateiname_teil, schreibe_atomar, sha256
 from briefe.fehler import AuftragsFehler
+from briefe.lauf import journal
 from briefe.lauf.journal import JOURNAL, entferne_alte_ergebnisse
 from briefe.lauf.lauf import Melder, fuehre_aus
 from briefe.lauf.protokoll import PROTOKOLL_JSON, Protokoll, lies_protokoll
+from briefe.lauf.sperre import halte, sperre_ordner
 from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 from briefe.satz.vertrag import FORMATE
 from briefe.vorlage.startwerte import als_eingabe
@@ -55,10 +56,6 @@ SCHLUESSEL = {
     "verteilt": 'Broker für Arbeiter auf anderen Rechnern, z. B. "redis://rechner:6379/0"',
     "zeitlimit": "Sekunden ohne Fortschritt der Arbeiter, bis ein verteilter Lauf aufgibt",
 }
-
-
-class LaeuftBereits(AuftragsFehler):
-    """Another run of the same job holds the lock (exit code 3)."""
 
 
 @dataclass(frozen=True)
@@ -110,19 +107,8 @@ class Auftrag:
 
     def eingaben(self) -> dict:
         """What a run folder's results depend on: input checksums and output options."""
-        eingaben = {
-            "auftrag": self.name,
-            "vorlage_sha256": pruefsumme_vorlage(self.vorlage),
-            "quelle_sha256": _pruefsumme(self.daten),
-            "optionen": {
-                "formate": list(self.formate), "filter": [list(f) for f in self.filter],
-                "blatt": self.blatt, "sammel": self.sammel, "duplex": self.duplex,
-                "zip": self.zip, "pdf": self.pdf,
-            },
-        }
-        if self.werte:  # other values make other letters
-            eingaben["optionen"]["werte"] = [list(w) for w in self.werte]
-        return eingaben
+        return {"auftrag": self.name, **journal.eingaben(
+            self.laufoptionen(), pruefsumme_vorlage(self.vorlage), _pruefsumme(self.daten))}
 
     def ist_laufordner(self, ordner: Path) -> bool:
         """Whether a folder name fits this job's output pattern."""
@@ -353,48 +339,14 @@ def _muster_regex(muster: str) -> str:
 
 # --- lock -------------------------------------------------------------------------------
 
-_GEHALTENE_SPERREN: set[int] = set()
-
-
-def _schliesse_sperren_im_kind() -> None:
-    """A forked worker must not keep the job lock alive after its parent died."""
-    for griff in list(_GEHALTENE_SPERREN):
-        with contextlib.suppress(OSError):
-            os.close(griff)
-    _GEHALTENE_SPERREN.clear()
-
-
-os.register_at_fork(after_in_child=_schliesse_sperren_im_kind)
-
 
 @contextlib.contextmanager
 def sperre(auftrag: Auftrag) -> Iterator[None]:
     """Hold the job's lock (``flock``; the kernel frees it when the process ends)."""
-    pfad = auftrag.sperrdatei
-    pfad.parent.mkdir(parents=True, exist_ok=True)
-    griff = os.open(pfad, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        fcntl.flock(griff, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        inhalt = os.read(griff, 64).decode("ascii", "replace").strip()
-        os.close(griff)
-        prozess = f", Prozess {inhalt}" if inhalt.isdigit() else ""
-        raise LaeuftBereits(
-            f"Der Auftrag „{auftrag.name}“ läuft bereits (Sperrdatei {pfad}{prozess}). "
-            "Dieser Aufruf endet, ohne etwas zu tun.",
-            datei=str(auftrag.datei),
-        ) from None
-    except BaseException:
-        os.close(griff)
-        raise
-    _GEHALTENE_SPERREN.add(griff)
-    try:
-        os.ftruncate(griff, 0)
-        os.pwrite(griff, f"{os.getpid()}\n".encode("ascii"), 0)
+    meldung = (f"Der Auftrag „{auftrag.name}“ läuft bereits ({{wer}}; Sperrdatei {auftrag.sperrdatei}). "
+               "Dieser Aufruf endet, ohne etwas zu tun.")
+    with halte(auftrag.sperrdatei, meldung, f"den Auftrag „{auftrag.name}“", datei=str(auftrag.datei)):
         yield
-    finally:
-        _GEHALTENE_SPERREN.discard(griff)
-        os.close(griff)
 
 
 # --- state of the run folder ------------------------------------------------------------
@@ -570,7 +522,7 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None, arbeite=No
     """
     melde = melde or (lambda ereignis: None)
     vorbereiten(auftrag.laufoptionen())  # stop before touching any folder
-    with sperre(auftrag):
+    with sperre(auftrag), sperre_ordner(auftrag.ausgabe, f"den Auftrag „{auftrag.name}“"):
         zustand = ermittle_stand(auftrag)
         melde({"ereignis": "auftrag", "auftrag": auftrag.name, "ausgabe": str(auftrag.ausgabe),
                "modus": zustand.modus, "grund": zustand.grund})
@@ -588,6 +540,7 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None, arbeite=No
             eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
             lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde,
+                                        f"den Auftrag „{auftrag.name}“",
                                         **({"arbeite": arbeite} if arbeite else {}))
             protokoll = lauf_protokoll.als_dict()
             rueckgabewert = lauf_protokoll.exit_code

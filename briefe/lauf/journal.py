@@ -1,30 +1,101 @@
-"""The journal of a run: one fsynced line per finished letter, so a killed run can go on."""
+"""The journal of a run: first the checksums of its inputs, then one fsynced line per
+finished letter, so a killed run can go on, and only with the same inputs."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import hashlib
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 
 from briefe.dateien import sha256
+from briefe.fehler import BriefeFehler
 from briefe.lauf.protokoll import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP, Eintrag
+from briefe.quellen.mitglieder import Empfaenger
 
 JOURNAL = ".briefe-journal.jsonl"
+# Options that do not change a letter; every other field of Laufoptionen counts.
+OHNE_EINFLUSS = frozenset({"vorlage", "daten", "ausgabe", "jobs", "fortsetzen", "vorlagen_ordner",
+                           "zeitgrenze", "lesegrenzen"})
+_TEILE = {"vorlage_sha256": "die Vorlage (mit Absenderprofil und Bildern)",
+          "quelle_sha256": "die Mitgliederliste", "optionen": "die Optionen"}
 
 
-def lies_journal(ausgabe: Path) -> dict[int, Eintrag]:
-    """Finished letters of an earlier run whose files are still intact."""
+class FortsetzenUnmoeglich(BriefeFehler):
+    """``fortsetzen`` with inputs other than those of the interrupted run (exit code 2)."""
+
+
+def eingaben(optionen, vorlage_sha256: str, quelle_sha256: str) -> dict:
+    """What a run's letters depend on: checksums of template and list, and every option
+    (a field of ``Laufoptionen``) that changes a letter."""
+    werte = {f.name: getattr(optionen, f.name) for f in dataclasses.fields(optionen)
+             if f.name not in OHNE_EINFLUSS}
+    return {"vorlage_sha256": vorlage_sha256, "quelle_sha256": quelle_sha256,
+            "optionen": json.loads(json.dumps(werte, default=str, sort_keys=True))}
+
+
+def zeilen_schluessel(empfaenger: Empfaenger) -> str:
+    """A row's identity: its number and all its values."""
+    felder = sorted((str(k), str(v)) for k, v in empfaenger.felder.items())
+    text = json.dumps([empfaenger.zeile, felder], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _journal_eingaben(pfad: Path) -> dict | None:
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        erste = pfad.read_text(encoding="utf-8").splitlines()[0]
+        kopf = json.loads(erste)
+        if isinstance(kopf, dict) and isinstance(kopf.get("eingaben"), dict):
+            return kopf["eingaben"]
+    return None
+
+
+def pruefe_fortsetzen(ausgabe: Path, erwartet: dict) -> None:
+    """Raise ``FortsetzenUnmoeglich`` when the folder's journal was made from other inputs."""
+    pfad = ausgabe / JOURNAL
+    if not pfad.is_file():
+        return
+    frueher = _journal_eingaben(pfad)
+    if frueher == erwartet:
+        return
+    if frueher is None:
+        anders = "die Eingaben des früheren Laufs sind nicht verzeichnet"
+    else:
+        teile = [text for schluessel, text in _TEILE.items()
+                 if frueher.get(schluessel) != erwartet[schluessel]]
+        alt = frueher.get("optionen") if isinstance(frueher.get("optionen"), dict) else {}
+        optionen = sorted(k for k in set(alt) | set(erwartet["optionen"])
+                          if alt.get(k) != erwartet["optionen"].get(k))
+        anders = "geändert: " + ", ".join(teile) + (f" ({', '.join(optionen)})" if optionen else "")
+    raise FortsetzenUnmoeglich(
+        f"Fortsetzen nicht möglich: der abgebrochene Lauf in {ausgabe} passt nicht zu den "
+        f"jetzigen Eingaben ({anders}). Für einen neuen Lauf ohne „--fortsetzen“ starten (die "
+        "früheren Briefe in diesem Ordner werden dann ersetzt) oder einen anderen Ausgabeordner wählen."
+    )
+
+
+def lies_journal(ausgabe: Path, empfaenger: Mapping[int, Empfaenger] | None = None) -> dict[int, Eintrag]:
+    """Finished letters of an earlier run whose files are still intact and whose row (by
+    ``zeilen_schluessel``) is still the same recipient at the same number."""
     pfad = ausgabe / JOURNAL
     fertig: dict[int, Eintrag] = {}
     if not pfad.is_file():
         return fertig
     for zeile in pfad.read_text(encoding="utf-8").splitlines():
         try:
-            eintrag = Eintrag(**json.loads(zeile))
-        except (ValueError, TypeError):
-            continue  # a line cut off by a crash
+            daten = json.loads(zeile)
+            schluessel = daten.pop("schluessel", None)
+            eintrag = Eintrag(**daten)
+        except (ValueError, TypeError, AttributeError):
+            continue  # the header, or a line cut off by a crash
+        if empfaenger is not None:
+            jetzt = empfaenger.get(eintrag.nummer)
+            if jetzt is None or schluessel != zeilen_schluessel(jetzt):
+                continue
         intakt = all(
             (ausgabe / datei).is_file() and sha256(ausgabe / datei) == eintrag.sha256.get(datei)
             for datei in eintrag.dateien
@@ -55,8 +126,10 @@ def entferne_alte_ergebnisse(ausgabe: Path) -> None:
 class Journal:
     """Appends one line per letter and syncs it to disk before the letter counts as made."""
 
-    def __init__(self, ausgabe: Path) -> None:
+    def __init__(self, ausgabe: Path, eingaben: dict | None = None) -> None:
         self._datei = open(ausgabe / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
+        if eingaben is not None and self._datei.tell() == 0:
+            self._schreibe_zeile({"eingaben": eingaben})
 
     def __enter__(self) -> Journal:
         return self
@@ -64,7 +137,13 @@ class Journal:
     def __exit__(self, *_) -> None:
         self._datei.close()
 
-    def schreibe(self, eintrag: Eintrag) -> None:
-        self._datei.write(json.dumps(asdict(eintrag), ensure_ascii=False) + "\n")
+    def schreibe(self, eintrag: Eintrag, empfaenger: Empfaenger | None = None) -> None:
+        daten = asdict(eintrag)
+        if empfaenger is not None:
+            daten["schluessel"] = zeilen_schluessel(empfaenger)
+        self._schreibe_zeile(daten)
+
+    def _schreibe_zeile(self, daten: dict) -> None:
+        self._datei.write(json.dumps(daten, ensure_ascii=False) + "\n")
         self._datei.flush()
         os.fsync(self._datei.fileno())

@@ -16,7 +16,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefe.dateien import atomar, raeume_reste_auf, sha256
-from briefe.lauf.journal import Journal, entferne_alte_ergebnisse, lies_journal
+from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
+from briefe.lauf.journal import Journal, eingaben, entferne_alte_ergebnisse, lies_journal, pruefe_fortsetzen
 from briefe.lauf.protokoll import (
     PROTOKOLL_CSV,
     PROTOKOLL_JSON,
@@ -29,6 +30,7 @@ from briefe.lauf.protokoll import (
     textversion,
 )
 from briefe.lauf.prozesse import arbeite, renderer_fuer
+from briefe.lauf.sperre import sperre_ordner
 from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz.vertrag import Sammelstueck
@@ -47,19 +49,38 @@ def _jetzt() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None, arbeite=arbeite) -> Protokoll:
+def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None,
+               anlass: str = "den Befehl „briefe erstellen“", arbeite=arbeite) -> Protokoll:
     """Run: make every letter, write protocol (and combined files, ZIP). Raises
-    ``BriefeFehler`` only when nothing could start. ``arbeite`` makes the letters (default:
-    local processes; ``briefe.verteilt`` passes its coordinator)."""
+    ``BriefeFehler`` only when nothing could start (``LaeuftBereits`` when another run
+    writes into the same folder; ``anlass`` names this one to others). ``arbeite`` makes the
+    letters (default: local processes; ``briefe.verteilt`` passes its coordinator)."""
+    vorbereitet = vorbereiten(optionen)  # no folder is touched before the inputs are checked
+    ausgabe = Path(optionen.ausgabe)
+    try:
+        ausgabe.mkdir(parents=True, exist_ok=True)
+        with sperre_ordner(ausgabe, anlass):
+            return _fuehre_aus(optionen, melde, vorbereitet, arbeite)
+    except OSError as fehler:
+        if fehler.errno in SCHREIBFEHLER:
+            raise Schreibfehler(schreibfehler_text(fehler, ausgabe)) from None
+        raise
+
+
+def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbeite) -> Protokoll:
     melde = melde or (lambda ereignis: None)
     beginn = _jetzt()
-    vorlage, liste, ausgewaehlt = vorbereiten(optionen)
+    vorlage, liste, ausgewaehlt = vorbereitet
     ausgabe = Path(optionen.ausgabe)
-    ausgabe.mkdir(parents=True, exist_ok=True)
     optionen = replace(optionen, ausgabe=ausgabe.resolve())
     raeume_reste_auf(ausgabe)
 
-    fertig = lies_journal(ausgabe) if optionen.fortsetzen else {}
+    quelle_sha256 = sha256(Path(optionen.daten))
+    laufeingaben = eingaben(optionen, vorlage.pruefsumme(), quelle_sha256)
+    nach_nummer = dict(enumerate(ausgewaehlt, start=1))
+    if optionen.fortsetzen:
+        pruefe_fortsetzen(ausgabe, laufeingaben)
+    fertig = lies_journal(ausgabe, nach_nummer) if optionen.fortsetzen else {}
     if not optionen.fortsetzen:
         entferne_alte_ergebnisse(ausgabe)
     protokoll = Protokoll(
@@ -67,9 +88,9 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None, arbeite=arbe
         quelle=str(optionen.daten),
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
-        vorlage_sha256=vorlage.pruefsumme(),
+        vorlage_sha256=laufeingaben["vorlage_sha256"],
         vorlage_version=textversion(Path(optionen.vorlage).read_bytes()),
-        quelle_sha256=sha256(Path(optionen.daten)),
+        quelle_sha256=quelle_sha256,
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
         werte=vorlage.werte_als_text(),
@@ -87,10 +108,10 @@ def fuehre_aus(optionen: Laufoptionen, melde: Melder | None = None, arbeite=arbe
         melde({"ereignis": "brief", "zeile": eintrag.zeile, "status": "ok", "fortgesetzt": True})
 
     jobs = optionen.jobs or os.cpu_count() or 1
-    with Journal(ausgabe) as journal:
+    with Journal(ausgabe, laufeingaben) as journal:
         for eintrag in arbeite(optionen, vorlage, auftraege, jobs):
             eintraege[eintrag.nummer] = eintrag
-            journal.schreibe(eintrag)
+            journal.schreibe(eintrag, nach_nummer[eintrag.nummer])
             melde({"ereignis": "brief", "zeile": eintrag.zeile, "status": eintrag.status})
 
     protokoll.briefe = [eintraege[n] for n in sorted(eintraege)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import multiprocessing
 import os
 import sys
@@ -16,13 +17,18 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from briefe.dateien import atomar, sha256
 from briefe.deutsch import anschrift as anschrift_regeln
-from briefe.fehler import BriefeFehler, ZeilenFehler
+from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
+from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
 from briefe.lauf.protokoll import Eintrag
 from briefe.lauf.vorbereitung import Laufoptionen, basisname, lade_laufvorlage
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
+from briefe.satz.schriften import fehlende_zeichen
 from briefe.satz.vertrag import Renderer
+from briefe.vorlage.grenzen import Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.vorlage import Vorlage
+
+_LOG = logging.getLogger("briefe.lauf")
 
 _VORLAGE: Vorlage | None = None
 _OPTIONEN: Laufoptionen | None = None
@@ -60,19 +66,39 @@ def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
 
 
 def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
-    """Make all files of one letter; row problems become a ``fehler`` entry."""
+    """Make all files of one letter within the time limit; whatever goes wrong with this
+    row becomes its ``fehler`` entry. Only a file system fault (``Schreibfehler``) or a
+    broken template (``VorlagenFehler``) stops the run."""
     nummer, empfaenger = auftrag
-    assert _VORLAGE is not None and _OPTIONEN is not None
+    assert _OPTIONEN is not None
     person = " ".join(t for t in (empfaenger.wert("vorname"), empfaenger.wert("nachname")) if t)
     eintrag = Eintrag(zeile=empfaenger.zeile, nummer=nummer, status="ok", name=person,
                       organisation=" ".join(empfaenger.wert("organisation").split()))
-    probleme = anschrift_regeln.pruefe(empfaenger, _VORLAGE.anschrift_reihenfolge)
+    try:
+        with zeitgrenze(_OPTIONEN.zeitgrenze):
+            return _mache_brief(eintrag, nummer, empfaenger)
+    except Zeitueberschreitung:
+        eintrag.dateien, eintrag.sha256 = [], {}
+        return _fehler_eintrag(eintrag, [ZeilenFehler(
+            f"Der Brief braucht länger als {_OPTIONEN.zeitgrenze:g} Sekunden und wurde abgebrochen "
+            "(Zeitgrenze je Brief; Vorlage oder sehr lange Werte prüfen).", zeile=empfaenger.zeile)])
+
+
+def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintrag:
+    assert _VORLAGE is not None and _OPTIONEN is not None
+    probleme = zeilen_pruefung(empfaenger, _VORLAGE.anschrift_reihenfolge)
+    if "pdf" in _OPTIONEN.formate:
+        probleme += schriftprobleme(empfaenger, _VORLAGE.spalten)
     if probleme:
         return _fehler_eintrag(eintrag, probleme)
     try:
         brief = _VORLAGE.erzeuge(empfaenger)
     except ZeilenFehler as fehler:
         return _fehler_eintrag(eintrag, [fehler])
+    except VorlagenFehler:
+        raise
+    except Exception as fehler:  # noqa: BLE001 - a fault with one row must not stop the others
+        return _fehler_eintrag(eintrag, [_interner_fehler(fehler, empfaenger, "in der Vorlage")])
     eintrag.hinweise = list(brief.hinweise)
     name = basisname(nummer, empfaenger)
     for format_ in _OPTIONEN.formate:
@@ -82,14 +108,47 @@ def mache_brief(auftrag: tuple[int, Empfaenger]) -> Eintrag:
                 _RENDERER[format_].schreibe(brief, temp)
         except BriefeFehler:
             raise
+        except OSError as fehler:
+            if fehler.errno in SCHREIBFEHLER:
+                raise Schreibfehler(schreibfehler_text(fehler, _OPTIONEN.ausgabe)) from None
+            return _fehler_eintrag(eintrag, [_interner_fehler(fehler, empfaenger, "beim Erzeugen")])
         except Exception as fehler:  # a renderer bug must not stop the other letters
-            return _fehler_eintrag(
-                eintrag, [ZeilenFehler(f"Interner Fehler beim Erzeugen ({type(fehler).__name__}).",
-                                       zeile=empfaenger.zeile)]
-            )
+            return _fehler_eintrag(eintrag, [_interner_fehler(fehler, empfaenger, "beim Erzeugen")])
         eintrag.dateien.append(ziel.name)
         eintrag.sha256[ziel.name] = sha256(ziel)
     return eintrag
+
+
+def zeilen_pruefung(empfaenger: Empfaenger, folge: str = "person") -> list[ZeilenFehler]:
+    """Every problem of a row found before rendering: unreadable values, address rules."""
+    probleme = [ZeilenFehler(meldung, zeile=empfaenger.zeile, spalte=spalte, datei=empfaenger.datei)
+                for spalte, meldung in empfaenger.lesefehler]
+    return probleme + anschrift_regeln.pruefe(empfaenger, folge)
+
+
+ANSCHRIFT_SPALTEN = frozenset({"anrede", "titel", "vorname", "nachname", "funktion", "organisation",
+                               "zusatz", "strasse", "hausnummer", "postfach", "plz", "ort", "land"})
+
+
+def schriftprobleme(empfaenger: Empfaenger, spalten: Iterable[str]) -> list[ZeilenFehler]:
+    """Values the letter prints with characters no shipped font has (the PDF would show boxes)."""
+    probleme = []
+    for name in sorted(ANSCHRIFT_SPALTEN | set(spalten)):
+        fehlend = fehlende_zeichen(empfaenger.wert(name))
+        if fehlend:
+            beispiele = ", ".join(f"„{z}“ (U+{ord(z):04X})" for z in fehlend[:3])
+            probleme.append(ZeilenFehler(
+                f"Zeichen ohne Schrift im PDF: {beispiele}. Mitgeliefert sind Schriften für lateinische, "
+                "griechische, kyrillische, arabische und hebräische Schrift; bitte den Wert in lateinischer "
+                "Umschrift angeben oder nur DOCX erstellen.", zeile=empfaenger.zeile, spalte=name))
+    return probleme
+
+
+def _interner_fehler(fehler: BaseException, empfaenger: Empfaenger, wo: str) -> ZeilenFehler:
+    # Only the class: the message of a library error may quote member data.
+    _LOG.error("Zeile %s: interner Fehler %s (%s)", empfaenger.zeile, wo, type(fehler).__name__)
+    return ZeilenFehler(f"Interner Fehler {wo} ({type(fehler).__name__}); dieser Brief wurde nicht "
+                        "erstellt, die anderen schon.", zeile=empfaenger.zeile)
 
 
 def _fehler_eintrag(eintrag: Eintrag, probleme: list[BriefeFehler]) -> Eintrag:

@@ -13,6 +13,7 @@ from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.quellen.mitglieder import (
     Empfaenger,
+    Lesegrenzen,
     Mitgliederliste,
     lies_mitglieder,
     normalisiere_spalte,
@@ -20,6 +21,7 @@ from briefe.quellen.mitglieder import (
     weitere_spalten_hinweis,
 )
 from briefe.satz.vertrag import FORMATE
+from briefe.vorlage.grenzen import ZEITGRENZE, Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.meldungen import unbekannte_spalten
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
@@ -41,6 +43,8 @@ class Laufoptionen:
     jobs: int = 0
     fortsetzen: bool = False
     vorlagen_ordner: Path | None = None
+    zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
+    lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
     werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
 
 
@@ -52,7 +56,7 @@ def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
     """Load template and list, check they fit, select recipients. Errors here stop the run."""
     vorlage = lade_laufvorlage(optionen)
-    liste = lies_mitglieder(optionen.daten, optionen.blatt)
+    liste = lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen)
     vorhanden = {normal for _, normal in liste.spalten}
     fehlend = sorted(vorlage.pflichtspalten - vorhanden)
     if fehlend:
@@ -104,6 +108,7 @@ def spaltenhinweise(vorlage: Vorlage, liste: Mitgliederliste) -> list[str]:
 
 
 PROBE = 20  # rows tried to tell a template error from row errors
+PROBE_ZEIT = 5.0  # seconds per probed row (main thread only; the service probes in a worker)
 
 
 def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) -> None:
@@ -114,10 +119,13 @@ def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) ->
         if anschrift_regeln.pruefe(e):
             continue
         try:
-            vorlage.erzeuge(e)
+            with zeitgrenze(PROBE_ZEIT):
+                vorlage.erzeuge(e)
             return
         except ZeilenFehler as fehler:
             meldungen.append(fehler)
+        except Zeitueberschreitung:
+            return  # a slow row is the run's business (its time limit), not the probe's
         if len(meldungen) >= PROBE:
             break
     if len(meldungen) >= 2 and len({f.meldung for f in meldungen}) == 1:
@@ -158,7 +166,8 @@ def zeilenprobleme(liste: Mitgliederliste, empfaenger: Iterable[Empfaenger],
     folge = vorlage.anschrift_reihenfolge if vorlage is not None else "person"
     probleme: list[ZeilenFehler] = []
     for e in empfaenger:
-        for problem in anschrift_regeln.pruefe(e, folge):
+        lesefehler = [ZeilenFehler(m, zeile=e.zeile, spalte=s) for s, m in e.lesefehler]
+        for problem in lesefehler + anschrift_regeln.pruefe(e, folge):
             problem.datei = problem.datei or liste.quelle.name
             probleme.append(problem)
     return probleme

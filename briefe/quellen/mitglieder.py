@@ -43,6 +43,7 @@ XLSX_MAX_ENTPACKT = 200 * 1024 * 1024
 XLSX_MAX_VERHAELTNIS = 100
 XLSX_VERHAELTNIS_AB = 1024 * 1024
 XLSX_MAX_EINTRAEGE = 10_000
+MAX_ZEILEN = 100_000  # members per list, checked while reading
 
 # Candidate encodings after BOM and UTF-8: offices export Windows-1252; old
 # DOS tools cp850. Wider candidate sets make charset-normalizer pick cp1250 or
@@ -119,6 +120,8 @@ class Empfaenger:
     felder: Mapping[str, object] = field(hash=False)
     datei: str | None = None  # file name for error locations
     koepfe: Mapping[str, str] | None = field(default=None, hash=False, compare=False)
+    # (column, German message) for values that could not be read; the row becomes an error
+    lesefehler: tuple[tuple[str, str], ...] = field(default=(), hash=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.felder, MappingProxyType):
@@ -129,7 +132,7 @@ class Empfaenger:
     def __reduce__(self):
         # mappingproxy cannot be pickled; worker processes receive members.
         koepfe = dict(self.koepfe) if self.koepfe is not None else None
-        return (type(self), (self.zeile, dict(self.felder), self.datei, koepfe))
+        return (type(self), (self.zeile, dict(self.felder), self.datei, koepfe, self.lesefehler))
 
     def kopf(self, name: str) -> str:
         """The list's own heading of a column (``PLZ`` for ``plz``), else the name."""
@@ -197,7 +200,16 @@ def gremien(e: Empfaenger) -> list[str]:
     return [g.strip() for g in re.split(r"[,;\n]", e.wert("gremien")) if g.strip()]
 
 
-def lies_mitglieder(pfad: Path | str, blatt: str | None = None) -> Mitgliederliste:
+@dataclass(frozen=True)
+class Lesegrenzen:
+    """Limits checked while reading: rows (a file error) and characters per value (a row error)."""
+
+    max_zeilen: int = MAX_ZEILEN
+    max_feldlaenge: int | None = None
+
+
+def lies_mitglieder(pfad: Path | str, blatt: str | None = None,
+                    grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008 - frozen
     """Read a member list; raises ``DatenFehler`` when it cannot be read at all."""
     pfad = Path(pfad)
     datei = pfad.name
@@ -228,7 +240,7 @@ def lies_mitglieder(pfad: Path | str, blatt: str | None = None) -> Mitgliederlis
             datei=datei,
         )
     if endung in (".xlsx", ".xlsm") or kopf.startswith(b"PK\x03\x04"):
-        return _lies_xlsx(pfad, blatt)
+        return _lies_xlsx(pfad, blatt, grenzen)
     if endung in (".ods", ".numbers"):
         raise DatenFehler(
             f"Das Format „{endung}“ wird nicht gelesen. Bitte als XLSX oder CSV speichern.",
@@ -244,8 +256,8 @@ def lies_mitglieder(pfad: Path | str, blatt: str | None = None) -> Mitgliederlis
     if endung == ".json" or (
         endung not in (".csv", ".txt", ".tsv") and daten.lstrip()[:1] in (b"[", b"{")
     ):
-        return _lies_json(pfad, daten)
-    return _lies_csv(pfad, daten)
+        return _lies_json(pfad, daten, grenzen)
+    return _lies_csv(pfad, daten, grenzen)
 
 
 # --- values -----------------------------------------------------------------
@@ -276,13 +288,18 @@ def bereinige(text: str) -> str:
     return text.strip()
 
 
+def _xlsx_zeichen(treffer: re.Match) -> str:
+    code = int(treffer.group(1), 16)
+    return "\ufffd" if 0xD800 <= code <= 0xDFFF else chr(code)
+
+
 def _wert(roh: object, xlsx: bool = False) -> object:
     """A cell or JSON value as str or datetime.date."""
     if roh is None:
         return ""
     if isinstance(roh, str):
         if xlsx and "_x" in roh:
-            roh = _XLSX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), roh)
+            roh = _XLSX_ESCAPE.sub(_xlsx_zeichen, roh)
         return bereinige(roh)
     if isinstance(roh, bool):
         return "WAHR" if roh else "FALSCH"
@@ -325,6 +342,60 @@ def _korrigiere_plz(felder: dict[str, object]) -> None:
         felder["plz"] = treffer.group(1).zfill(5)
 
 
+class _LangeZahl(str):
+    """A JSON integer with more digits than Python converts; kept as its digits."""
+
+
+MAX_ZAHL_STELLEN = 4300  # Python's int limit (sys.get_int_max_str_digits)
+MAX_TIEFE = 20  # nesting of lists and objects in one JSON value
+_SURROGAT = re.compile("[\ud800-\udfff]")
+
+
+def _tiefe(wert: object, grenze: int) -> int:
+    """Nesting depth of a JSON value, counted up to ``grenze + 1`` (no recursion)."""
+    tiefe, ebene = 0, [wert]
+    while ebene and tiefe <= grenze:
+        naechste = []
+        for x in ebene:
+            if isinstance(x, list | tuple):
+                naechste.extend(x)
+            elif isinstance(x, dict):
+                naechste.extend(x.values())
+        if not naechste and not any(isinstance(x, list | tuple | dict) for x in ebene):
+            break
+        tiefe += 1
+        ebene = naechste
+    return tiefe
+
+
+def _unlesbar(roh: object, max_laenge: int | None = None) -> str:
+    """Why a raw cell cannot go into a letter ('' when it can)."""
+    if max_laenge and isinstance(roh, str) and len(roh) > max_laenge:
+        return (f"Der Wert ist zu lang ({len(roh):,} Zeichen, höchstens {max_laenge:,})."
+                .replace(",", "."))
+    if isinstance(roh, _LangeZahl):
+        return f"Die Zahl hat {len(roh):,} Stellen und ist zu lang.".replace(",", ".")
+    if isinstance(roh, list | tuple | dict):
+        if _tiefe(roh, MAX_TIEFE) > MAX_TIEFE:
+            return f"Der Wert ist zu tief verschachtelt (mehr als {MAX_TIEFE} Ebenen)."
+        text = json.dumps(roh, ensure_ascii=False, default=str)
+        if _SURROGAT.search(text):
+            return _SURROGAT_TEXT
+        return ""
+    if isinstance(roh, str) and _SURROGAT.search(roh):
+        return _SURROGAT_TEXT
+    return ""
+
+
+_SURROGAT_TEXT = ("Der Wert enthält ein ungültiges Zeichen (ein einzelnes UTF-16-Ersatzzeichen "
+                  "wie \\ud800); bitte in der Quelldatei korrigieren.")
+
+
+def _lesbar(roh: object) -> str:
+    """What an unreadable cell shows in messages and file names: nothing."""
+    return ""
+
+
 # --- rows to members --------------------------------------------------------
 
 
@@ -336,6 +407,7 @@ def _baue_liste(
     trennzeichen: str | None = None,
     xlsx: bool = False,
     kopf_suchen: bool = True,
+    grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008 - frozen
 ) -> Mitgliederliste:
     """Header search, column mapping and member building shared by all formats."""
     datei = pfad.name
@@ -364,9 +436,16 @@ def _baue_liste(
     spalten, plan = _spaltenplan(kopf, notizen, weitere)
 
     roh: list[tuple[int, dict[str, object]]] = []
+    fehler_je_zeile: dict[int, list[tuple[str, str]]] = {}
     zahlen: dict[tuple[int, str], Decimal] = {}  # typed numbers (XLSX, JSON), exact
     ueberlang: list[int] = []
     for nr, zellen in itertools.chain(vorlauf[kopf_index + 1:], zeilen):
+        probleme = [(i, _unlesbar(z, grenzen.max_feldlaenge)) for i, z in enumerate(zellen)]
+        probleme = [(i, p) for i, p in probleme if p]
+        if probleme:
+            zellen = list(zellen)
+            for i, _ in probleme:
+                zellen[i] = _lesbar(zellen[i])
         werte = [_wert(z, xlsx) for z in zellen]
         if not any(w != "" for w in werte):
             continue
@@ -381,7 +460,15 @@ def _baue_liste(
                 if genau is not None:
                     zahlen[(nr, name)] = genau
         _korrigiere_plz(felder)
+        namen = dict(plan)
+        if probleme:
+            fehler_je_zeile[nr] = [(namen.get(i, f"spalte_{_spaltenbuchstabe(i)}"), p) for i, p in probleme]
         roh.append((nr, felder))
+        if len(roh) > grenzen.max_zeilen:
+            raise DatenFehler(
+                f"Die Liste hat mehr als {grenzen.max_zeilen:,} Zeilen; erlaubt sind höchstens "
+                f"{grenzen.max_zeilen:,}. Bitte die Liste teilen.".replace(",", "."),
+                datei=datei, zeile=nr)
 
     # Columns without a header count only when some row fills them.
     ohne_kopf = {name for text, name in spalten if not text}
@@ -404,7 +491,8 @@ def _baue_liste(
         for name, wert in felder.items():
             if isinstance(wert, str) and wert:
                 felder[name] = Feldwert(wert, koepfe.get(name, name), zahlen.pop((nr, name), None))
-        empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei, koepfe_ansicht))
+        empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei, koepfe_ansicht,
+                                     tuple(fehler_je_zeile.get(nr, ()))))
 
     if ueberlang:
         liste = ", ".join(str(n) for n in ueberlang[:5])
@@ -532,7 +620,23 @@ def _erkenne_trennzeichen(text: str) -> str:
     return bestes
 
 
-def _lies_csv(pfad: Path, daten: bytes) -> Mitgliederliste:
+def _pruefe_anfuehrungszeichen(zellen: Sequence[str], zeichen: str, nr: int, datei: str) -> None:
+    """A quote that is never closed swallows the following rows into one field: such a field
+    holds several lines that look like rows (with separators). Refuse the file."""
+    for index, feld in enumerate(zellen):
+        if feld.count("\n") < 2:
+            continue
+        wie_zeilen = sum(1 for teil in feld.split("\n")[1:] if teil.count(zeichen) >= 2)
+        if wie_zeilen >= 2:
+            raise DatenFehler(
+                f"In Spalte {_spaltenbuchstabe(index).upper()} steht ein Anführungszeichen (\"), das "
+                f"nicht geschlossen wird: dadurch würden die folgenden {feld.count(chr(10))} Zeilen als "
+                "ein einziger Wert gelesen und fehlten in der Liste. Bitte das Anführungszeichen in der "
+                "Datei entfernen oder schließen.",
+                datei=datei, zeile=nr)
+
+
+def _lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
     text, kodierung = _dekodiere(daten, pfad.name)
     text = text.replace("\x00", "")
     erste, _, rest = text.partition("\n")
@@ -547,13 +651,14 @@ def _lies_csv(pfad: Path, daten: bytes) -> Mitgliederliste:
         nr = 0
         try:
             for nr, zellen in enumerate(leser, start=1):  # noqa: B007
+                _pruefe_anfuehrungszeichen(zellen, zeichen, nr, pfad.name)
                 yield nr, zellen
         except csv.Error as fehler:
             raise DatenFehler(
                 f"Die CSV-Datei ist fehlerhaft ({fehler}).", datei=pfad.name, zeile=nr + 1
             ) from None
 
-    return _baue_liste(pfad, zeilen(), kodierung=kodierung, trennzeichen=zeichen)
+    return _baue_liste(pfad, zeilen(), kodierung=kodierung, trennzeichen=zeichen, grenzen=grenzen)
 
 
 # --- XLSX -------------------------------------------------------------------
@@ -600,7 +705,7 @@ def _pruefe_zip(pfad: Path) -> None:
             raise DatenFehler(keine_xlsx, datei=pfad.name)
 
 
-def _lies_xlsx(pfad: Path, blatt: str | None) -> Mitgliederliste:
+def _lies_xlsx(pfad: Path, blatt: str | None, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
     import openpyxl  # only needed for XLSX
 
     _pruefe_zip(pfad)
@@ -631,8 +736,8 @@ def _lies_xlsx(pfad: Path, blatt: str | None) -> Mitgliederliste:
         tabelle.reset_dimensions()  # some writers store wrong dimensions
         try:
             return _baue_liste(
-                pfad, enumerate(tabelle.iter_rows(values_only=True), start=1), xlsx=True
-            )
+                pfad, enumerate(tabelle.iter_rows(values_only=True), start=1), xlsx=True,
+                grenzen=grenzen)
         except DatenFehler:
             raise
         except Exception as fehler:
@@ -647,13 +752,19 @@ def _lies_xlsx(pfad: Path, blatt: str | None) -> Mitgliederliste:
 # --- JSON -------------------------------------------------------------------
 
 
-def _lies_json(pfad: Path, daten: bytes) -> Mitgliederliste:
+def _ganzzahl(ziffern: str) -> int | str:
+    if len(ziffern.lstrip("-")) > MAX_ZAHL_STELLEN:
+        return _LangeZahl(ziffern)
+    return int(ziffern)
+
+
+def _lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
     try:
         text = daten.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DatenFehler("Die JSON-Datei ist nicht in UTF-8 kodiert.", datei=pfad.name) from None
     try:
-        inhalt = json.loads(text, parse_constant=lambda _: None)
+        inhalt = json.loads(text, parse_constant=lambda _: None, parse_int=_ganzzahl)
     except json.JSONDecodeError as fehler:
         raise DatenFehler(
             f"Die Datei ist kein gültiges JSON (Zeile {fehler.lineno}, Zeichen {fehler.colno}).",
@@ -689,4 +800,4 @@ def _lies_json(pfad: Path, daten: bytes) -> Mitgliederliste:
             for index, eintrag in enumerate(inhalt)
         ),
     )
-    return _baue_liste(pfad, zeilen, kopf_suchen=False)
+    return _baue_liste(pfad, zeilen, kopf_suchen=False, grenzen=grenzen)

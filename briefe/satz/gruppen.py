@@ -85,7 +85,8 @@ class Gruppenspeicher:
             except Exception as fehler:
                 if isinstance(fehler, BriefeFehler):
                     raise  # the full render reports it
-                _LOG.warning("Schnellpfad %s: Gruppe nicht aufgebaut", self.name, exc_info=True)
+                _LOG.warning("Schnellpfad %s: Gruppe nicht aufgebaut (%s)", self.name,
+                             type(fehler).__name__)  # no traceback: it may quote member data
                 gruppe = NichtSchnell(f"interner Fehler ({type(fehler).__name__})")  # not tried again
             self.gruppen[schluessel] = gruppe
             while len(self.gruppen) > GRUPPEN_JE_PROZESS:

@@ -28,7 +28,7 @@ from briefe.deutsch.formate import datum as datum_kurz
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
-from briefe.vorlage import meldungen
+from briefe.vorlage import grenzen, meldungen
 from briefe.vorlage.absender import finde_absender, lies_unterschrift
 from briefe.vorlage.markdown import bereinige, parse, woertlich
 from briefe.vorlage.startwerte import (
@@ -57,7 +57,7 @@ def _finalize_markdown(wert: object) -> str:
 
 
 def _umgebung(finalize) -> SandboxedEnvironment:
-    umgebung = SandboxedEnvironment(
+    umgebung = grenzen.BegrenzteUmgebung(
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=finalize,
@@ -66,6 +66,7 @@ def _umgebung(finalize) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     umgebung.filters.update(FILTER)
+    umgebung.begrenze_filter()
     return umgebung
 
 
@@ -86,6 +87,10 @@ def _kompiliere(umgebung: SandboxedEnvironment, quelle: str, name: str, anzeige:
         raise VorlagenFehler(
             meldungen.jinja_fehler(fehler, umgebung), datei=anzeige,
             zeile=(fehler.lineno or 1) + versatz,
+        ) from None
+    except (ValueError, OverflowError, RecursionError, MemoryError, TypeError) as fehler:
+        raise VorlagenFehler(
+            f"Die Vorlage lässt sich nicht übersetzen ({_laufzeit_text(fehler)}).", datei=name
         ) from None
     return umgebung.template_class.from_code(umgebung, code, umgebung.make_globals(None))
 
@@ -261,7 +266,7 @@ class Vorlage:
             return None if nummer is None else nummer + versatz
 
         try:
-            return vorlage.render(kontext)
+            return grenzen.begrenzt_zusammenfuegen(vorlage.generate(kontext))
         except SecurityError:
             raise VorlagenFehler(
                 "Die Vorlage greift auf geschützte Interna zu; das ist in Vorlagen nicht erlaubt.",
@@ -270,6 +275,10 @@ class Vorlage:
         except jinja2.UndefinedError as fehler:
             raise self._zeilenfehler(f"Wert fehlt ({_undefined_meldung(fehler)}).", ort(fehler),
                                      zeile) from None
+        except grenzen.GrenzeUeberschritten as fehler:
+            raise self._zeilenfehler(f"Grenze überschritten – {fehler}", ort(fehler), zeile) from None
+        except (ZeroDivisionError, OverflowError, RecursionError, MemoryError) as fehler:
+            raise self._zeilenfehler(f"{_laufzeit_text(fehler)}.", ort(fehler), zeile) from None
         except (ValueError, TypeError) as fehler:
             raise self._zeilenfehler(str(fehler), ort(fehler), zeile) from None
 
@@ -278,6 +287,21 @@ class Vorlage:
         fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
         fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
         return fehler
+
+
+def _laufzeit_text(fehler: BaseException) -> str:
+    """A German text for an error a template computation raised."""
+    if isinstance(fehler, ZeroDivisionError):
+        return "Division durch null"
+    if isinstance(fehler, OverflowError):
+        return "eine Zahl ist zu groß für die Rechnung"
+    if isinstance(fehler, RecursionError):
+        return "zu tief verschachtelt (Rekursion)"
+    if isinstance(fehler, MemoryError):
+        return "zu wenig Speicher für die Rechnung"
+    if isinstance(fehler, ValueError) and "digits" in str(fehler):
+        return "eine Zahl hat zu viele Stellen"
+    return f"interner Fehler ({type(fehler).__name__})"
 
 
 def _undefined_meldung(fehler: jinja2.UndefinedError) -> str:
@@ -442,6 +466,7 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
         umgebung = MARKDOWN_UMGEBUNG if not name else TEXT_UMGEBUNG
         versatz = feldzeilen[name] - 1 if name else 0
         ast = umgebung.parse(quelle)
+        grenzen.pruefe_einbinden(ast, datei if not name else f"{datei} ({name.split('.')[0]})")
         unbekannt = meta.find_undeclared_variables(ast) - KONTEXT
         if unbekannt:
             zeile = min(k.lineno for k in ast.find_all(nodes.Name) if k.name in unbekannt)

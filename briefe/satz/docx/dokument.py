@@ -148,12 +148,21 @@ def _speichere(dok: Document, ziel: Path | str | BinaryIO) -> None:
     dok.save(str(ziel) if isinstance(ziel, Path) else ziel)
 
 
+KERN_LAENGE = 255
+
+
+def _hoechstens(text: str, laenge: int) -> str:
+    return text if len(text) <= laenge else text[: laenge - 1] + "…"
+
+
 def _eigenschaften(dok: Document, titel: str, behoerde: str, dienststelle: str,
                    datum: dt.date, sprache: str) -> None:
     """Core properties: title, author, language; dates fixed to the letter date."""
     kern = dok.core_properties
-    kern.title = bereinige_xml_text(titel)
-    kern.author = bereinige_xml_text(" – ".join(t for t in (behoerde, dienststelle) if t))
+    # Core properties hold at most 255 characters; the letter itself shows the full text.
+    kern.title = _hoechstens(bereinige_xml_text(titel), KERN_LAENGE)
+    kern.author = _hoechstens(bereinige_xml_text(" – ".join(t for t in (behoerde, dienststelle) if t)),
+                              KERN_LAENGE)
     kern.language = bereinige_xml_text(sprache) or SPRACHE
     zeitpunkt = dt.datetime(datum.year, datum.month, datum.day, tzinfo=dt.UTC)
     kern.created = kern.modified = zeitpunkt

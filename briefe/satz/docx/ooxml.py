@@ -85,6 +85,8 @@ def lauf(text: str, fett: bool = False, kursiv: bool = False, unterstrichen: boo
     if fett or kursiv or unterstrichen:
         rpr = "<w:rPr>" + ("<w:b/><w:bCs/>" if fett else "") + ("<w:i/><w:iCs/>" if kursiv else "")
         rpr += ('<w:u w:val="single"/>' if unterstrichen else "") + "</w:rPr>"
+    if _LANGER_LAUF.search(text):
+        return _mit_langen_laeufen(text, fett, kursiv, unterstrichen)
     teile = []
     for n, zeile in enumerate(text.split("\n")):
         if n:
@@ -95,6 +97,26 @@ def lauf(text: str, fett: bool = False, kursiv: bool = False, unterstrichen: boo
             if stueck:
                 teile.append(f'<w:t xml:space="preserve">{escape(stueck)}</w:t>')
     return f"<w:r>{rpr}{''.join(teile)}</w:r>"
+
+
+# A run without a break opportunity this long (URL, IBAN): Word and LibreOffice break it at
+# the line or cell edge by themselves; as text without a language it is never hyphenated.
+_LANGER_LAUF = re.compile(r"[^\s\-\u00ad]{20,}")
+
+
+def _mit_langen_laeufen(text: str, fett: bool, kursiv: bool, unterstrichen: bool) -> str:
+    teile, ende = [], 0
+    for treffer in _LANGER_LAUF.finditer(text):
+        if treffer.start() > ende:
+            teile.append(lauf(text[ende:treffer.start()], fett, kursiv, unterstrichen))
+        rpr = ("<w:b/><w:bCs/>" if fett else "") + ("<w:i/><w:iCs/>" if kursiv else "")
+        rpr += ('<w:u w:val="single"/>' if unterstrichen else "") + '<w:lang w:val="zxx"/>'
+        wort = escape(treffer.group(0))
+        teile.append(f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{wort}</w:t></w:r>')
+        ende = treffer.end()
+    if ende < len(text):
+        teile.append(lauf(text[ende:], fett, kursiv, unterstrichen))
+    return "".join(teile)
 
 
 def absatz(stil: str, inhalt: str = "", ppr: str = "") -> str:

@@ -62,7 +62,7 @@ def docx_bytes_schnell(brief: Brief) -> bytes:
         STATISTIK[f"voll: {grund}"] += 1
     except Exception as fehler:  # a fault in the fast path costs speed, never a letter
         if not isinstance(fehler, BriefeFehler):  # else the full render reports it
-            _LOG.warning("Schnellpfad DOCX: interner Fehler", exc_info=True)
+            _LOG.warning("Schnellpfad DOCX: interner Fehler (%s)", type(fehler).__name__)
         STATISTIK[f"voll: Fehler ({type(fehler).__name__})"] += 1
     else:
         STATISTIK["schnell"] += 1

@@ -6,6 +6,7 @@ become markup.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -15,6 +16,14 @@ from briefe.modell import Absatz, Block, Brief, Liste, Tabelle, Textteil, Zeile
 
 SCHRIFTEN = RESSOURCEN / "schriften"
 SCHRIFT_FAMILIE = "Briefschrift"
+# Fallback for names in a script Liberation Sans lacks: Arabic (Noto Sans Arabic, OFL). Latin,
+# Greek, Cyrillic and Hebrew are in Liberation Sans; other scripts are reported per row.
+ERSATZSCHRIFTEN = (
+    ("BriefschriftArabisch", "NotoSansArabic-Regular.ttf", "normal"),
+    ("BriefschriftArabisch", "NotoSansArabic-Bold.ttf", "bold"),
+)
+SCHRIFT_STAPEL = ", ".join(dict.fromkeys([SCHRIFT_FAMILIE, *(f for f, _, _ in ERSATZSCHRIFTEN)]))
+LANGER_LAUF = 20  # characters without a break opportunity that get ``overflow-wrap: anywhere``
 
 
 def _mm(wert: float) -> str:
@@ -26,8 +35,29 @@ def _text(text: str) -> str:
     return "<br>".join(escape(teil) for teil in text.split("\n"))
 
 
+# A run without a break opportunity this long may not fit a line or a table cell.
+_LANGER_LAUF = re.compile(r"[^\s\-\u00ad]{" + str(LANGER_LAUF) + ",}")
+
+
+def _umbrechbar(text: str) -> str:
+    """Like ``_text``; long unbreakable runs (URL, IBAN) may break anywhere."""
+    if not _LANGER_LAUF.search(text):
+        return _text(text)
+    return "<br>".join(_lange_laeufe(teil) for teil in text.split("\n"))
+
+
+def _lange_laeufe(text: str) -> str:
+    teile, ende = [], 0
+    for treffer in _LANGER_LAUF.finditer(text):
+        teile.append(escape(text[ende:treffer.start()]))
+        teile.append(f'<span class="lang">{escape(treffer.group(0))}</span>')
+        ende = treffer.end()
+    teile.append(escape(text[ende:]))
+    return "".join(teile)
+
+
 def _teil(teil: Textteil) -> str:
-    html = _text(teil.text)
+    html = _umbrechbar(teil.text)
     if teil.kursiv:
         html = f"<em>{html}</em>"
     if teil.fett:
@@ -133,7 +163,7 @@ def brief_html(brief: Brief) -> str:
     teile.append('<div class="marke loch" aria-hidden="true"></div>')
 
     teile.append('<main class="brieftext">')
-    teile.append(f'<h1 class="betreff">{_text(brief.betreff)}</h1>')
+    teile.append(f'<h1 class="betreff">{_umbrechbar(brief.betreff)}</h1>')
     teile.append(f'<p class="anrede">{_text(brief.anrede)}</p>')
     teile += [_block(b) for b in brief.inhalt]
     teile.append(_schluss(brief))
@@ -168,7 +198,7 @@ def _schluss(brief: Brief) -> str:
     for klasse, eintraege in (("anlagen", brief.anlagen), ("verteiler", brief.verteiler)):
         if eintraege:
             titel = "Anlage" if klasse == "anlagen" and len(eintraege) == 1 else klasse.capitalize()
-            punkte = "".join(f"<li>{_text(e)}</li>" for e in eintraege)
+            punkte = "".join(f"<li>{_umbrechbar(e)}</li>" for e in eintraege)
             teile.append(
                 f'<section class="{klasse}"><h2>{titel}</h2><ul>{punkte}</ul></section>'
             )
@@ -186,13 +216,14 @@ def stylesheet(form: g.Form) -> str:
         return _mm(wert - oben)
 
     schriften = "".join(
-        f"@font-face {{ font-family: {SCHRIFT_FAMILIE}; font-weight: {gewicht}; "
+        f"@font-face {{ font-family: {familie}; font-weight: {gewicht}; "
         f"font-style: {stil}; src: url({(SCHRIFTEN / datei).as_uri()}); }}\n"
-        for datei, gewicht, stil in (
-            ("LiberationSans-Regular.ttf", "normal", "normal"),
-            ("LiberationSans-Bold.ttf", "bold", "normal"),
-            ("LiberationSans-Italic.ttf", "normal", "italic"),
-            ("LiberationSans-BoldItalic.ttf", "bold", "italic"),
+        for familie, datei, gewicht, stil in (
+            (SCHRIFT_FAMILIE, "LiberationSans-Regular.ttf", "normal", "normal"),
+            (SCHRIFT_FAMILIE, "LiberationSans-Bold.ttf", "bold", "normal"),
+            (SCHRIFT_FAMILIE, "LiberationSans-Italic.ttf", "normal", "italic"),
+            (SCHRIFT_FAMILIE, "LiberationSans-BoldItalic.ttf", "bold", "italic"),
+            *((f, d, g, "normal") for f, d, g in ERSATZSCHRIFTEN),
         )
     )
     falz = "".join(
@@ -206,7 +237,7 @@ def stylesheet(form: g.Form) -> str:
           {_mm(g.RAND_LINKS)};
   @top-right {{
     content: "Seite " counter(page) " von " counter(pages);
-    font-family: {SCHRIFT_FAMILIE}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;
+    font-family: {SCHRIFT_STAPEL}; font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt;
     vertical-align: bottom; padding-bottom: 4mm;
   }}
 }}
@@ -217,7 +248,7 @@ def stylesheet(form: g.Form) -> str:
   @bottom-left {{ content: element(fuss); width: {_mm(g.TEXT_BREITE)};
                   vertical-align: top; padding-top: 4mm; }}
 }}
-html {{ font-family: {SCHRIFT_FAMILIE}; font-size: {g.SCHRIFTGRAD_TEXT}pt;
+html {{ font-family: {SCHRIFT_STAPEL}; font-size: {g.SCHRIFTGRAD_TEXT}pt;
         line-height: {g.ZEILENABSTAND}; color: #000; }}
 body {{ margin: 0; hyphens: auto; hyphenate-limit-chars: 5 2 2; }}
 p {{ margin: 0 0 {_mm(g.ZEILE)} 0; orphans: 2; widows: 2; }}
@@ -274,4 +305,5 @@ li {{ margin: 0; }}
 .anlagen h2, .verteiler h2 {{ font-size: {g.SCHRIFTGRAD_TEXT}pt; font-weight: normal;
                               margin: 0; text-decoration: underline; }}
 .anlagen ul, .verteiler ul {{ list-style: none; padding: 0; margin: 0; }}
+.lang {{ overflow-wrap: anywhere; hyphens: manual; }}
 """

@@ -120,7 +120,7 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
         return None, str(grund)
     except Exception as fehler:
         if not isinstance(fehler, BriefeFehler):  # else the full render reports it
-            _LOG.warning("Schnellpfad: interner Fehler", exc_info=True)
+            _LOG.warning("Schnellpfad: interner Fehler (%s)", type(fehler).__name__)
         return None, f"Fehler ({type(fehler).__name__})"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
@@ -20,7 +21,7 @@ from weasyprint.urls import URLFetcher
 
 from briefe import RESSOURCEN
 from briefe import geometrie as g
-from briefe.dateien import schreibe_nach
+from briefe.dateien import schreibe_atomar, schreibe_nach
 from briefe.modell import Brief
 from briefe.satz.pdf import silbentrennung
 from briefe.satz.pdf.html import SCHRIFTEN, brief_html, stylesheet
@@ -84,7 +85,22 @@ class Abholer(URLFetcher):
 
 @functools.cache
 def _schriften() -> FontConfiguration:
-    return FontConfiguration()
+    """Fonts for every letter: only the shipped ones (``@font-face``), never the host's, so a
+    letter looks the same on every machine. Fontconfig reads FONTCONFIG_FILE when the
+    configuration is loaded; it points to a configuration without font folders."""
+    ordner = Path(tempfile.gettempdir()) / f"briefe-fontconfig-{os.getuid()}"
+    ordner.mkdir(mode=0o700, exist_ok=True)
+    schreibe_atomar(ordner / "fonts.conf", (
+        f"<?xml version='1.0'?><fontconfig><cachedir>{ordner}</cachedir></fontconfig>\n").encode())
+    vorher = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(ordner / "fonts.conf")
+    try:
+        return FontConfiguration()
+    finally:
+        if vorher is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = vorher
 
 
 @functools.cache

@@ -1,0 +1,97 @@
+"""A full or read-only output disk: a German message and exit code 2, never a traceback;
+no member data on stderr under ``--log-format json``."""
+
+import contextlib
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REFERENZ, WURZEL
+from tests.test_lauf import ZEILEN, liste
+
+NAMEN = ("Meyer", "Schäfer", "Sonnenschein", "Wehringhauser")
+
+
+@contextlib.contextmanager
+def tmpfs(ordner: Path, *optionen: str):
+    ordner.mkdir()
+    ergebnis = subprocess.run(["mount", "-t", "tmpfs", "-o", ",".join(optionen), "tmpfs", str(ordner)],
+                              capture_output=True, text=True)
+    if ergebnis.returncode != 0:
+        pytest.skip(f"tmpfs kann hier nicht eingehängt werden ({ergebnis.stderr.strip()})")
+    try:
+        yield ordner
+    finally:
+        subprocess.run(["umount", "-l", str(ordner)], check=False)
+
+
+def briefe(*args: str, grenze: int | None = None) -> subprocess.CompletedProcess:
+    def begrenze():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write beyond the limit fails with EFBIG
+        resource.setrlimit(resource.RLIMIT_FSIZE, (grenze, grenze))
+
+    return subprocess.run([sys.executable, "-m", "briefe", *args], cwd=WURZEL, capture_output=True,
+                          text=True, timeout=300, preexec_fn=begrenze if grenze else None)
+
+
+def _viele(tmp_path):
+    return liste(tmp_path, [z for z in ZEILEN if ";;;Hagen" not in z] * 4)
+
+
+def pruefe_meldung(ergebnis, grund: str):
+    assert ergebnis.returncode == 2, ergebnis.stderr
+    assert "Traceback" not in ergebnis.stderr
+    assert ergebnis.stderr.splitlines()[-1].startswith("Fehler: Die Briefe können nicht gespeichert werden")
+    assert grund in ergebnis.stderr and "--fortsetzen" in ergebnis.stderr
+
+
+def test_datentraeger_voll(tmp_path):
+    with tmpfs(tmp_path / "klein", "size=160k") as ordner:
+        ergebnis = briefe("erstellen", str(REFERENZ), str(_viele(tmp_path)), "--ausgabe", str(ordner / "aus"),
+                          "--format", "pdf", "--jobs", "1", "--log-format", "json")
+        pruefe_meldung(ergebnis, "der Datenträger ist voll")
+        for name in NAMEN:
+            assert name not in ergebnis.stderr and name not in ergebnis.stdout
+        fertig = sorted(p.name for p in (ordner / "aus").glob("*.pdf"))
+        assert fertig and not list((ordner / "aus").glob(".*.tmp"))  # no half-written letter
+
+
+def test_nur_lesbar(tmp_path):
+    with tmpfs(tmp_path / "ro", "ro", "size=1m") as ordner:
+        ergebnis = briefe("erstellen", str(REFERENZ), str(liste(tmp_path)), "--ausgabe", str(ordner / "aus"),
+                          "--format", "pdf", "--jobs", "1")
+        pruefe_meldung(ergebnis, "nur lesbar")
+
+
+def test_dateigroessen_grenze(tmp_path):
+    ergebnis = briefe("erstellen", str(REFERENZ), str(liste(tmp_path)), "--ausgabe", str(tmp_path / "aus"),
+                      "--format", "pdf", "--jobs", "2", grenze=20_000)
+    pruefe_meldung(ergebnis, "Dateigrößen-Grenze")
+
+
+def test_json_log_ohne_traceback_und_personendaten(tmp_path):
+    """Rows that fail in template, reading and rendering: only row numbers and classes."""
+    daten = tmp_path / "liste.json"
+    zeilen = [{"nachname": "Meyer", "strasse": "Weg 1", "plz": "58089", "ort": "Hagen", "zahl": "0"},
+              {"nachname": "Schäfer", "strasse": "Weg 2", "plz": "58089", "ort": "Hagen", "zahl": "1"},
+              {"nachname": "Sonnenschein@", "strasse": "Weg 3", "plz": "58089", "ort": "Hagen", "zahl": "1"}]
+    daten.write_text(json.dumps(zeilen).replace("@", "\\udc80"), encoding="utf-8")
+    vorlage = tmp_path / "v.md"
+    vorlage.write_text('+++\nbetreff = "Wehringhauser"\nabsender = "stadt-hagen-lenkungskreis"\n+++\n'
+                       "{{ 100 / (empfaenger.zahl | int) }}\n", encoding="utf-8")
+    os.symlink(WURZEL / "vorlagen" / "absender", tmp_path / "absender")
+    ergebnis = briefe("erstellen", str(vorlage), str(daten), "--ausgabe", str(tmp_path / "aus"),
+                      "--format", "pdf,docx", "--jobs", "2", "--log-format", "json")
+    assert ergebnis.returncode == 1, ergebnis.stderr
+    assert "Traceback" not in ergebnis.stderr
+    ereignisse = [json.loads(z) for z in ergebnis.stdout.splitlines()]
+    assert {e["zeile"]: e["status"] for e in ereignisse if e["ereignis"] == "brief"} == {
+        2: "fehler", 3: "ok", 4: "fehler"}
+    for name in NAMEN:
+        assert name not in ergebnis.stderr and name not in ergebnis.stdout
