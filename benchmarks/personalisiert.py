@@ -56,7 +56,8 @@ def schreibe_liste(pfad: Path, anzahl: int, samen: int = 2027) -> None:
         schreiber = csv.writer(datei, delimiter=";")
         schreiber.writerow([*durchsatz.KOPF, "Mitgliedsnummer", "Beitrag", "Faellig", "Arbeitsgruppe"])
         for nummer, zeile in enumerate(durchsatz.mitglieder(anzahl)):
-            beitrag = f"{zufall.choice([24, 36, 48, 60, 120, 480]) + zufall.choice([0, 0, 0.5]):.2f}".replace(".", ",")
+            euro = zufall.choice([24, 36, 48, 60, 120, 480]) + zufall.choice([0, 0, 0.5])
+            beitrag = f"{euro:.2f}".replace(".", ",")  # German, as member lists write it
             faellig = f"2027-{zufall.randint(1, 3):02d}-{zufall.randint(1, 28):02d}"
             schreiber.writerow([*zeile, str(100000 + 7 * nummer), beitrag, faellig,
                                 zufall.choice(ARBEITSGRUPPEN)])
