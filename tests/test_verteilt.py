@@ -143,7 +143,9 @@ def protokoll(ausgabe: Path) -> dict:
 
 
 def journal(ausgabe: Path) -> list[dict]:
-    return [json.loads(z) for z in (ausgabe / ".briefe-journal.jsonl").read_text("utf-8").splitlines()]
+    """The journal's letter entries (its first line records the run's inputs)."""
+    zeilen = [json.loads(z) for z in (ausgabe / ".briefe-journal.jsonl").read_text("utf-8").splitlines()]
+    return [z for z in zeilen if "eingaben" not in z]
 
 
 def pruefe_genau_einmal(ausgabe: Path, erwartet_ok: int) -> dict:

@@ -10,6 +10,7 @@ worker as a German error, not in the server.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import queue
@@ -18,7 +19,9 @@ import threading
 from briefe.dienst.pruefung import EingabeFehler, SatzFehler
 
 log = logging.getLogger("briefe.dienst")
-AUFGABEN = ("einzelbrief", "vorschau_pdf", "vorschau_png", "pruefe_liste")
+# task → the module of ``briefe.dienst`` that has a function of that name
+AUFGABEN = {"einzelbrief": "pruefung", "vorschau_pdf": "pruefung", "vorschau_png": "pruefung",
+            "pruefe_liste": "pruefung", "entwurf_vorschau": "vorlagen_vorschau"}
 START_SEKUNDEN = 120.0  # a worker's start (imports, fonts) is not counted against a request
 
 
@@ -39,8 +42,9 @@ def _arbeiter(verbindung, speicher: int) -> None:
     if speicher:
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (speicher, speicher))
-    from briefe.dienst import pruefung
 
+    for modul in set(AUFGABEN.values()):  # imported before the first request
+        importlib.import_module(f"briefe.dienst.{modul}")
     with contextlib.suppress(Exception):  # fonts and layout engine ready before the first request
         import weasyprint
 
@@ -53,7 +57,8 @@ def _arbeiter(verbindung, speicher: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            antwort = ("ok", getattr(pruefung, aufgabe)(*args))
+            modul = importlib.import_module(f"briefe.dienst.{AUFGABEN[aufgabe]}")
+            antwort = ("ok", getattr(modul, aufgabe)(*args))
         except EingabeFehler as fehler:
             antwort = ("eingabe", (str(fehler), fehler.probleme, fehler.status))
         except SatzFehler as fehler:
@@ -134,7 +139,7 @@ class Satzprozesse:
         threading.Thread(target=self._neu, daemon=True).start()
 
     def fuehre_aus(self, aufgabe: str, *args, zeit: float | None = None):
-        """Run ``briefe.dienst.pruefung.<aufgabe>(*args)`` in a worker; its errors come back
+        """Run ``briefe.dienst.<AUFGABEN[aufgabe]>.<aufgabe>(*args)`` in a worker; its errors come back
         as ``EingabeFehler``/``SatzFehler``."""
         assert aufgabe in AUFGABEN
         self.starte()  # once; an app without lifespan (tests) starts its workers here

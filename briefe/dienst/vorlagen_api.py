@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 
 from briefe.dienst import pruefung
 from briefe.dienst.vorlagen_speicher import UngueltigeVorlage, VorlagenKonflikt, VorlagenSpeicher
-from briefe.dienst.vorlagen_vorschau import EntwurfsFehler, lade_entwurf, lies_liste, vorschau, zerlege
+from briefe.dienst.vorlagen_vorschau import EntwurfsFehler, lade_entwurf, lies_liste, zerlege
 from briefe.fehler import BriefeFehler
 
 ROLLE = "vorlagen"
@@ -164,10 +164,11 @@ def router(api_zugang) -> APIRouter:
         with _arbeitsordner(k) as ordner:
             pfad = ordner / pruefung.sicherer_name(liste.filename)
             pruefung.speichere_upload(liste.file, pfad, k.upload_bytes)
-            try:
-                daten, seiten = vorschau(k, quelltext, pfad, zeile, format, seite)
-            except EntwurfsFehler as fehler:
-                return _entwurfsantwort(fehler)
+            # in a worker with the service's time and memory limits, not in this thread
+            daten, seiten, fehler = request.app.state.dienst.satz.fuehre_aus(
+                "entwurf_vorschau", k, quelltext, pfad, zeile, format, seite)
+            if fehler is not None:
+                return JSONResponse(fehler, status_code=422)
         art = "application/pdf" if format == "pdf" else "image/png"
         return Response(daten, media_type=art, headers={"X-Seiten": str(seiten)})
 

@@ -205,3 +205,14 @@ def beispiel_betreff(vorlage, vorlagen_ordner: Path) -> str:
         return (vorlage.mit_werten(werte) if werte else vorlage).erzeuge(Empfaenger(1, felder)).betreff
     except (BriefeFehler, ZeilenFehler, Exception):  # noqa: BLE001 - a list must show every template
         return str(vorlage.kopf.get("betreff", ""))
+
+
+def entwurf_vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: int | None,
+                     format_: str, seite: int) -> tuple[bytes | None, int, dict | None]:
+    """A draft's preview (see ``vorlagen_vorschau.vorschau``), for a worker of ``satzprozess``:
+    (data, pages, None), or (None, 0, the draft error as a dict) when the template is broken."""
+    try:
+        daten, seiten = vorschau(konfiguration, quelltext, liste, zeile, format_, seite)
+    except EntwurfsFehler as fehler:
+        return None, 0, fehler.als_dict()
+    return daten, seiten, None

@@ -74,6 +74,7 @@ from briefe.satz.gruppen import (
     wertmarke,
 )
 from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.html import LANGER_LAUF
 
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
 SCHRIFTEN_JE_GRUPPE = 256
@@ -320,6 +321,11 @@ def _lange_marke(platz: _Platz) -> str:
         text += fueller * anzahl
         while _zeile(text + fueller, stil, None)[3] <= grenze:
             text += fueller
+    if len(text) >= LANGER_LAUF:  # below the unbreakable-run rule of the HTML: a space every few letters
+        schritt = LANGER_LAUF // 2
+        text = " ".join(text[i:i + schritt] for i in range(0, len(text), schritt))
+        while len(text) > len(platz.marke) and _zeile(text, stil, None)[3] > grenze:
+            text = text[:-1].rstrip()
     return text
 
 
