@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from briefe.dateien import schreibe_atomar
+from briefe.dienst import pruefung
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.speicher import FERTIG, Lauf, Speicher
@@ -204,14 +205,14 @@ def richte_ein(app: FastAPI, seiten_env, *, seite: Callable, seiten_zugang: Call
     @router.get("/laeufe/{lauf_id}/vorschau/{nummer}.pdf", include_in_schema=False)
     def vorschau_pdf(request: Request, lauf_id: str, nummer: int, zugang: Seite) -> Response:
         lauf, ordner = _vorschau(request, zugang, lauf_id)
-        daten = request.app.state.dienst.satz.fuehre_aus("vorschau_pdf", konfiguration, ordner, lauf, nummer)
-        return Response(daten, media_type="application/pdf",
+        return Response(pruefung.vorschau_pdf(konfiguration, ordner, lauf, nummer),
+                        media_type="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="vorschau-{nummer}.pdf"'})
 
     @router.get("/laeufe/{lauf_id}/vorschau/{nummer}.png", include_in_schema=False)
     def vorschau_png(request: Request, lauf_id: str, nummer: int, zugang: Seite) -> Response:
         lauf, ordner = _vorschau(request, zugang, lauf_id)
-        daten = request.app.state.dienst.satz.fuehre_aus("vorschau_png", konfiguration, ordner, lauf, nummer)
+        daten = pruefung.vorschau_png(konfiguration, ordner, lauf, nummer=nummer)
         if daten is None:
             raise fehler(404, "Für die Bildvorschau fehlt pdftoppm (Paket poppler-utils).")
         return Response(daten, media_type="image/png")
