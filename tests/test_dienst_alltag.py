@@ -16,8 +16,8 @@ import httpx
 import pdfplumber
 import pytest
 
-from tests.test_dienst_api import BENUTZER, PASSWORT, VORLAGE, WURZEL, Dienst, warte_bis
-from tests.test_dienst_browser import ARGUMENTE, CHROMIUM
+from tests.test_dienst_api import BENUTZER, VORLAGE, WURZEL, Dienst, warte_bis
+from tests.test_dienst_browser import ARGUMENTE, CHROMIUM, anmelden
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian-Chromium fehlt (/usr/bin/chromium; apt-get install chromium)"
@@ -97,10 +97,7 @@ def umgebung(tmp_path_factory):
         try:
             kontext = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="de-DE")
             seite = kontext.new_page()
-            seite.goto(dienst.url + "/anmelden")
-            seite.get_by_label("Benutzername").fill(BENUTZER)
-            seite.get_by_label("Passwort").fill(PASSWORT)
-            seite.get_by_label("Passwort").press("Enter")
+            anmelden(seite, dienst.url)
             expect(seite.get_by_role("heading", name="Neuer Serienbrief")).to_be_visible()
             _bild(seite, "dienst-erster-start")
             erster_start = seite.locator(".erster-start").inner_text()

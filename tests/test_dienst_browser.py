@@ -26,6 +26,15 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def anmelden(seite, url: str, name: str = BENUTZER) -> None:
+    """Log in on the login page and wait for the start page."""
+    seite.goto(url + "/anmelden")
+    seite.get_by_label("Benutzername").fill(name)
+    seite.get_by_label("Passwort").fill(PASSWORT)
+    seite.get_by_label("Passwort").press("Enter")
+    seite.wait_for_url(re.compile(r"/$"))
+
+
 @pytest.fixture()
 def dienst(tmp_path):
     d = Dienst(tmp_path / "dienst").starte()

@@ -12,8 +12,8 @@ import pdfplumber
 import pytest
 
 from tests.smtp_hilfe import Server
-from tests.test_dienst_api import BENUTZER, PASSWORT, VORLAGE, Dienst
-from tests.test_dienst_browser import ARGUMENTE, CHROMIUM
+from tests.test_dienst_api import VORLAGE, Dienst
+from tests.test_dienst_browser import ARGUMENTE, CHROMIUM, anmelden
 from tests.test_versand import BUERO, ZEILEN, schreibe_liste
 
 pytestmark = pytest.mark.skipif(
@@ -38,10 +38,7 @@ def test_per_email_versenden_im_browser(tmp_path):
                 try:
                     seite = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True,
                                              locale="de-DE")
-                    seite.goto(dienst.url + "/")
-                    seite.get_by_label("Benutzername").fill(BENUTZER)
-                    seite.get_by_label("Passwort").fill(PASSWORT)
-                    seite.get_by_label("Passwort").press("Enter")
+                    anmelden(seite, dienst.url)
                     seite.get_by_label(VORLAGE).check()
                     seite.get_by_label("Datei (CSV, XLSX oder JSON").set_input_files(liste)
                     seite.get_by_role("button", name="Liste prüfen").click()

@@ -18,8 +18,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from tests.test_dienst_api import BENUTZER, MITGLIEDER_CSV, PASSWORT, WURZEL
-from tests.test_dienst_browser import ARGUMENTE, CHROMIUM
+from tests.test_dienst_api import BENUTZER, MITGLIEDER_CSV, WURZEL
+from tests.test_dienst_browser import ARGUMENTE, CHROMIUM, anmelden
 from tests.vorlagendienst import REDAKTION, VorlagenDienst
 
 pytestmark = pytest.mark.skipif(
@@ -42,14 +42,6 @@ def dienst(tmp_path_factory):
     d = VorlagenDienst(tmp_path_factory.mktemp("vorlagen-browser")).starte()
     yield d
     d.stoppe()
-
-
-def anmelden(seite, url, name):
-    seite.goto(url + "/anmelden")
-    seite.get_by_label("Benutzername").fill(name)
-    seite.get_by_label("Passwort").fill(PASSWORT)
-    seite.get_by_label("Passwort").press("Enter")
-    seite.wait_for_url(re.compile(r"/$"))
 
 
 def pdf_text(pfad: Path) -> tuple[str, list]:
