@@ -1,8 +1,6 @@
 """Aufruf als ``python -m briefe``."""
 
-import sys
-
-from briefe.cli.haupt import main
+from briefe.cli.haupt import start
 
 if __name__ == "__main__":  # not when a worker process (spawn) imports this module
-    sys.exit(main())
+    start()

@@ -222,3 +222,22 @@ def test_dateien_lesbar_fuer_andere(tmp_path):
     os.umask(maske)
     for datei in ("0001-meyer-maria.pdf", "protokoll.json"):
         assert (ausgabe / datei).stat().st_mode & 0o777 == 0o666 & ~maske
+
+
+def test_befehl_endet_ohne_reste(tmp_path):
+    """``briefe erstellen`` ends without Python's teardown: exit code, everything it printed,
+    the protocol, and no temporary fonts of WeasyPrint left behind."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    ausgabe = tmp_path / "aus"
+    daten = liste(tmp_path, [ZEILEN[0], ZEILEN[3]])
+    umgebung = {**os.environ, "TMPDIR": str(temp), "BRIEFE_CACHE": str(tmp_path / "cache")}
+    for befehl in (["erstellen", str(REFERENZ), str(daten), "--ausgabe", str(ausgabe), "--jobs", "2",
+                    "--format", "pdf"], ["pruefen", str(REFERENZ), str(daten)]):
+        lauf = subprocess.run([sys.executable, "-m", "briefe", *befehl], cwd=WURZEL, env=umgebung,
+                              capture_output=True, text=True)
+        assert lauf.returncode == 1, lauf.stderr  # the second member has no postcode
+        assert "Zeile 3" in lauf.stdout + lauf.stderr
+        assert not list(temp.glob("weasyprint-*")), list(temp.iterdir())
+    assert json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))["ok"] == 1
+    assert len(list(ausgabe.glob("*.pdf"))) == 1

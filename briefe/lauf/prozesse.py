@@ -33,6 +33,7 @@ _LOG = logging.getLogger("briefe.lauf")
 _VORLAGE: Vorlage | None = None
 _OPTIONEN: Laufoptionen | None = None
 _RENDERER: dict[str, Renderer] = {}
+STAPEL = 8  # letters per task for a worker process, at most
 
 
 def renderer_fuer(optionen: Laufoptionen) -> dict[str, Renderer]:
@@ -161,20 +162,27 @@ def _fehler_eintrag(eintrag: Eintrag, probleme: list[BriefeFehler]) -> Eintrag:
 
 
 def vorwaermen(vorlage: Vorlage, empfaenger: Iterable[Empfaenger], renderer: Iterable[Renderer],
-               hoechstens: int = 200) -> int:
+               hoechstens: int = 200, ruhig: int = 20) -> int:
     """Let the renderers prepare for the first ``hoechstens`` recipients in this process, so
-    worker processes forked from it start prepared. Returns how many groups were built; rows
-    with problems are skipped (the run reports them)."""
+    worker processes forked from it start prepared; stops early once ``ruhig`` recipients in a
+    row needed nothing new. Returns how often a renderer prepared something; rows with
+    problems are skipped (the run reports them)."""
     renderer = list(renderer)
-    gebaut = 0
+    gebaut = nichts_neues = 0
     for e in itertools.islice(empfaenger, hoechstens):
+        if nichts_neues >= ruhig:
+            break
+        nichts_neues += 1
         if anschrift_regeln.pruefe(e):
             continue
         try:
             brief = vorlage.erzeuge(e)
-            gebaut += sum(r.vorbereiten(brief) for r in renderer)
+            neu = sum(r.vorbereiten(brief) for r in renderer)
         except Exception:  # noqa: BLE001 - preparing must never stop a run
             continue
+        gebaut += neu
+        if neu:
+            nichts_neues = 0
     return gebaut
 
 
@@ -190,13 +198,19 @@ def arbeite(
     if multiprocessing.get_start_method() == "fork":
         # Workers are forked from here: they inherit what the renderers prepared.
         vorwaermen(vorlage, (e for _, e in auftraege), renderer_fuer(optionen).values())
+    groesse = max(1, min(STAPEL, len(auftraege) // (jobs * 16)))  # small runs: one at a time
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
         offen = set()
-        for auftrag in auftraege:
-            offen.add(pool.submit(mache_brief, auftrag))
+        for beginn in range(0, len(auftraege), groesse):
+            offen.add(pool.submit(mache_briefe, auftraege[beginn:beginn + groesse]))
             if len(offen) >= jobs * 4:
                 fertig, offen = wait(offen, return_when=FIRST_COMPLETED)
                 for zukunft in fertig:
-                    yield zukunft.result()
+                    yield from zukunft.result()
         for zukunft in offen:
-            yield zukunft.result()
+            yield from zukunft.result()
+
+
+def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[Eintrag]:
+    """``mache_brief`` for a few letters: one round trip to a worker process for them all."""
+    return [mache_brief(auftrag) for auftrag in auftraege]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefe.modell import Brief
-from briefe.satz.pdf import sammel, schnell, weasy
+from briefe.satz.pdf import schnell, weasy
 from briefe.satz.vertrag import Fortschritt, Sammelstueck, Ziel
 
 
@@ -27,6 +27,8 @@ class PdfRenderer:
 
     def schreibe_sammel(self, stuecke: Sequence[Sammelstueck], ziel: Path, duplex: bool = False,
                         fortschritt: Fortschritt | None = None) -> None:
+        from briefe.satz.pdf import sammel  # pikepdf: only the combined file needs it
+
         sammel.verbinde_pdfs([s.datei for s in stuecke], ziel, duplex=duplex, fortschritt=fortschritt)
 
     def vorbereiten(self, brief: Brief) -> bool:

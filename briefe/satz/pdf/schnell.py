@@ -61,6 +61,7 @@ from weasyprint.text.line_break import split_first_line
 
 from briefe.dateien import schreibe_nach
 from briefe.fehler import BriefeFehler
+from briefe.geometrie import ANSCHRIFT_MAX_ZEILEN
 from briefe.modell import Brief
 from briefe.satz.gruppen import (
     Gruppenspeicher,
@@ -78,6 +79,7 @@ from briefe.satz.pdf.html import LANGER_LAUF
 
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
 SCHRIFTEN_JE_GRUPPE = 256
+LINIEN_JE_PLATZ = 512  # drawn lines kept per slot (a city, a group, an amount recur)
 # Only these variants take the fast path (untagged, no PDF/A metadata).
 SCHNELLE_VARIANTEN = (None, "standard")
 # Bidi classes that make the line's glyph order depend on more than the text run.
@@ -162,9 +164,17 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     stellen, texte = _WERTE.stellen(brief)
     for stelle in stellen:
         _pruefe_text(texte[stelle], "Wert")
+    erzwingen = erzwingen or bool(stellen)
+    zeilen = len(brief.anschrift)
+    if zeilen < ANSCHRIFT_MAX_ZEILEN:  # one group for every address length, where it is proven
+        voll = dataclasses.replace(brief, anschrift=("",) * ANSCHRIFT_MAX_ZEILEN)
+        schluessel = (gruppenschluessel(voll, stellen), _wurzeln())
+        with contextlib.suppress(NichtSchnell):
+            gruppe = _GRUPPEN.hole(schluessel, voll, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
+            if gruppe.passt(zeilen):
+                return gruppe
     schluessel = (gruppenschluessel(brief, stellen), _wurzeln())
-    return _GRUPPEN.hole(schluessel, brief, erzwingen or bool(stellen),
-                         bauen=lambda b: _Gruppe(b, stellen))
+    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
 
 
 def _wurzeln() -> tuple:
@@ -214,9 +224,12 @@ class _Platz:
         return {"anschrift": "Anschrift", "anrede": "Anrede"}.get(self.feld, "Wert")
 
     def text(self, brief: Brief, werte: dict) -> str:
+        """The slot's text in ``brief``; empty for an address line the letter does not have."""
         if self.feld == "wert":
             return werte[self.stelle]
-        return brief.anrede if self.feld == "anrede" else brief.anschrift[self.nummer]
+        if self.feld == "anrede":
+            return brief.anrede
+        return brief.anschrift[self.nummer] if self.nummer < len(brief.anschrift) else ""
 
 
 def _plaetze_fuer(brief: Brief, stellen: frozenset = frozenset()) -> list[_Platz]:
@@ -282,11 +295,14 @@ def _am_zeilenende(linie, box) -> bool:
     return knoten is box
 
 
-def _geometrie(dok, ausnahmen: set[int], textlos: set[int]) -> list:
-    """Every box's type, position and size in tree order; what the slots may not change."""
+def _geometrie(dok, ausnahmen: set[int], textlos: set[int], ohne: set[int] = frozenset()) -> list:
+    """Every box's type, position and size in tree order (the boxes in ``ohne`` left out, with
+    their contents); what the slots may not change."""
     ergebnis = []
 
     def gehe(box):
+        if id(box) in ohne:
+            return
         zeile = (type(box).__name__, getattr(box, "element_tag", None),
                  getattr(box, "position_x", None), getattr(box, "position_y", None),
                  None if id(box) in ausnahmen else getattr(box, "width", None),
@@ -408,6 +424,15 @@ class _Bauplan:
     objektstrom: int  # number of the per-letter object stream (font dictionaries)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Linie:
+    """One slot's text, shaped and drawn: its content stream operators and the glyphs it adds
+    to each font (glyph id -> (width, text)), beyond those the skeleton drew before it."""
+
+    ops: list
+    glyphen: dict
+
+
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
@@ -415,9 +440,13 @@ class _Gruppe:
         self.plaetze = _plaetze_fuer(brief, stellen)
         self.hat_werte = bool(stellen)
         nach_marke = {p.marke: p for p in self.plaetze}
-        dok = pdf_modul.dokument(_mit_texten(brief, self.plaetze, {m: m for m in nach_marke}))
+        self.markiert = _mit_texten(brief, self.plaetze, {m: m for m in nach_marke})
+        dok = pdf_modul.dokument(self.markiert)
+        zeilen_bloecke: dict[int, int] = {}  # id of an address line's block -> line number
         for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
             platz = nach_marke[text]
+            if platz.feld == "anschrift" and block is not None:
+                zeilen_bloecke[id(block)] = platz.nummer
             platz.seite, platz.box, platz.eltern, platz.vorfahren = seite, box, eltern, inline
             if block is None:
                 raise NichtSchnell("Platz ohne Block")
@@ -438,6 +467,12 @@ class _Gruppe:
                                                platz.max_breite)[2] is not None:
                 raise NurDieserBrief("Wert im Absatz über mehrere Zeilen")
         self._pruefe_lang(brief, dok)
+        # What a letter with fewer address lines must lay out to (``passt``).
+        self.anschrift_zeilen = len(brief.anschrift)
+        self._kuerzer = {n: _geometrie(dok, set(), set(), ohne={
+            b for b, zeile in zeilen_bloecke.items() if zeile >= n}) for n in range(1, len(brief.anschrift))}
+        self._passt: dict[int, bool] = {self.anschrift_zeilen: True}
+        self.geuebt = False  # whether ``vorwaermen`` made a letter with it
         self.dokument = dok
         self.schriften: dict = {}
         self.breiten: dict = {}
@@ -449,8 +484,22 @@ class _Gruppe:
         with contextlib.suppress(_Genommen):
             dok.write_pdf(finisher=self._nimm)
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
+        self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
 
     # -- proofs --
+
+    def passt(self, zeilen: int) -> bool:
+        """Whether a letter with ``zeilen`` address lines is this skeleton without its last
+        lines: proven once per number by laying out the marker letter with that many lines,
+        which must match the skeleton box for box (the missing lines' blocks left out)."""
+        if zeilen not in self._passt:
+            erwartet = self._kuerzer.get(zeilen)
+            if erwartet is None:
+                self._passt[zeilen] = False
+            else:
+                kuerzer = dataclasses.replace(self.markiert, anschrift=self.markiert.anschrift[:zeilen])
+                self._passt[zeilen] = _geometrie(pdf_modul.dokument(kuerzer), set(), set()) == erwartet
+        return self._passt[zeilen]
 
     def _pruefe_lang(self, brief: Brief, dok_kurz) -> None:
         """Lay out again with each slot as wide as it may be: nothing else may move."""
@@ -679,48 +728,82 @@ class _Gruppe:
 
     def brief(self, brief: Brief) -> bytes:
         """This group's letter to one recipient, as PDF bytes."""
-        kopien = {s: copy.copy(f) for s, f in self.schriften.items()}
-        neu_breiten: dict = {s: {} for s in kopien}
-        neu_unicode: dict = {s: {} for s in kopien}
-        ressourcen = _ressourcen()
-        ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
+        neu_breiten: dict = {s: {} for s in self.schriften}  # glyphs this letter adds, per font
+        neu_unicode: dict = {s: {} for s in self.schriften}
         ops_je_platz: list[list] = []
         werte = textstellen(brief) if self.hat_werte else {}
         for platz in self.plaetze:
-            text = platz.text(brief, werte)
-            layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
-            if rest is not None or breite > platz.grenze:
-                raise NichtSchnell(f"{platz.name}: zu lang")
-            if hoehe != platz.hoehe or grundlinie != platz.grundlinie:
-                raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
-            box = platz.box.copy_with_text(text)
-            box.pango_layout, box.width = layout, breite
-            # The fonts as a full render would hold them when this slot is painted.
-            for s, kopie in kopien.items():
-                kopie.widths = {**platz.breiten_vorher[s], **neu_breiten[s]}
-                kopie.to_unicode = {**platz.unicode_vorher[s], **neu_unicode[s]}
-                kopie.missing = {}
-            strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
-            draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
-            if set(kopien) != set(self.schriften):
-                raise NichtSchnell(f"{platz.name}: andere Schrift")
-            for s, kopie in kopien.items():
-                if kopie.missing:
-                    raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
-                for glyphe, breite_g in kopie.widths.items():
-                    if glyphe in platz.breiten_vorher[s] or glyphe in neu_breiten[s]:
-                        continue
-                    zeichen = kopie.to_unicode.get(glyphe)
-                    if glyphe in self.breiten[s] and (
-                            self.breiten[s][glyphe] != breite_g
-                            or self.unicode[s].get(glyphe) != zeichen):
-                        raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
-                    neu_breiten[s][glyphe] = breite_g
-                    neu_unicode[s][glyphe] = zeichen
-            ops_je_platz.append(strom.stream)
+            if platz.feld == "anschrift" and platz.nummer >= len(brief.anschrift):
+                ops_je_platz.append([])  # a line this letter does not have (``passt``)
+                continue
+            linie = self._linie(platz, platz.text(brief, werte))
+            if any(neu_breiten[s].get(g, b) != b for s, glyphen in linie.glyphen.items()
+                   for g, (b, _) in glyphen.items()):
+                # an earlier line of this letter brought a glyph with another rounded width
+                # (another font size): drawn as a full render draws it, with that width
+                linie = self._zeichne(platz, platz.text(brief, werte), neu_breiten, neu_unicode)
+            for s, glyphen in linie.glyphen.items():
+                for g, (b, z) in glyphen.items():
+                    if g not in neu_breiten[s]:
+                        neu_breiten[s][g], neu_unicode[s][g] = b, z
+            ops_je_platz.append(linie.ops)
+        return self._schreibe(ops_je_platz, neu_breiten, neu_unicode, brief.betreff)
+
+    def _linie(self, platz: _Platz, text: str) -> _Linie:
+        """``text`` drawn in ``platz`` (after the skeleton's glyphs only), once per distinct text."""
+        gezeichnet = self._linien.setdefault(id(platz), OrderedDict())
+        linie = gezeichnet.get(text)
+        if linie is None:
+            linie = gezeichnet[text] = self._zeichne(platz, text)
+            while len(gezeichnet) > LINIEN_JE_PLATZ:
+                gezeichnet.popitem(last=False)
+            STATISTIK["Zeilen gesetzt"] += 1
+        else:
+            gezeichnet.move_to_end(text)
+            STATISTIK["Zeilen wiederverwendet"] += 1
+        return linie
+
+    def _zeichne(self, platz: _Platz, text: str, neu_breiten: dict | None = None,
+                 neu_unicode: dict | None = None) -> _Linie:
+        """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text``, the
+        fonts holding what a full render holds there: the skeleton's glyphs before the slot
+        (and ``neu_breiten``, glyphs of this letter's earlier lines, if given)."""
+        layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
+        if rest is not None or breite > platz.grenze:
+            raise NichtSchnell(f"{platz.name}: zu lang")
+        if hoehe != platz.hoehe or grundlinie != platz.grundlinie:
+            raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
+        box = platz.box.copy_with_text(text)
+        box.pango_layout, box.width = layout, breite
+        neu_breiten, neu_unicode = neu_breiten or {}, neu_unicode or {}
+        kopien = {}
+        for s, schrift in self.schriften.items():
+            kopie = kopien[s] = copy.copy(schrift)
+            kopie.widths = {**platz.breiten_vorher[s], **neu_breiten.get(s, {})}
+            kopie.to_unicode = {**platz.unicode_vorher[s], **neu_unicode.get(s, {})}
+            kopie.missing = {}
+        ressourcen = _ressourcen()
+        ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
+        strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
+        draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
+        if set(kopien) != set(self.schriften):
+            raise NichtSchnell(f"{platz.name}: andere Schrift")
         if set(ressourcen["ExtGState"]) != self.zustaende:
             raise NichtSchnell("neuer Grafikzustand")
-        return self._schreibe(ops_je_platz, neu_breiten, neu_unicode, brief.betreff)
+        glyphen: dict = {}
+        for s, kopie in kopien.items():
+            if kopie.missing:
+                raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
+            glyphen[s] = {}
+            for glyphe, breite_g in kopie.widths.items():
+                if glyphe in platz.breiten_vorher[s] or glyphe in neu_breiten.get(s, ()):
+                    continue
+                zeichen = kopie.to_unicode.get(glyphe)
+                if glyphe in self.breiten[s] and (
+                        self.breiten[s][glyphe] != breite_g or self.unicode[s].get(glyphe) != zeichen):
+                    raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
+                glyphen[s][glyphe] = (breite_g, zeichen)
+        return _Linie(strom.stream, glyphen)
 
     def _schriftobjekte(self, neu_breiten: dict, neu_unicode: dict) -> dict[int, bytes]:
         """Font objects for this letter: the skeleton's, or rebuilt with the new glyphs."""
@@ -836,7 +919,8 @@ def _xref_strom(xref: dict[int, tuple[int, int, int]], plan: _Bauplan, position:
 
 
 def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
-    """Build the layout group of ``brief`` in this process; whether a new one was built.
+    """Build the layout group of ``brief`` in this process (and prove its number of address
+    lines); whether anything new was built or proven.
 
     Called before worker processes are forked, they start with the groups (and
     WeasyPrint's fonts, stylesheet and hyphenation) instead of each building them again.
@@ -844,7 +928,15 @@ def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
     if variante not in SCHNELLE_VARIANTEN:
         return False
     with _SPERRE:
-        vorher = len(_GRUPPEN)
+        vorher = _vorbereitet()
         with contextlib.suppress(NichtSchnell):
-            _gruppe(brief)
-        return len(_GRUPPEN) > vorher
+            gruppe = _gruppe(brief)
+            if not gruppe.geuebt:  # one letter, so the code it runs is loaded before the fork
+                gruppe.geuebt = True
+                gruppe.brief(brief)
+        return _vorbereitet() > vorher
+
+
+def _vorbereitet() -> int:
+    """Groups of this process and address-line counts proven for them."""
+    return sum(1 + len(g._passt) if isinstance(g, _Gruppe) else 1 for g in _GRUPPEN.gruppen.values())

@@ -9,6 +9,8 @@ Pyphen parses the dictionary (66,000 patterns) in Python on first use: about 1.7
 in every run. ``vorladen`` puts the same patterns into pyphen's own cache from a JSON file
 (``$BRIEFE_CACHE`` or ``~/.cache/briefe``), named by the dictionary's SHA-256 and pyphen's
 version, written after a first real parse; a missing or unwritable cache only costs the parse.
+The file holds each pattern's values as one short string, turned into pyphen's tuple when
+a word first needs that pattern (``_Muster``): reading it takes a few hundredths of a second.
 """
 
 from __future__ import annotations
@@ -53,16 +55,47 @@ def cache_ordner() -> Path:
     return Path(basis) / "briefe"
 
 
+FORMAT = 2  # of the cache file
+
+
 def _cache_datei(quelle: Path) -> Path:
     pruefsumme = hashlib.sha256(quelle.read_bytes()).hexdigest()[:32]
     version = getattr(pyphen, "__version__", "0")
-    return cache_ordner() / f"silben-{quelle.stem}-{version}-{pruefsumme}.json"
+    return cache_ordner() / f"silben-{quelle.stem}-{version}-{pruefsumme}-{FORMAT}.json"
+
+
+class _Muster(dict):
+    """Pyphen's patterns (pattern -> (start, values)) as the cache file holds them, each value
+    ``"start:digits"``; ``get``, the only lookup pyphen makes, gives the tuple."""
+
+    def get(self, schluessel, standard=None):
+        wert = dict.get(self, schluessel)
+        if wert is None:
+            return standard
+        if isinstance(wert, str):
+            start, ziffern = wert.split(":")
+            wert = (int(start), tuple(int(z) for z in ziffern))
+            self[schluessel] = wert
+        return wert
+
+
+def _als_json(woerterbuch: pyphen.HyphDict) -> bytes | None:
+    """The cache file's text; ``None`` if a value is not a single digit (not cached)."""
+    muster = {}
+    for schluessel, (start, werte) in woerterbuch.patterns.items():
+        if not all(type(w) is int and 0 <= w <= 9 for w in werte):
+            return None
+        muster[schluessel] = f"{start}:{''.join(map(str, werte))}"
+    return json.dumps({"muster": muster, "maxlen": woerterbuch.maxlen},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _aus_json(text: str) -> pyphen.HyphDict:
     daten = json.loads(text)
+    if not isinstance(daten["muster"], dict) or not isinstance(daten["maxlen"], int):
+        raise ValueError("Zwischenspeicher der Silbentrennung unlesbar")
     woerterbuch = pyphen.HyphDict.__new__(pyphen.HyphDict)
-    woerterbuch.patterns = {k: (s, tuple(w)) for k, (s, w) in daten["muster"].items()}
+    woerterbuch.patterns = _Muster(daten["muster"])
     woerterbuch.cache = {}
     woerterbuch.maxlen = daten["maxlen"]
     return woerterbuch
@@ -86,14 +119,12 @@ def vorladen(sprache: str) -> bool:
         datei = datei if "datei" in locals() else None
     woerterbuch = pyphen.HyphDict(quelle)
     pyphen.hdcache[quelle] = woerterbuch
-    ganzzahlig = all(type(w) is int for _, ws in woerterbuch.patterns.values() for w in ws)
-    if datei is None or not ganzzahlig:  # alternatives (``DataInt``) are not cached
+    text = _als_json(woerterbuch)
+    if datei is None or text is None:  # alternatives (``DataInt``) are not cached
         return False
     try:
         datei.parent.mkdir(parents=True, exist_ok=True)
-        schreibe_atomar(datei, json.dumps(
-            {"muster": woerterbuch.patterns, "maxlen": woerterbuch.maxlen},
-            ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        schreibe_atomar(datei, text)
     except OSError as fehler:
         _LOG.debug("Silbentrennung nicht zwischengespeichert: %s", fehler)
     return False

@@ -9,7 +9,9 @@ image interpolation (a finisher); tagged variants get one pikepdf pass
 from __future__ import annotations
 
 import functools
+import multiprocessing.util
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +27,6 @@ from briefe.dateien import schreibe_atomar, schreibe_nach
 from briefe.modell import Brief
 from briefe.satz.pdf import silbentrennung
 from briefe.satz.pdf.html import SCHRIFTEN, brief_html, stylesheet
-from briefe.satz.pdf.struktur import nachbearbeiten
 
 silbentrennung.richte_ein()  # before any layout: WeasyPrint caches the dictionary it loads
 
@@ -54,13 +55,14 @@ GETAGGT = frozenset({"pdf/ua-1", "pdf/ua-2", "pdf/a-1a", "pdf/a-2a", "pdf/a-3a"}
 MIT_PDFUA_KENNUNG = frozenset({"archiv-barrierefrei"})
 
 
-
 def erlaubte_wurzeln() -> tuple[Path, ...]:
     """Folders the renderer may read files from: package resources and templates."""
-    wurzeln = [RESSOURCEN.resolve()]
-    vorlagen = os.environ.get("BRIEFE_VORLAGEN")
-    wurzeln.append(Path(vorlagen).resolve() if vorlagen else (Path.cwd() / "vorlagen").resolve())
-    return tuple(wurzeln)
+    return _wurzeln(os.environ.get("BRIEFE_VORLAGEN"), os.getcwd())
+
+
+@functools.lru_cache(maxsize=8)
+def _wurzeln(vorlagen: str | None, arbeitsordner: str) -> tuple[Path, ...]:
+    return (RESSOURCEN.resolve(), Path(vorlagen or Path(arbeitsordner) / "vorlagen").resolve())
 
 
 class Abholer(URLFetcher):
@@ -95,12 +97,28 @@ def _schriften() -> FontConfiguration:
     vorher = os.environ.get("FONTCONFIG_FILE")
     os.environ["FONTCONFIG_FILE"] = str(ordner / "fonts.conf")
     try:
-        return FontConfiguration()
+        konfiguration = FontConfiguration()
+        konfiguration.briefe_prozess = os.getpid()
+        # at the end of this process, also of a worker process (which skips ``__del__``)
+        multiprocessing.util.Finalize(None, aufraeumen, exitpriority=0)
+        return konfiguration
     finally:
         if vorher is None:
             os.environ.pop("FONTCONFIG_FILE", None)
         else:
             os.environ["FONTCONFIG_FILE"] = vorher
+
+
+def aufraeumen() -> None:
+    """Remove the temporary copies of the fonts WeasyPrint made for this process. Its font
+    configuration removes them when it is freed, which never happens in a process that ends
+    with ``os._exit`` (a worker process, the ``briefe`` command); a forked process leaves its
+    parent's alone."""
+    if _schriften.cache_info().currsize:
+        konfiguration = _schriften()
+        ordner = getattr(konfiguration, "_folder", None)
+        if ordner and getattr(konfiguration, "briefe_prozess", None) == os.getpid():
+            shutil.rmtree(ordner, ignore_errors=True)
 
 
 @functools.cache
@@ -157,6 +175,8 @@ def pdf_aus_dokument(dok, variante: str | None = None) -> bytes:
         dok.color_profiles.clear()
         dok.color_profiles.update(profile)
     if name in GETAGGT:
+        from briefe.satz.pdf.struktur import nachbearbeiten  # pikepdf: only tagged variants need it
+
         daten = nachbearbeiten(daten, pdfua_kennung=variante in MIT_PDFUA_KENNUNG)
     return daten
 
