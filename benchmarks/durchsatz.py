@@ -170,11 +170,11 @@ def lauf_im_kindprozess(auftrag: dict) -> None:
     statistik = Path(auftrag["statistik"])
     urspruenglich = satz_renderer.renderer
     if auftrag["weg"] == "schnell":
-        from briefe.satz.docx import schnell as schnell_docx
-        from briefe.satz.pdf import schnell
+        import importlib
 
-        melde = _statistik_melden(lambda: {"pdf": schnell.STATISTIK, "docx": schnell_docx.STATISTIK},
-                                  str(statistik))
+        # only the formats of the run: importing another renderer would add to its start-up
+        module = {f: importlib.import_module(f"briefe.satz.{f}.schnell") for f in auftrag["formate"]}
+        melde = _statistik_melden(lambda: {f: m.STATISTIK for f, m in module.items()}, str(statistik))
 
         def renderer(format_, pdf_variante=None):
             melde()

@@ -37,26 +37,36 @@ def sha256(pfad: Path) -> str:
 
 
 @contextlib.contextmanager
-def atomar(ziel: Path) -> Iterator[Path]:
+def atomar(ziel: Path, abschliessen: bool = True) -> Iterator[Path]:
     """Yield a temporary path next to ``ziel``; on success it replaces ``ziel``.
 
     A crash never leaves a half-written ``ziel``: either the old file or the
-    new complete one exists.
+    new complete one exists. With ``abschliessen=False`` the complete temporary
+    file stays as it is, for ``schliesse_ab`` later (another process may do it).
     """
     ziel = Path(ziel)
     ziel.parent.mkdir(parents=True, exist_ok=True)
     griff, name = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
     os.close(griff)
     temp = Path(name)
+    fertig = False
     try:
         yield temp
-        with open(temp, "rb+") as datei:
-            os.fsync(datei.fileno())
-        # mkstemp creates 0600; results get the usual permissions (umask applies)
-        os.chmod(temp, 0o666 & ~_UMASK)
-        os.replace(temp, ziel)
+        if abschliessen:
+            schliesse_ab(temp, ziel)
+        fertig = True
     finally:
-        temp.unlink(missing_ok=True)
+        if abschliessen or not fertig:
+            temp.unlink(missing_ok=True)
+
+
+def schliesse_ab(temp: Path, ziel: Path) -> None:
+    """Sync the complete temporary file ``temp`` to disk and put it in place of ``ziel``."""
+    with open(temp, "rb+") as datei:
+        os.fsync(datei.fileno())
+    # mkstemp creates 0600; results get the usual permissions (umask applies)
+    os.chmod(temp, 0o666 & ~_UMASK)
+    os.replace(temp, ziel)
 
 
 def _lies_umask() -> int:

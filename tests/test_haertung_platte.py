@@ -51,10 +51,11 @@ def pruefe_meldung(ergebnis, grund: str):
     assert grund in ergebnis.stderr and "--fortsetzen" in ergebnis.stderr
 
 
-def test_datentraeger_voll(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])  # 2: worker processes write, the run's process renames
+def test_datentraeger_voll(tmp_path, jobs):
     with tmpfs(tmp_path / "klein", "size=160k") as ordner:
         ergebnis = briefe("erstellen", str(REFERENZ), str(_viele(tmp_path)), "--ausgabe", str(ordner / "aus"),
-                          "--format", "pdf", "--jobs", "1", "--log-format", "json")
+                          "--format", "pdf", "--jobs", jobs, "--log-format", "json")
         pruefe_meldung(ergebnis, "der Datenträger ist voll")
         for name in NAMEN:
             assert name not in ergebnis.stderr and name not in ergebnis.stdout

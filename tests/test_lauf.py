@@ -239,5 +239,7 @@ def test_befehl_endet_ohne_reste(tmp_path):
         assert lauf.returncode == 1, lauf.stderr  # the second member has no postcode
         assert "Zeile 3" in lauf.stdout + lauf.stderr
         assert not list(temp.glob("weasyprint-*")), list(temp.iterdir())
-    assert json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))["ok"] == 1
-    assert len(list(ausgabe.glob("*.pdf"))) == 1
+    protokoll = json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))
+    assert protokoll["ok"] == 1 and not list(ausgabe.glob(".*.tmp"))
+    [pdf] = ausgabe.glob("*.pdf")  # renamed by the run's process, as the worker's checksum says
+    assert protokoll["briefe"][0]["sha256"][pdf.name] == sha256(pdf)

@@ -14,8 +14,9 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
 
-from briefe.dateien import atomar, sha256
+from briefe.dateien import atomar, schliesse_ab, sha256
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
@@ -23,7 +24,7 @@ from briefe.lauf.protokoll import Eintrag
 from briefe.lauf.vorbereitung import Laufoptionen, basisname, lade_laufvorlage
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
-from briefe.satz.schriften import fehlende_zeichen
+from briefe.satz.schriften import abgedeckt, fehlende_zeichen
 from briefe.satz.vertrag import Renderer
 from briefe.vorlage.grenzen import Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.vorlage import Vorlage
@@ -34,6 +35,7 @@ _VORLAGE: Vorlage | None = None
 _OPTIONEN: Laufoptionen | None = None
 _RENDERER: dict[str, Renderer] = {}
 STAPEL = 8  # letters per task for a worker process, at most
+_AUFGESCHOBEN: list[tuple[str, str]] | None = None  # in ``mache_briefe``: files the run finishes
 
 
 def renderer_fuer(optionen: Laufoptionen) -> dict[str, Renderer]:
@@ -105,7 +107,7 @@ def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintr
     for format_ in _OPTIONEN.formate:
         ziel = _OPTIONEN.ausgabe / f"{name}.{format_}"
         try:
-            with atomar(ziel) as temp:
+            with atomar(ziel, abschliessen=_AUFGESCHOBEN is None) as temp:
                 _RENDERER[format_].schreibe(brief, temp)
         except BriefeFehler:
             raise
@@ -116,7 +118,11 @@ def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintr
         except Exception as fehler:  # a renderer bug must not stop the other letters
             return _fehler_eintrag(eintrag, [_interner_fehler(fehler, empfaenger, "beim Erzeugen")])
         eintrag.dateien.append(ziel.name)
-        eintrag.sha256[ziel.name] = sha256(ziel)
+        if _AUFGESCHOBEN is None:
+            eintrag.sha256[ziel.name] = sha256(ziel)
+        else:
+            eintrag.sha256[ziel.name] = sha256(temp)
+            _AUFGESCHOBEN.append((temp.name, ziel.name))
     return eintrag
 
 
@@ -197,6 +203,8 @@ def arbeite(
         return
     if multiprocessing.get_start_method() == "fork":
         # Workers are forked from here: they inherit what the renderers prepared.
+        if "pdf" in optionen.formate:
+            abgedeckt()  # the font check's character table
         vorwaermen(vorlage, (e for _, e in auftraege), renderer_fuer(optionen).values())
     groesse = max(1, min(STAPEL, len(auftraege) // (jobs * 16)))  # small runs: one at a time
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
@@ -206,11 +214,45 @@ def arbeite(
             if len(offen) >= jobs * 4:
                 fertig, offen = wait(offen, return_when=FIRST_COMPLETED)
                 for zukunft in fertig:
-                    yield from zukunft.result()
+                    for eintrag, dateien in zukunft.result():
+                        yield _schliesse_ab(eintrag, dateien, optionen.ausgabe)
         for zukunft in offen:
-            yield from zukunft.result()
+            for eintrag, dateien in zukunft.result():
+                yield _schliesse_ab(eintrag, dateien, optionen.ausgabe)
 
 
-def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[Eintrag]:
-    """``mache_brief`` for a few letters: one round trip to a worker process for them all."""
-    return [mache_brief(auftrag) for auftrag in auftraege]
+def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag, list[tuple[str, str]]]]:
+    """``mache_brief`` for a few letters in a worker process: one round trip for them all.
+    Each letter comes with its complete temporary files (temporary name, file name): the run's
+    process syncs and renames them (``_schliesse_ab``) while this one makes the next letters."""
+    global _AUFGESCHOBEN
+    ergebnisse = []
+    try:
+        for auftrag in auftraege:
+            _AUFGESCHOBEN = []
+            eintrag = mache_brief(auftrag)
+            ergebnisse.append((eintrag, _AUFGESCHOBEN))
+    finally:
+        _AUFGESCHOBEN = None
+    return ergebnisse
+
+
+def _schliesse_ab(eintrag: Eintrag, offen: list[tuple[str, str]], ausgabe: Path) -> Eintrag:
+    """Put a worker's files of one letter in place (synced) before the letter counts as made;
+    a file the letter does not list (it failed after writing it) is removed."""
+    for temp, name in offen:
+        if name not in eintrag.dateien:
+            (ausgabe / temp).unlink(missing_ok=True)
+            continue
+        try:
+            schliesse_ab(ausgabe / temp, ausgabe / name)
+        except OSError as fehler:
+            (ausgabe / temp).unlink(missing_ok=True)
+            if fehler.errno in SCHREIBFEHLER:
+                raise Schreibfehler(schreibfehler_text(fehler, ausgabe)) from None
+            _LOG.error("Zeile %s: Datei nicht abgeschlossen (%s)", eintrag.zeile, type(fehler).__name__)
+            eintrag.dateien, eintrag.sha256 = [], {}
+            return _fehler_eintrag(eintrag, [ZeilenFehler(
+                f"Interner Fehler beim Speichern ({type(fehler).__name__}); dieser Brief wurde nicht "
+                "erstellt, die anderen schon.", zeile=eintrag.zeile)])
+    return eintrag

@@ -43,6 +43,7 @@ import copy
 import dataclasses
 import io
 import logging
+import re
 import threading
 import unicodedata
 from collections import Counter, OrderedDict
@@ -85,6 +86,9 @@ SCHNELLE_VARIANTEN = (None, "standard")
 # Bidi classes that make the line's glyph order depend on more than the text run.
 _BIDI_AUSSCHLUSS = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI",
                               "FSI", "PDI"})
+# Printable Latin (ASCII, Latin-1 without the soft hyphen, Latin Extended-A and -B): none of
+# them is a control or changes the writing direction, so ``_pruefe_text`` need not look closer.
+_LATEINISCH = re.compile("[\x20-\x7e\xa0-\xac\xae-\u024f]*")
 _KONTEXT = SimpleNamespace(dictionaries={})  # what split_first_line needs of a LayoutContext
 
 # How letters were made in this process: "schnell", "voll" and the reasons for "voll".
@@ -186,6 +190,8 @@ def _pruefe_text(text: str, feld: str) -> None:
     """Texts that reach the layout unchanged: no white-space processing, no bidi, no controls."""
     if not text or text != text.strip(" ") or "  " in text:
         raise NichtSchnell(f"{feld}: Leerzeichen")
+    if _LATEINISCH.fullmatch(text):
+        return
     for zeichen in text:
         if unicodedata.category(zeichen)[0] == "C" or unicodedata.category(zeichen) in ("Zl", "Zp"):
             raise NichtSchnell(f"{feld}: Steuerzeichen")
