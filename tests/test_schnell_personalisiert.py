@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections import Counter
 from pathlib import Path
 
 import pdfplumber
@@ -110,6 +111,23 @@ def test_werte_wie_voller_satz(bescheid):
         assert wert.replace("\xa0", " ") in text.replace("\xa0", " ")
     # one layout group serves letters with any number of address lines
     assert sum(not isinstance(g, Exception) for g in schnell._GRUPPEN.gruppen.values()) >= 1
+
+
+def test_gesetzte_zeilen_wiederverwendet(bescheid):
+    """Lines drawn for an earlier letter (the same person, a group) are taken as drawn; the
+    letter is still the same as its full render, its fonts with its own glyphs."""
+    schnell.leere_zwischenspeicher()
+    _lernen(_briefe(bescheid))
+    schnell.pdf_bytes_schnell(bescheid.erzeuge(empfaenger(**MITGLIEDER[1])))
+    vorher = Counter(schnell.STATISTIK)
+    zweiter = bescheid.erzeuge(empfaenger(**{**MITGLIEDER[1], "nummer": "100042", "beitrag": "24",
+                                             "gruppe": "Łódź"}))
+    daten = schnell.pdf_bytes_schnell(zweiter)
+    neu = Counter(schnell.STATISTIK) - vorher
+    assert neu["schnell"] == 1
+    assert neu["Zeilen wiederverwendet"] >= len(zweiter.anschrift) + 1  # address and salutation
+    assert neu["Zeilen gesetzt"] >= 2  # member number, amount, group
+    gleiche_briefe(pdf_bytes(zweiter), daten)
 
 
 def test_form_a(bescheid):

@@ -745,9 +745,9 @@ class _Gruppe:
             linie = self._linie(platz, platz.text(brief, werte))
             if any(neu_breiten[s].get(g, b) != b for s, glyphen in linie.glyphen.items()
                    for g, (b, _) in glyphen.items()):
-                # an earlier line of this letter brought a glyph with another rounded width
-                # (another font size): drawn as a full render draws it, with that width
-                linie = self._zeichne(platz, platz.text(brief, werte), neu_breiten, neu_unicode)
+                # an earlier line of this letter brought the glyph with another rounded width
+                # (another font size); a full render would draw this line with that width
+                raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
             for s, glyphen in linie.glyphen.items():
                 for g, (b, z) in glyphen.items():
                     if g not in neu_breiten[s]:
@@ -769,11 +769,10 @@ class _Gruppe:
             STATISTIK["Zeilen wiederverwendet"] += 1
         return linie
 
-    def _zeichne(self, platz: _Platz, text: str, neu_breiten: dict | None = None,
-                 neu_unicode: dict | None = None) -> _Linie:
+    def _zeichne(self, platz: _Platz, text: str) -> _Linie:
         """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text``, the
-        fonts holding what a full render holds there: the skeleton's glyphs before the slot
-        (and ``neu_breiten``, glyphs of this letter's earlier lines, if given)."""
+        fonts holding the skeleton's glyphs before the slot (as in a full render; glyphs of the
+        letter's earlier lines are the same but for a width rounded otherwise, see ``brief``)."""
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")
@@ -781,12 +780,11 @@ class _Gruppe:
             raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
         box = platz.box.copy_with_text(text)
         box.pango_layout, box.width = layout, breite
-        neu_breiten, neu_unicode = neu_breiten or {}, neu_unicode or {}
         kopien = {}
         for s, schrift in self.schriften.items():
             kopie = kopien[s] = copy.copy(schrift)
-            kopie.widths = {**platz.breiten_vorher[s], **neu_breiten.get(s, {})}
-            kopie.to_unicode = {**platz.unicode_vorher[s], **neu_unicode.get(s, {})}
+            kopie.widths = dict(platz.breiten_vorher[s])
+            kopie.to_unicode = dict(platz.unicode_vorher[s])
             kopie.missing = {}
         ressourcen = _ressourcen()
         ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
@@ -802,7 +800,7 @@ class _Gruppe:
                 raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
             glyphen[s] = {}
             for glyphe, breite_g in kopie.widths.items():
-                if glyphe in platz.breiten_vorher[s] or glyphe in neu_breiten.get(s, ()):
+                if glyphe in platz.breiten_vorher[s]:
                     continue
                 zeichen = kopie.to_unicode.get(glyphe)
                 if glyphe in self.breiten[s] and (
