@@ -80,7 +80,7 @@ from briefe.satz.pdf.html import LANGER_LAUF
 
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
 SCHRIFTEN_JE_GRUPPE = 256
-LINIEN_JE_PLATZ = 512  # drawn lines kept per slot (a city, a group, an amount recur)
+LINIEN_JE_PLATZ = 256  # drawn lines kept per slot (a city, a group, an amount recur)
 # Only these variants take the fast path (untagged, no PDF/A metadata).
 SCHNELLE_VARIANTEN = (None, "standard")
 # Bidi classes that make the line's glyph order depend on more than the text run.
@@ -807,7 +807,9 @@ class _Gruppe:
                         self.breiten[s][glyphe] != breite_g or self.unicode[s].get(glyphe) != zeichen):
                     raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
                 glyphen[s][glyphe] = (breite_g, zeichen)
-        return _Linie(strom.stream, glyphen)
+        # pydyf joins a stream's operators with newlines: kept joined, as one operator
+        ops = [b"\n".join(strom.stream)] if all(isinstance(o, bytes) for o in strom.stream) else strom.stream
+        return _Linie(ops, glyphen)
 
     def _schriftobjekte(self, neu_breiten: dict, neu_unicode: dict) -> dict[int, bytes]:
         """Font objects for this letter: the skeleton's, or rebuilt with the new glyphs."""
