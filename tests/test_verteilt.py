@@ -244,7 +244,9 @@ def test_arbeiter_stirbt_mitten_im_stapel(tmp_path, broker):
     a, b = Arbeiter(url, tmp_path / "a.log"), Arbeiter(url, tmp_path / "b.log")
     try:
         ausgabe = tmp_path / "aus"
-        lauf = erstellen(ausgabe, "--verteilt", url, "--stapel", "6", "--format", "pdf",
+        # PDF/A: every letter a full render (a chunk takes seconds, not the fast path's tenths),
+        # so the kill below lands inside a chunk however fast the machine is
+        lauf = erstellen(ausgabe, "--verteilt", url, "--stapel", "6", "--format", "pdf", "--pdf", "archiv",
                          "--zeitlimit", "60", warten=False)
         # kill a in its second chunk, after it has made at least one letter of it
         _warte(lambda: a.empfangen() >= 2 and len(a.ereignisse("stapel")) >= 1, 120, "a arbeitet")
