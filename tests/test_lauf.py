@@ -243,3 +243,20 @@ def test_befehl_endet_ohne_reste(tmp_path):
     assert protokoll["ok"] == 1 and not list(ausgabe.glob(".*.tmp"))
     [pdf] = ausgabe.glob("*.pdf")  # renamed by the run's process, as the worker's checksum says
     assert protokoll["briefe"][0]["sha256"][pdf.name] == sha256(pdf)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_dateiname_belegt_nur_dieser_brief(tmp_path, jobs):
+    """A folder where a letter's file should go: that letter fails with a German message, the
+    others are made, no temporary file stays (with worker processes the run renames)."""
+    zeilen = [f"Frau;;Anna{i};Muster{i};;Schule {i};Weg {i};;58089;Hagen;;" for i in range(40)]
+    ausgabe = tmp_path / "aus"
+    (ausgabe / "0007-muster6-anna6.pdf").mkdir(parents=True)
+    code = erstellen(str(liste(tmp_path, zeilen)), "--ausgabe", str(ausgabe), "--jobs", jobs,
+                     "--format", "pdf")
+    assert code == 1
+    protokoll = json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))
+    [fehler] = [e for e in protokoll["briefe"] if e["status"] != "ok"]
+    assert fehler["nummer"] == 7 and fehler["dateien"] == [] and "Interner Fehler" in fehler["fehler"]
+    assert protokoll["ok"] == 39 and len(list(ausgabe.glob("*.pdf"))) == 40  # 39 letters + the folder
+    assert not list(ausgabe.glob(".*.tmp"))

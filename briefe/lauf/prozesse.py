@@ -240,19 +240,23 @@ def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag,
 def _schliesse_ab(eintrag: Eintrag, offen: list[tuple[str, str]], ausgabe: Path) -> Eintrag:
     """Put a worker's files of one letter in place (synced) before the letter counts as made;
     a file the letter does not list (it failed after writing it) is removed."""
+    fehler, fertig = None, []
     for temp, name in offen:
-        if name not in eintrag.dateien:
-            (ausgabe / temp).unlink(missing_ok=True)
-            continue
-        try:
-            schliesse_ab(ausgabe / temp, ausgabe / name)
-        except OSError as fehler:
-            (ausgabe / temp).unlink(missing_ok=True)
-            if fehler.errno in SCHREIBFEHLER:
-                raise Schreibfehler(schreibfehler_text(fehler, ausgabe)) from None
-            _LOG.error("Zeile %s: Datei nicht abgeschlossen (%s)", eintrag.zeile, type(fehler).__name__)
-            eintrag.dateien, eintrag.sha256 = [], {}
-            return _fehler_eintrag(eintrag, [ZeilenFehler(
-                f"Interner Fehler beim Speichern ({type(fehler).__name__}); dieser Brief wurde nicht "
-                "erstellt, die anderen schon.", zeile=eintrag.zeile)])
-    return eintrag
+        if fehler is None and name in eintrag.dateien:
+            try:
+                schliesse_ab(ausgabe / temp, ausgabe / name)
+                fertig.append(name)
+            except OSError as grund:
+                fehler = grund
+        (ausgabe / temp).unlink(missing_ok=True)  # gone once renamed
+    if fehler is None:
+        return eintrag
+    if fehler.errno in SCHREIBFEHLER:
+        raise Schreibfehler(schreibfehler_text(fehler, ausgabe)) from None
+    _LOG.error("Zeile %s: Datei nicht abgeschlossen (%s)", eintrag.zeile, type(fehler).__name__)
+    for name in fertig:  # a letter is all its files or none
+        (ausgabe / name).unlink(missing_ok=True)
+    eintrag.dateien, eintrag.sha256 = [], {}
+    return _fehler_eintrag(eintrag, [ZeilenFehler(
+        f"Interner Fehler beim Speichern ({type(fehler).__name__}); dieser Brief wurde nicht "
+        "erstellt, die anderen schon.", zeile=eintrag.zeile)])

@@ -4,7 +4,9 @@ shape and draw only the recipient's own lines.
 A layout group is all letters that are equal except for the address lines,
 the salutation and the text runs that hold member values (learned per family of
 letters by ``gruppen.Wertstellen``: subject, paragraph, list item, table cell or
-info block runs that differ between letters), plus the number of address lines.
+info block runs that differ between letters). A group has six address lines; a
+letter with fewer uses it once a layout of the marker letter with that many lines
+has matched the skeleton box for box (``_Gruppe.passt``, once per number).
 A value slot must end its line and fit on one line; the subject's value is also
 written into the title and the bookmarks per letter. Per group (and process) we
 
@@ -23,7 +25,9 @@ glyphs and positions are those of a full render. A letter falls back to the
 full render whenever that cannot be shown: a line does not fit on one line or
 is wider than the long marker, its line height or baseline differ (another
 font), odd characters (control, bidi, double spaces), or a glyph whose PDF
-width WeasyPrint would round differently. Fonts are subset per letter when the
+width WeasyPrint would round differently. A slot's line is shaped and drawn once
+per distinct text and kept (``_Gruppe._linie``): it depends on nothing but the
+slot and the text. Fonts are subset per letter when the
 recipient needs glyphs the skeleton lacks, with WeasyPrint's font code (cached
 by glyph set), so a letter's fonts hold exactly the glyphs of a full render.
 
@@ -783,8 +787,9 @@ class _Gruppe:
 
     def _zeichne(self, platz: _Platz, text: str) -> _Linie:
         """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text``, the
-        fonts holding the skeleton's glyphs before the slot (as in a full render; glyphs of the
-        letter's earlier lines are the same but for a width rounded otherwise, see ``brief``)."""
+        fonts holding the skeleton's glyphs before the slot, as in a full render. A full render
+        also holds the glyphs of the letter's earlier lines; they draw the same unless their
+        widths were rounded otherwise, which ``brief`` checks."""
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")
