@@ -34,8 +34,6 @@ from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 
-import charset_normalizer
-
 from briefe.fehler import DatenFehler
 
 MAX_DATEIGROESSE = 100 * 1024 * 1024
@@ -588,6 +586,8 @@ def _dekodiere(daten: bytes, datei: str) -> tuple[str, str]:
                 return daten.decode(kodierung), kodierung
             except UnicodeDecodeError:
                 pass
+    import charset_normalizer  # only needed for a file that is not UTF-8
+
     treffer = charset_normalizer.from_bytes(daten, cp_isolation=list(KODIERUNGEN_8BIT)).best()
     if treffer is None:
         raise DatenFehler(
