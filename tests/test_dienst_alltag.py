@@ -17,11 +17,9 @@ import pdfplumber
 import pytest
 
 from tests.test_dienst_api import BENUTZER, VORLAGE, WURZEL, Dienst, warte_bis
-from tests.test_dienst_browser import ARGUMENTE, CHROMIUM, anmelden
+from tests.test_dienst_browser import OHNE_CHROMIUM, anmelden, chromium
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian-Chromium fehlt (/usr/bin/chromium; apt-get install chromium)"
-)
+pytestmark = OHNE_CHROMIUM
 
 # Four members, one without PLZ; the filter selects the three of the Lenkungskreis (rows 2–4).
 LISTE = """Anrede;Vorname;Name;Einrichtung;Straße;PLZ;Ort;Gremien
@@ -83,7 +81,7 @@ def _pruefe_liste(seite, url: str, liste: Path) -> str:
 def umgebung(tmp_path_factory):
     """One service, one browser, one logged-in session and three runs: a draft, a finished
     run (PDF and DOCX, combined files) and a run standing in its combined-PDF step."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from briefe.dienst.speicher import LAEUFT, Lauf, Speicher
 
@@ -92,9 +90,8 @@ def umgebung(tmp_path_factory):
     liste = ordner / "lenkungskreis.csv"
     liste.write_text(LISTE, encoding="utf-8")
     dienst = Dienst(ordner / "dienst", rollen=("vorlagen",)).starte()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTE)
-        try:
+    try:
+        with chromium() as browser:
             kontext = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="de-DE")
             seite = kontext.new_page()
             anmelden(seite, dienst.url)
@@ -117,9 +114,8 @@ def umgebung(tmp_path_factory):
             yield {"dienst": dienst, "browser": browser, "kontext": kontext, "seite": seite,
                    "speicher": speicher, "expect": expect, "erster_start": erster_start,
                    "laeufe": {"entwurf": entwurf, "fertig": fertig, "laufend": laufend}}
-        finally:
-            browser.close()
-            dienst.stoppe()
+    finally:
+        dienst.stoppe()
 
 
 def _url(umgebung, pfad: str) -> str:

@@ -9,20 +9,17 @@ import os
 import re
 
 import pdfplumber
-import pytest
 
 from tests.smtp_hilfe import Server
 from tests.test_dienst_api import VORLAGE, Dienst
-from tests.test_dienst_browser import ARGUMENTE, CHROMIUM, anmelden
+from tests.test_dienst_browser import OHNE_CHROMIUM, anmelden, chromium
 from tests.test_versand import BUERO, ZEILEN, schreibe_liste
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian-Chromium fehlt (/usr/bin/chromium; apt-get install chromium)"
-)
+pytestmark = OHNE_CHROMIUM
 
 
 def test_per_email_versenden_im_browser(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     liste = schreibe_liste(tmp_path / "mitglieder.csv", ZEILEN[:3])  # two addresses, one without
     with Server() as smtp:
@@ -33,47 +30,43 @@ def test_per_email_versenden_im_browser(tmp_path):
         dienst.starte()
         try:
             expect.set_options(timeout=60_000)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGUMENTE)
-                try:
-                    seite = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True,
-                                             locale="de-DE")
-                    anmelden(seite, dienst.url)
-                    seite.get_by_label(VORLAGE).check()
-                    seite.get_by_label("Datei (CSV, XLSX oder JSON").set_input_files(liste)
-                    seite.get_by_role("button", name="Liste prüfen").click()
-                    seite.get_by_label("DOCX").uncheck()
-                    seite.get_by_role("button", name="3 Briefe erstellen").click()
-                    expect(seite.get_by_role("heading", name="Herunterladen")).to_be_visible(timeout=180_000)
+            with chromium() as browser:
+                seite = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True,
+                                         locale="de-DE")
+                anmelden(seite, dienst.url)
+                seite.get_by_label(VORLAGE).check()
+                seite.get_by_label("Datei (CSV, XLSX oder JSON").set_input_files(liste)
+                seite.get_by_role("button", name="Liste prüfen").click()
+                seite.get_by_label("DOCX").uncheck()
+                seite.get_by_role("button", name="3 Briefe erstellen").click()
+                expect(seite.get_by_role("heading", name="Herunterladen")).to_be_visible(timeout=180_000)
 
-                    # the send step: how many go by e-mail and by post, then a confirmation
-                    versand = seite.locator("#versand")
-                    expect(versand.get_by_text("2 Briefe per E-Mail, 1 Brief per Post.")).to_be_visible()
-                    versand.get_by_role("button", name="Per E-Mail versenden").click()
-                    dialog = seite.get_by_role("dialog")
-                    expect(dialog).to_contain_text("Jetzt 2 Briefe per E-Mail senden? 1 Brief ohne "
-                                                   "E-Mail-Adresse kommt in die Druckdatei")
-                    dialog.get_by_role("button", name="Jetzt senden").click()
-                    fertig = versand.get_by_text("Versand beendet: 2 von 2 per E-Mail gesendet.")
-                    expect(fertig).to_be_visible()
-                    tabelle = versand.get_by_role("table", name="Ergebnis je Brief")
-                    expect(tabelle.get_by_role("row")).to_have_count(4)
-                    expect(tabelle.get_by_role("row").nth(1)).to_have_text(
-                        re.compile(r"2\s*E-Mail\s*gesendet \(250 2\.0\.0 Ok: queued as TEST"))
-                    expect(tabelle.get_by_role("row").nth(3)).to_have_text(
-                        re.compile(r"4\s*Post\s*kommt in die Druckdatei"))
-                    expect(versand.get_by_role("button", name=re.compile("versenden"))).to_be_hidden()
-                    if os.environ.get("BRIEFE_VERSANDBILD"):
-                        seite.screenshot(path=os.environ["BRIEFE_VERSANDBILD"], full_page=True)
-                    with seite.expect_download() as laden:
-                        versand.get_by_role("link", name="Briefe für den Postversand drucken").click()
-                    druck = tmp_path / "post.pdf"
-                    laden.value.save_as(druck)
+                # the send step: how many go by e-mail and by post, then a confirmation
+                versand = seite.locator("#versand")
+                expect(versand.get_by_text("2 Briefe per E-Mail, 1 Brief per Post.")).to_be_visible()
+                versand.get_by_role("button", name="Per E-Mail versenden").click()
+                dialog = seite.get_by_role("dialog")
+                expect(dialog).to_contain_text("Jetzt 2 Briefe per E-Mail senden? 1 Brief ohne "
+                                               "E-Mail-Adresse kommt in die Druckdatei")
+                dialog.get_by_role("button", name="Jetzt senden").click()
+                fertig = versand.get_by_text("Versand beendet: 2 von 2 per E-Mail gesendet.")
+                expect(fertig).to_be_visible()
+                tabelle = versand.get_by_role("table", name="Ergebnis je Brief")
+                expect(tabelle.get_by_role("row")).to_have_count(4)
+                expect(tabelle.get_by_role("row").nth(1)).to_have_text(
+                    re.compile(r"2\s*E-Mail\s*gesendet \(250 2\.0\.0 Ok: queued as TEST"))
+                expect(tabelle.get_by_role("row").nth(3)).to_have_text(
+                    re.compile(r"4\s*Post\s*kommt in die Druckdatei"))
+                expect(versand.get_by_role("button", name=re.compile("versenden"))).to_be_hidden()
+                if os.environ.get("BRIEFE_VERSANDBILD"):
+                    seite.screenshot(path=os.environ["BRIEFE_VERSANDBILD"], full_page=True)
+                with seite.expect_download() as laden:
+                    versand.get_by_role("link", name="Briefe für den Postversand drucken").click()
+                druck = tmp_path / "post.pdf"
+                laden.value.save_as(druck)
 
-                    seite.reload()  # after a reload: the result stays, nothing is sent again
-                    expect(seite.locator("#versand").get_by_text("Bereits gesendet: 2.")).to_be_visible()
-                finally:
-                    browser.close()
+                seite.reload()  # after a reload: the result stays, nothing is sent again
+                expect(seite.locator("#versand").get_by_text("Bereits gesendet: 2.")).to_be_visible()
         finally:
             dienst.stoppe()
         for adresse, name in (("maria.meyer@example.org", "Meyer"), ("martin.becker@example.org", "Becker")):
