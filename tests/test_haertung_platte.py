@@ -2,6 +2,7 @@
 no member data on stderr under ``--log-format json``."""
 
 import contextlib
+import errno
 import json
 import os
 import resource
@@ -96,3 +97,28 @@ def test_json_log_ohne_traceback_und_personendaten(tmp_path):
         2: "fehler", 3: "ok", 4: "fehler"}
     for name in NAMEN:
         assert name not in ergebnis.stderr and name not in ergebnis.stdout
+
+
+def test_schriftkopie_abgebrochen_kein_satz_ohne_schriften(tmp_path):
+    """WeasyPrint copies the fonts into a temporary folder first. A copy cut short by the file
+    size limit must fail the next letter too, not let it be set without fonts (Pango then
+    crashes or draws nothing)."""
+    programm = f"""
+import resource, signal, sys
+sys.path.insert(0, {str(WURZEL)!r})
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+from briefe.satz.pdf.weasy import pdf_bytes
+from tests.conftest import empfaenger, MEYER, REFERENZ
+from briefe.vorlage.vorlage import lade_vorlage
+brief = lade_vorlage(REFERENZ, REFERENZ.parent).erzeuge(empfaenger(**MEYER))
+for versuch in range(10):  # each try cuts one more of the six font copies short
+    try:
+        pdf_bytes(brief)
+        print("ohne Fehler")
+    except OSError as fehler:
+        print(fehler.errno)
+"""
+    ergebnis = subprocess.run([sys.executable, "-c", programm], cwd=WURZEL, capture_output=True, text=True,
+                              timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert ergebnis.stdout.split() == [str(errno.EFBIG)] * 10, ergebnis.stderr[-2000:]

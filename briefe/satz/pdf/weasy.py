@@ -123,11 +123,18 @@ def aufraeumen() -> None:
 
 @functools.cache
 def _css(form_name: str) -> CSS:
-    return CSS(
-        string=stylesheet(g.FORMEN[form_name]),
-        font_config=_schriften(),
-        url_fetcher=Abholer([SCHRIFTEN]),
-    )
+    try:
+        return CSS(
+            string=stylesheet(g.FORMEN[form_name]),
+            font_config=_schriften(),
+            url_fetcher=Abholer([SCHRIFTEN]),
+        )
+    except OSError:
+        # WeasyPrint copies each font into its folder first; a copy cut short (disk full, size
+        # limit) would count as done on the next try, and every letter be set without fonts
+        aufraeumen()
+        _schriften.cache_clear()
+        raise
 
 
 def bilder(brief: Brief) -> tuple[Path, ...]:
