@@ -30,6 +30,7 @@ from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
 from briefe.vorlage import grenzen, meldungen
 from briefe.vorlage.absender import finde_absender, lies_unterschrift
+from briefe.vorlage.laufzeitfehler import LAUFZEITFEHLER, laufzeit_text
 from briefe.vorlage.markdown import bereinige, parse, woertlich
 from briefe.vorlage.startwerte import (
     Startwert,
@@ -90,7 +91,7 @@ def _kompiliere(umgebung: SandboxedEnvironment, quelle: str, name: str, anzeige:
         ) from None
     except (ValueError, OverflowError, RecursionError, MemoryError, TypeError) as fehler:
         raise VorlagenFehler(
-            f"Die Vorlage lässt sich nicht übersetzen ({_laufzeit_text(fehler)}).", datei=name
+            f"Die Vorlage lässt sich nicht übersetzen: {laufzeit_text(fehler)}", datei=name
         ) from None
     return umgebung.template_class.from_code(umgebung, code, umgebung.make_globals(None))
 
@@ -272,45 +273,16 @@ class Vorlage:
                 "Die Vorlage greift auf geschützte Interna zu; das ist in Vorlagen nicht erlaubt.",
                 datei=self.anzeige, zeile=ort(sys.exc_info()[1]),
             ) from None
-        except jinja2.UndefinedError as fehler:
-            raise self._zeilenfehler(f"Wert fehlt ({_undefined_meldung(fehler)}).", ort(fehler),
-                                     zeile) from None
         except grenzen.GrenzeUeberschritten as fehler:
             raise self._zeilenfehler(f"Grenze überschritten – {fehler}", ort(fehler), zeile) from None
-        except (ZeroDivisionError, OverflowError, RecursionError, MemoryError) as fehler:
-            raise self._zeilenfehler(f"{_laufzeit_text(fehler)}.", ort(fehler), zeile) from None
-        except (ValueError, TypeError) as fehler:
-            raise self._zeilenfehler(str(fehler), ort(fehler), zeile) from None
+        except LAUFZEITFEHLER as fehler:
+            raise self._zeilenfehler(laufzeit_text(fehler), ort(fehler), zeile) from None
 
     def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int) -> ZeilenFehler:
         """A row's error in this template; keeps the template line for ``pruefen``."""
         fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
         fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
         return fehler
-
-
-def _laufzeit_text(fehler: BaseException) -> str:
-    """A German text for an error a template computation raised."""
-    if isinstance(fehler, ZeroDivisionError):
-        return "Division durch null"
-    if isinstance(fehler, OverflowError):
-        return "eine Zahl ist zu groß für die Rechnung"
-    if isinstance(fehler, RecursionError):
-        return "zu tief verschachtelt (Rekursion)"
-    if isinstance(fehler, MemoryError):
-        return "zu wenig Speicher für die Rechnung"
-    if isinstance(fehler, ValueError) and "digits" in str(fehler):
-        return "eine Zahl hat zu viele Stellen"
-    return f"interner Fehler ({type(fehler).__name__})"
-
-
-def _undefined_meldung(fehler: jinja2.UndefinedError) -> str:
-    text = str(fehler)
-    if "has no attribute" in text:
-        return "keine Spalte " + text.rsplit("has no attribute", 1)[1].strip()
-    if "is undefined" in text:
-        return "unbekannte Variable " + text.split(" is undefined")[0]
-    return text
 
 
 def _maschinell(wert: object) -> str:
