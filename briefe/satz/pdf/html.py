@@ -293,7 +293,7 @@ ul, ol {{ margin: 0 0 {_mm(g.ZEILE)} 0; padding-left: 6mm; }}
 li {{ margin: 0; }}
 .tabelle {{ border-collapse: collapse; margin: 0 0 {_mm(g.ZEILE)} 0; }}
 .tabelle th, .tabelle td {{ border-bottom: 0.2mm solid #999; padding: 0.8mm 3mm 0.8mm 0;
-                            text-align: left; vertical-align: top; }}
+                            text-align: left; vertical-align: top; hyphens: manual; }}
 .tabelle th {{ font-weight: bold; }}
 .schluss {{ break-inside: avoid; margin-top: 0; }}
 .gruss {{ margin-bottom: 0; }}
