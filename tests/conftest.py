@@ -40,3 +40,21 @@ def referenz_pdf(referenz, tmp_path_factory):
     pfad = tmp_path_factory.mktemp("referenz") / "referenz.pdf"
     schreibe_pdf(referenz.erzeuge(empfaenger(**MEYER)), pfad)
     return pfad
+
+
+def pytest_terminal_summary(terminalreporter):
+    """At the end of the run: which tests were skipped and why (e.g. Chromium or redis-server
+    missing), so a green run without browser or worker tests does not look complete."""
+    gruende: dict[str, set[str]] = {}
+    for bericht in terminalreporter.stats.get("skipped", []):
+        if getattr(bericht, "wasxfail", None) is not None:
+            continue
+        datei, _, grund = (bericht.longrepr if isinstance(bericht.longrepr, tuple)
+                           else (bericht.nodeid, 0, str(bericht.longrepr)))
+        gruende.setdefault(grund.removeprefix("Skipped: "), set()).add(Path(datei).name)
+    if not gruende:
+        return
+    terminalreporter.section("Übersprungene Tests: diese Teile wurden NICHT geprüft")
+    for grund, dateien in sorted(gruende.items()):
+        terminalreporter.write_line(f"{grund} – {', '.join(sorted(dateien))}")
+    terminalreporter.write_line("Systempakete der Tests: sudo apt-get install $(cat .ci/debian-pakete)")
