@@ -37,6 +37,7 @@ class Eintrag:
     probleme: list[dict] = field(default_factory=list)
     name: str = ""  # "Maria Meyer"
     organisation: str = ""
+    schluessel: str = ""  # the record's key (value of the column --schluessel names)
     # set by ``briefe versenden``: "E-Mail" or "Post", Message-ID, time, the server's answer
     kanal: str = ""
     versandstatus: str = ""
@@ -62,6 +63,7 @@ class Protokoll:
     filter: list[str] = field(default_factory=list)
     werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
     blatt: str | None = None
+    schluessel: str | None = None  # the column whose value names each record
     pdf: str = "standard"
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0
@@ -93,13 +95,16 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
     versandt = any(e.kanal for e in protokoll.briefe)
-    schreiber.writerow(CSV_SPALTEN + (VERSAND_SPALTEN if versandt else []))
+    mit_schluessel = bool(protokoll.schluessel)
+    schreiber.writerow(CSV_SPALTEN + (["schluessel"] if mit_schluessel else [])
+                       + (VERSAND_SPALTEN if versandt else []))
     for e in protokoll.briefe:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
-        ] + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
+        ] + ([e.schluessel] if mit_schluessel else [])
+          + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
 

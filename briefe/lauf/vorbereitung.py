@@ -11,11 +11,11 @@ from pathlib import Path
 from briefe.dateien import dateiname_teil
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
+from briefe.lauf import quelle
 from briefe.quellen.mitglieder import (
     Empfaenger,
     Lesegrenzen,
     Mitgliederliste,
-    lies_mitglieder,
     normalisiere_spalte,
     passt_filter,
     weitere_spalten_hinweis,
@@ -31,7 +31,7 @@ class Laufoptionen:
     """Everything a run needs to know; the same for CLI, job files and the service."""
 
     vorlage: Path
-    daten: Path
+    daten: Path | str  # a file, or a database address (postgresql://…, sqlite:///…)
     ausgabe: Path = Path("ausgabe")
     formate: tuple[str, ...] = FORMATE
     filter: tuple[tuple[str, str], ...] = ()
@@ -46,22 +46,31 @@ class Laufoptionen:
     zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
     lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
     werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
+    abfrage: str | None = None  # a database's query (reads only; :name from werte)
+    abfrage_datei: Path | None = None  # or the file holding it
+    schluessel: str | None = None  # column naming a record in protocol and messages
 
 
 def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
-    """The run's template with its start values checked and filled in."""
-    return lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    """The run's template with its start values checked and filled in (those only the
+    database query uses left out)."""
+    if not quelle.abfrage_parameter(optionen):
+        return lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+    return vorlage.mit_werten(quelle.vorlagenwerte(optionen, {w.name for w in vorlage.startwerte}))
 
 
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
     """Load template and list, check they fit, select recipients. Errors here stop the run."""
+    quelle.pruefe_quelle(optionen)
     vorlage = lade_laufvorlage(optionen)
-    liste = lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen)
+    liste = quelle.lies_quelle(optionen, vorlage)
+    quelle.pruefe_schluessel(optionen, liste)
     vorhanden = {normal for _, normal in liste.spalten}
     fehlend = sorted(vorlage.pflichtspalten - vorhanden)
     if fehlend:
         meldung, zeile = unbekannte_spalten(fehlend, vorhanden, dict(vorlage.spaltenzeilen),
-                                            liste.quelle.name)
+                                            liste.name)
         raise VorlagenFehler(meldung, datei=vorlage.anzeige, zeile=zeile)
     unbekannte_formate = set(optionen.formate) - set(FORMATE)
     if unbekannte_formate or not optionen.formate:
@@ -102,7 +111,7 @@ def spaltenhinweise(vorlage: Vorlage, liste: Mitgliederliste) -> list[str]:
         aehnlich = difflib.get_close_matches(spalte, vorhanden, n=2, cutoff=0.6)
         hinweise.append(
             f"Die Spalte „{spalte}“ (Vorlage Zeile {vorlage.spaltenzeilen.get(spalte)}) gibt es in "
-            f"{liste.quelle.name} nicht; der Text in ihrem {{% if %}} entfällt bei allen."
+            f"{liste.name} nicht; der Text in ihrem {{% if %}} entfällt bei allen."
             + (f" Ähnlich: {', '.join(aehnlich)}." if aehnlich else ""))
     return hinweise
 
@@ -148,7 +157,7 @@ def textprobleme(vorlage: Vorlage, liste: Mitgliederliste,
         try:
             vorlage.erzeuge(e)
         except ZeilenFehler as fehler:
-            fehler.datei = fehler.datei or liste.quelle.name
+            fehler.datei = fehler.datei or liste.name
             probleme.append(fehler)
     return probleme
 
@@ -168,7 +177,7 @@ def zeilenprobleme(liste: Mitgliederliste, empfaenger: Iterable[Empfaenger],
     for e in empfaenger:
         lesefehler = [ZeilenFehler(m, zeile=e.zeile, spalte=s) for s, m in e.lesefehler]
         for problem in lesefehler + anschrift_regeln.pruefe(e, folge):
-            problem.datei = problem.datei or liste.quelle.name
+            problem.datei = problem.datei or liste.name
             probleme.append(problem)
     return probleme
 

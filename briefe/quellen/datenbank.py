@@ -77,6 +77,14 @@ def ohne_passwort(url: str) -> str:
     return adresse.render_as_string(hide_password=True)
 
 
+def relativ_zu(url: str, ordner: Path) -> str:
+    """A SQLite address whose file is relative, made relative to ``ordner`` (a job file's)."""
+    treffer = re.match(r"(sqlite(?:\+\w+)?:///)(?!/)(.+)", url)
+    if not treffer:
+        return url
+    return treffer.group(1) + os.path.normpath(ordner / treffer.group(2))
+
+
 def parameter_namen(abfrage: str) -> list[str]:
     """The ``:name`` parameters of a query, in order of first appearance."""
     return list(dict.fromkeys(_PARAMETER.findall(_ohne_texte(abfrage))))
@@ -120,6 +128,8 @@ def lies_datenbank(url: str, abfrage: str, werte: Mapping[str, object] | None = 
     parameter = {n: _parameterwert(werte[n]) for n in namen}
     passwort = _passwort(passwort_datei)
     maschine = _maschine(url, anzeige, passwort, zeitgrenze)
+    if maschine.dialect.name == "sqlite":  # SQLite keeps dates as ISO text
+        parameter = {n: w.isoformat() if isinstance(w, dt.date) else w for n, w in parameter.items()}
     pruefsumme = hashlib.sha256()
     try:
         with maschine.connect() as verbindung:
