@@ -227,8 +227,8 @@ def zusammenfassung(protokoll, ausgabe: Path) -> str:
     for eintrag in protokoll.briefe:
         wer = eintrag.name or eintrag.organisation
         wer = f" ({wer})" if wer else ""
-        if eintrag.schluessel:
-            wer = f", {protokoll.schluessel} {eintrag.schluessel}{wer}"
+        if eintrag.datensatz:
+            wer = f", {protokoll.schluessel} {eintrag.datensatz}{wer}"
         if eintrag.status == "fehler":
             zeilen.append(f"  Zeile {eintrag.zeile}{wer}: {eintrag.fehler}")
         for hinweis in eintrag.hinweise:  # shortened or dropped address lines

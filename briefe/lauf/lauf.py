@@ -113,7 +113,7 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
     with Journal(ausgabe, laufeingaben) as journal:
         for eintrag in arbeite(optionen, vorlage, auftraege, jobs):
             if optionen.schluessel:
-                eintrag.schluessel = nach_nummer[eintrag.nummer].wert(optionen.schluessel)
+                eintrag.datensatz = nach_nummer[eintrag.nummer].wert(optionen.schluessel)
             eintraege[eintrag.nummer] = eintrag
             journal.schreibe(eintrag, nach_nummer[eintrag.nummer])
             melde({"ereignis": "brief", "zeile": eintrag.zeile, "status": eintrag.status})

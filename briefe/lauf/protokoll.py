@@ -37,7 +37,7 @@ class Eintrag:
     probleme: list[dict] = field(default_factory=list)
     name: str = ""  # "Maria Meyer"
     organisation: str = ""
-    schluessel: str = ""  # the record's key (value of the column --schluessel names)
+    datensatz: str = ""  # the record's key: its value in the column ``Protokoll.schluessel``
     # set by ``briefe versenden``: "E-Mail" or "Post", Message-ID, time, the server's answer
     kanal: str = ""
     versandstatus: str = ""
@@ -96,14 +96,14 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
     versandt = any(e.kanal for e in protokoll.briefe)
     mit_schluessel = bool(protokoll.schluessel)
-    schreiber.writerow(CSV_SPALTEN + (["schluessel"] if mit_schluessel else [])
+    schreiber.writerow(CSV_SPALTEN + ([protokoll.schluessel] if mit_schluessel else [])
                        + (VERSAND_SPALTEN if versandt else []))
     for e in protokoll.briefe:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
-        ] + ([e.schluessel] if mit_schluessel else [])
+        ] + ([e.datensatz] if mit_schluessel else [])
           + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
