@@ -200,6 +200,24 @@ def test_passwort_aus_datei(pg, tmp_path, monkeypatch, capsys):
 
 
 @OHNE_POSTGRES
+def test_passwort_aus_pgpass_und_dienst(pg, tmp_path, monkeypatch, capsys):
+    for name in ("BRIEFE_DB_PASSWORT", "BRIEFE_DB_PASSWORT_DATEI"):
+        monkeypatch.delenv(name, raising=False)
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{pg.port}:verein:{LESER}:{LESER_PASSWORT}\n", encoding="utf-8")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    dienste = tmp_path / "pg_service.conf"
+    dienste.write_text(f"[verein]\nhost=127.0.0.1\nport={pg.port}\ndbname=verein\nuser={LESER}\n",
+                       encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(dienste))
+    for url in (pg.url(), "postgresql:///?service=verein"):
+        assert main(["pruefen", str(VORLAGE), url, "--abfrage", ABFRAGE, "--wert",
+                     "stichtag=2027-01-01"]) == 0, capsys.readouterr().err
+        assert "3 Zeilen, 3 ausgewählt" in capsys.readouterr().out
+
+
+@OHNE_POSTGRES
 def test_deutsche_meldungen_mit_rueckgabewert_2(pg, passwort, tmp_path, capsys, monkeypatch):
     faelle = [
         (pg.url().replace(str(pg.port), str(pg.port + 1 if pg.port < 65535 else 1)), ABFRAGE,
