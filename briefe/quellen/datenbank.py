@@ -21,12 +21,13 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 from briefe.fehler import DatenbankFehler
-from briefe.quellen.liste import Lesegrenzen, Mitgliederliste, baue_liste
+from briefe.quellen.liste import MAX_ZEILEN, Lesegrenzen, Mitgliederliste, baue_liste
 
 PASSWORT_VARIABLE = "BRIEFE_DB_PASSWORT"
 PASSWORT_DATEI_VARIABLE = "BRIEFE_DB_PASSWORT_DATEI"
@@ -116,6 +117,28 @@ def lies_datenbank(url: str, abfrage: str, werte: Mapping[str, object] | None = 
     """Run one reading query and build the member list from its rows; every failure is a
     ``DatenbankFehler`` in German (unreachable server, wrong password, unknown database, SQL
     error, missing driver). Rows are numbered as in a file with a header: the first is row 2."""
+    ergebnis = lies_zeilen(url, abfrage, werte, max_zeilen=grenzen.max_zeilen,
+                           passwort_datei=passwort_datei, zeitgrenze=zeitgrenze)
+    zeilen = [(1, ergebnis.kopf)] + [(nummer, werte) for nummer, werte in
+                                     enumerate(ergebnis.zeilen, start=2)]
+    return baue_liste(ergebnis.anzeige, zeilen, kopf_suchen=False, grenzen=grenzen,
+                      pruefsumme=ergebnis.pruefsumme)
+
+
+@dataclass(frozen=True)
+class Abfrageergebnis:
+    """The raw result of a query: column names, rows of typed values, their checksum."""
+
+    anzeige: str  # the address without password
+    kopf: list[str]
+    zeilen: list[list]
+    pruefsumme: str
+
+
+def lies_zeilen(url: str, abfrage: str, werte: Mapping[str, object] | None = None, *,
+                max_zeilen: int = MAX_ZEILEN, passwort_datei: Path | None = None,
+                zeitgrenze: float = ABFRAGE_ZEITGRENZE) -> Abfrageergebnis:
+    """The rows of one reading query, in a read-only transaction (see ``lies_datenbank``)."""
     pruefe_lesend(abfrage)
     anzeige = ohne_passwort(url)
     namen = parameter_namen(abfrage)
@@ -141,7 +164,7 @@ def lies_datenbank(url: str, abfrage: str, werte: Mapping[str, object] | None = 
                 raise DatenbankFehler("Die Abfrage liefert keine Zeilen.", datei=anzeige)
             kopf = [str(k) for k in ergebnis.keys()]  # noqa: SIM118 - a Result, not a dict
             pruefsumme.update(_kanonisch(kopf))
-            zeilen = list(_zeilen(ergebnis, pruefsumme, grenzen.max_zeilen, anzeige))
+            zeilen = list(_zeilen(ergebnis, pruefsumme, max_zeilen, anzeige))
             verbindung.rollback()
     except DatenbankFehler:
         raise
@@ -151,9 +174,7 @@ def lies_datenbank(url: str, abfrage: str, werte: Mapping[str, object] | None = 
         maschine.dispose()
     if not kopf:
         raise DatenbankFehler("Die Abfrage liefert keine Spalten.", datei=anzeige)
-    liste = baue_liste(anzeige, [(1, kopf), *zeilen], kopf_suchen=False, grenzen=grenzen,
-                       pruefsumme=pruefsumme.hexdigest())
-    return liste
+    return Abfrageergebnis(anzeige, kopf, zeilen, pruefsumme.hexdigest())
 
 
 def _ohne_texte(abfrage: str) -> str:
@@ -291,18 +312,18 @@ def _nur_lesen(verbindung, zeitgrenze: float) -> None:
         verbindung.exec_driver_sql(f"SET SESSION {zeit} = {wert}")
 
 
-def _zeilen(ergebnis, pruefsumme, max_zeilen: int, anzeige: str) -> Iterator[tuple[int, list]]:
-    nummer = 1
+def _zeilen(ergebnis, pruefsumme, max_zeilen: int, anzeige: str) -> Iterator[list]:
+    anzahl = 0
     while portion := ergebnis.fetchmany(PORTION):
         for zeile in portion:
-            nummer += 1
-            if nummer - 1 > max_zeilen:
+            anzahl += 1
+            if anzahl > max_zeilen:
                 raise DatenbankFehler(
                     f"Die Abfrage liefert mehr als {max_zeilen:,} Zeilen; erlaubt sind höchstens "
                     f"{max_zeilen:,}. Bitte die Abfrage eingrenzen.".replace(",", "."), datei=anzeige)
             werte = list(zeile)
             pruefsumme.update(_kanonisch(werte))
-            yield nummer, werte
+            yield werte
 
 
 def _kanonisch(werte: list) -> bytes:
