@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefe.dienst.datenquellen import lies_datenquellen
 from briefe.fehler import BriefeFehler
 from briefe.versand.einstellungen import SCHLUESSEL as VERSAND_SCHLUESSEL
 from briefe.versand.einstellungen import Einstellungen, lies_einstellungen
@@ -67,6 +68,7 @@ class Konfiguration:
     tokens: tuple[Token, ...] = ()
     versand: Einstellungen | None = None  # SMTP settings for "Per E-Mail versenden"
     verteilt: str | None = None  # broker of workers on other machines (briefe arbeiter)
+    datenquellen: tuple = ()  # [[datenquelle]]: databases clerks may choose (dienst.datenquellen)
 
     @property
     def datenbank(self) -> Path:
@@ -94,6 +96,7 @@ _ABSCHNITTE: Mapping[str, set[str]] = {
     "benutzer": {"name", "passwort", "rollen"},
     "token": {"name", "hash", "rollen"},
     "versand": set(VERSAND_SCHLUESSEL),
+    "datenquelle": set(),  # checked by briefe.dienst.datenquellen
 }
 
 
@@ -250,4 +253,5 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         tokens=tuple(tokens),
         versand=_versand(versand, datei, umgebung),
         verteilt=_text(dienst, "verteilt", datei, "dienst") if "verteilt" in dienst else None,
+        datenquellen=lies_datenquellen(roh.get("datenquelle"), datei, KonfigurationsFehler),
     )
