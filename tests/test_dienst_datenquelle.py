@@ -82,6 +82,7 @@ def test_datenquelle_statt_upload(pg, tmp_path):
             assert "2 Zeilen gelesen, 2 ausgewählt." in pruefschritt
             assert "Keine Postleitzahl angegeben." in pruefschritt and "Paul Ohnepost" in pruefschritt
             assert "mitgliedsnr" in pruefschritt and LESER_PASSWORT not in pruefschritt
+            assert str(pg.port) not in pruefschritt  # the address stays the administrator's
             # the run reads the snapshot of the check: a change in the database afterwards does not count
             pg.ausfuehren("UPDATE mitglieder SET vorname = 'Geändert' WHERE mitgliedsnr = 1001")
             gestartet = c.post(f"{lauf_url}/starten", data={"csrf": csrf, "formate": "pdf",

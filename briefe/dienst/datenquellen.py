@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefe.dateien import schreibe_atomar
 from briefe.fehler import BriefeFehler
-from briefe.quellen.datenbank import ist_datenbank, lies_zeilen, ohne_passwort, pruefe_lesend
+from briefe.quellen.datenbank import ist_datenbank, lies_zeilen, pruefe_lesend
 
 SCHLUESSEL = {"name", "bezeichnung", "daten", "abfrage", "benutzer", "werte", "passwort_datei"}
 ALLE = "*"
@@ -103,8 +103,8 @@ def schreibe_abzug(quelle: Datenquelle, ziel: Path, max_zeilen: int) -> str:
 
 
 def anzeige(quelle: Datenquelle) -> str:
-    """How the page names a source's run: its label and the address without password."""
-    return f"Datenquelle „{quelle.bezeichnung}“ ({ohne_passwort(quelle.daten)})"
+    """How the page names a source's run: its label (the address stays the administrator's)."""
+    return f"Datenquelle „{quelle.bezeichnung}“"
 
 
 def _als_text(wert: object) -> str:
