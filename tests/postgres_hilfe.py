@@ -85,6 +85,22 @@ class Postgres:
         shutil.rmtree(self.ordner, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def verein():
+    """A started server with the database ``verein`` and the login role ``LESER`` (no rights
+    yet); skips the test when PostgreSQL is not installed."""
+    if not BINAER:
+        pytest.skip(OHNE_POSTGRES.kwargs["reason"])
+    server = Postgres()
+    try:
+        server.start()
+        server.ausfuehren("CREATE DATABASE verein", "postgres")
+        server.ausfuehren(f"CREATE ROLE {LESER} LOGIN PASSWORD '{LESER_PASSWORT}'")
+        yield server
+    finally:
+        server.entferne()
+
+
 def warte_bis(bedingung, frist: float = 60.0) -> bool:
     ende = time.monotonic() + frist
     while time.monotonic() < ende:

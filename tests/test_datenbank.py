@@ -17,7 +17,7 @@ from briefe.cli.haupt import main
 from briefe.dateien import sha256
 from tests.conftest import VORLAGEN, WURZEL
 from tests.pdfhilfe import seiten_text
-from tests.postgres_hilfe import BINAER, LESER, LESER_PASSWORT, OHNE_POSTGRES, Postgres, warte_bis
+from tests.postgres_hilfe import LESER, LESER_PASSWORT, OHNE_POSTGRES, SUPER_PASSWORT, verein, warte_bis
 
 VORLAGE = VORLAGEN / "beitragsbescheid.md"
 SPALTEN = ("mitgliedsnr", "anrede", "titel", "vorname", "name", "strasse", "plz", "ort", "beitrag",
@@ -69,19 +69,13 @@ def _sqlite(pfad: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def pg():
-    if not BINAER:
-        pytest.skip(OHNE_POSTGRES.kwargs["reason"])
-    server = Postgres()
-    try:
-        server.start()
-        server.ausfuehren("CREATE DATABASE verein", "postgres")
-        server.ausfuehren(f"CREATE ROLE {LESER} LOGIN PASSWORD '{LESER_PASSWORT}'")
+    with verein() as server:
         server.ausfuehren(TABELLE)
         platz = ", ".join(["%s"] * len(SPALTEN))
         import psycopg
 
         with psycopg.connect(host="127.0.0.1", port=server.port, user="postgres",
-                             password="oberes-geheimnis-7", dbname="verein") as v:
+                             password=SUPER_PASSWORT, dbname="verein") as v:
             v.cursor().executemany(f"INSERT INTO mitglieder VALUES ({platz})", [*MITGLIEDER, SPAETER])
         server.ausfuehren("CREATE TABLE viele AS SELECT i AS mitgliedsnr, 'Frau' AS anrede, "
                           "'Anna' || i AS vorname, 'Muster' || i AS name, 'Weg ' || i AS strasse, "
@@ -92,8 +86,6 @@ def pg():
                           f"GRANT USAGE, SELECT, UPDATE ON SEQUENCE zaehler TO {LESER}; "
                           f"GRANT UPDATE, DELETE ON mitglieder TO {LESER}")  # only the run stops writes
         yield server
-    finally:
-        server.entferne()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from briefe.dienst.konfiguration import KonfigurationsFehler, lade_konfiguration
-from tests.postgres_hilfe import BINAER, LESER, LESER_PASSWORT, OHNE_POSTGRES, Postgres
+from tests.postgres_hilfe import LESER, LESER_PASSWORT, OHNE_POSTGRES, verein
 from tests.test_dienst_api import BENUTZER, PASSWORT, Dienst, _csrf, pdf_text, warte_bis
 
 ABFRAGE = ("SELECT mitgliedsnr, anrede, vorname, name, strasse, plz, ort, beitrag, faellig "
@@ -20,13 +20,7 @@ ABFRAGE = ("SELECT mitgliedsnr, anrede, vorname, name, strasse, plz, ort, beitra
 
 @pytest.fixture(scope="module")
 def pg():
-    if not BINAER:
-        pytest.skip(OHNE_POSTGRES.kwargs["reason"])
-    server = Postgres()
-    try:
-        server.start()
-        server.ausfuehren("CREATE DATABASE verein", "postgres")
-        server.ausfuehren(f"CREATE ROLE {LESER} LOGIN PASSWORD '{LESER_PASSWORT}'")
+    with verein() as server:
         server.ausfuehren(
             "CREATE TABLE mitglieder (mitgliedsnr int, anrede text, vorname text, name text, "
             "strasse text, plz text, ort text, beitrag numeric(8,2), faellig date, austritt date); "
@@ -36,8 +30,6 @@ def pg():
             "(1003, 'Frau', 'Eva', 'Weg', 'Weg 2', '58089', 'Hagen', 60, '2027-03-31', '2020-01-01');"
             f"GRANT SELECT ON mitglieder TO {LESER}")
         yield server
-    finally:
-        server.entferne()
 
 
 def _anmelden(c) -> str:
