@@ -100,8 +100,9 @@ def _erstellen(daten: str, ausgabe: Path, *extra: str) -> int:
 
 
 def _ohne_quelle(protokoll: dict) -> dict:
-    return {k: v for k, v in protokoll.items()
-            if k not in ("quelle", "quelle_sha256", "ausgabe", "beginn", "ende")}
+    """The protocol but what names the source (file or address, query, checksum) and the times."""
+    return {k: v for k, v in protokoll.items() if k not in (
+        "quelle", "quelle_sha256", "abfrage", "abfrage_werte", "ausgabe", "beginn", "ende")}
 
 
 @OHNE_POSTGRES
@@ -340,3 +341,24 @@ def test_beispielauftrag_aus_sqlite_laeuft(tmp_path, capsys):
     verbindung.close()
     assert len(ausgewaehlt) == erwartet > 20
     assert vorlage.werte_als_text() == {"stichtag": "2027-01-01"}
+
+
+@OHNE_POSTGRES
+def test_versand_liest_die_abfrage_erneut(pg, passwort, tmp_path):
+    """``briefe versenden`` finds the e-mail addresses in the same rows again, and refuses
+    when the query's result changed since the run."""
+    from briefe.fehler import BriefeFehler
+    from briefe.versand.versand import plane
+
+    ausgabe = tmp_path / "aus"
+    assert _erstellen(pg.url(), ausgabe, "--abfrage", ABFRAGE) == 0
+    protokoll = json.loads((ausgabe / "protokoll.json").read_text(encoding="utf-8"))
+    assert protokoll["abfrage"] == ABFRAGE and protokoll["abfrage_werte"] == {"stichtag": "2027-01-01"}
+    plan = plane(ausgabe)
+    assert len(plan.briefe) == 3 and plan.briefe[0].empfaenger.wert("vorname") == "Jürgen"
+    pg.ausfuehren("UPDATE mitglieder SET plz = '58095' WHERE mitgliedsnr = 1001")
+    try:
+        with pytest.raises(BriefeFehler, match="Das Ergebnis der Abfrage wurde nach dem Lauf verändert"):
+            plane(ausgabe)
+    finally:
+        pg.ausfuehren("UPDATE mitglieder SET plz = '58097' WHERE mitgliedsnr = 1001")

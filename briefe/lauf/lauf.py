@@ -86,7 +86,7 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
         entferne_alte_ergebnisse(ausgabe)
     protokoll = Protokoll(
         vorlage=str(optionen.vorlage),
-        quelle=quelle.quelle_anzeige(optionen),
+        **quelle.protokollangaben(optionen, vorlage),
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
         vorlage_sha256=laufeingaben["vorlage_sha256"],

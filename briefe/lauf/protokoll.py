@@ -64,6 +64,8 @@ class Protokoll:
     werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
     blatt: str | None = None
     schluessel: str | None = None  # the column whose value names each record
+    abfrage: str | None = None  # a database's query (``quelle`` its address without password)
+    abfrage_werte: dict[str, str] = field(default_factory=dict)  # its :name parameters, as text
     pdf: str = "standard"
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0

@@ -14,6 +14,7 @@ from briefe.quellen.datenbank import ist_datenbank, lies_datenbank, ohne_passwor
 from briefe.quellen.liste import Mitgliederliste
 from briefe.quellen.mitglieder import lies_mitglieder
 from briefe.quellen.spalten import normalisiere_spalte
+from briefe.vorlage.startwerte import als_protokolltext
 
 
 def abfrage_text(optionen) -> str | None:
@@ -56,15 +57,22 @@ def vorlagenwerte(optionen, erklaert: set[str]) -> dict[str, str]:
     return {name: wert for name, wert in optionen.werte if name not in nur_abfrage}
 
 
+def parameterwerte(optionen, vorlage) -> dict[str, object]:
+    """The values bound to the query's parameters (as the template parsed them, if it asks
+    for them too)."""
+    namen = abfrage_parameter(optionen)
+    werte: dict[str, object] = {n: w for n, w in optionen.werte if n in namen}
+    werte.update({n: w for n, w in (vorlage.werte or {}).items() if n in werte})
+    return werte
+
+
 def lies_quelle(optionen, vorlage) -> Mitgliederliste:
     """The run's member list, from its file or its database query."""
     pruefe_quelle(optionen)
     if not ist_datenbank(optionen.daten):
         return lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen)
-    werte: dict[str, object] = dict(optionen.werte)
-    werte.update({n: w for n, w in (vorlage.werte or {}).items() if n in werte})
-    return lies_datenbank(str(optionen.daten), abfrage_text(optionen) or "", werte,
-                          grenzen=optionen.lesegrenzen)
+    return lies_datenbank(str(optionen.daten), abfrage_text(optionen) or "",
+                          parameterwerte(optionen, vorlage), grenzen=optionen.lesegrenzen)
 
 
 def pruefe_schluessel(optionen, liste: Mitgliederliste) -> None:
@@ -82,8 +90,10 @@ def quelle_pruefsumme(optionen, liste: Mitgliederliste | None = None) -> str:
     return sha256(Path(optionen.daten))
 
 
-def quelle_anzeige(optionen) -> str:
-    """The source as the protocol records it: the file path, or the address without password."""
-    if ist_datenbank(optionen.daten):
-        return ohne_passwort(str(optionen.daten))
-    return str(optionen.daten)
+def protokollangaben(optionen, vorlage) -> dict:
+    """The source as the protocol records it: the file path, or the address without password
+    with the query and its parameters (so ``briefe versenden`` can read the same rows again)."""
+    if not ist_datenbank(optionen.daten):
+        return {"quelle": str(optionen.daten)}
+    return {"quelle": ohne_passwort(str(optionen.daten)), "abfrage": abfrage_text(optionen),
+            "abfrage_werte": {n: als_protokolltext(w) for n, w in parameterwerte(optionen, vorlage).items()}}
