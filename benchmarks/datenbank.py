@@ -39,14 +39,12 @@ def _schreibe(ordner: Path, anzahl: int) -> tuple[Path, Path]:
     zeilen = _mitglieder(anzahl)
     csv = ordner / "mitglieder.csv"
 
+    from briefe.quellen.werte import als_text  # dates as a German export writes them
+
     def feld(spalte: str, wert) -> str:
-        if wert is None:
-            return ""
-        if spalte == "beitrag":
-            return wert.replace(".", ",")
-        if spalte in ("eintritt", "austritt"):
-            return dt.date.fromisoformat(wert).strftime("%d.%m.%Y")
-        return str(wert)
+        if spalte in ("eintritt", "austritt") and wert:
+            wert = dt.date.fromisoformat(wert)
+        return als_text(wert).replace(".", ",") if spalte == "beitrag" else als_text(wert)
 
     csv.write_text(";".join(KOPF) + "\n" + "\n".join(
         ";".join(feld(s, w) for s, w in zip(KOPF, z, strict=True)) for z in zeilen) + "\n", encoding="utf-8")
@@ -83,6 +81,7 @@ print(json.dumps({{"sekunden": min(zeiten),
 
 
 def main() -> None:
+    sys.path.insert(0, str(WURZEL))
     argumente = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     argumente.add_argument("--anzahl", type=int, default=20000)
     argumente.add_argument("--postgres", action="store_true", help="auch einen PostgreSQL-Server messen")
@@ -93,7 +92,6 @@ def main() -> None:
         quellen = [("csv", "CSV-Datei", str(csv)), ("sqlite", "SQLite", f"sqlite:///{db}")]
         server = None
         if args.postgres:
-            sys.path.insert(0, str(WURZEL))
             from tests.postgres_hilfe import LESER, LESER_PASSWORT, SUPER_PASSWORT, Postgres
 
             server = Postgres()
