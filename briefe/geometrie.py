@@ -46,6 +46,15 @@ SCHRIFTGRAD_RUECKSENDE = 8.0
 SCHRIFTGRAD_INFOBLOCK = 8.0
 SCHRIFTGRAD_FUSS = 7.5
 SCHRIFTGRAD_KOPF = 16.0
+# An address line too wide for the window is set smaller in these steps, never below 8 pt
+# (DIN 5008 allows a smaller size in the address field; the line pitch stays ``ZEILE``).
+SCHRIFTGRAD_ANSCHRIFT_MIN = 8.0
+SCHRIFTGRAD_ANSCHRIFT_STUFE = 0.5
+SCHRIFTGRADE_ANSCHRIFT_KLEINER = tuple(
+    SCHRIFTGRAD_TEXT - SCHRIFTGRAD_ANSCHRIFT_STUFE * i
+    for i in range(1, round((SCHRIFTGRAD_TEXT - SCHRIFTGRAD_ANSCHRIFT_MIN)
+                            / SCHRIFTGRAD_ANSCHRIFT_STUFE) + 1)
+)  # 10.5, 10.0, ... 8.0
 ZEILENABSTAND = 1.15
 # Height of one text line (11 pt × 1.15) in mm.
 ZEILE = SCHRIFTGRAD_TEXT * ZEILENABSTAND * 25.4 / 72

@@ -107,3 +107,10 @@ class Brief:
     hinweis_maschinell: str = ""
     sprache: str = "de-DE"
     hinweise: tuple[str, ...] = field(default=(), compare=False)
+    # pt per address line, for lines set smaller than the text to fit the window; () = none
+    anschrift_schriftgrade: tuple[float | None, ...] = ()
+
+    def anschrift_schriftgrad(self, nummer: int) -> float | None:
+        """The size of address line ``nummer`` in pt where it is set smaller, else None."""
+        grade = self.anschrift_schriftgrade
+        return grade[nummer] if nummer < len(grade) else None

@@ -142,7 +142,7 @@ def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) ->
         if fehler is not None:
             punkt = "" if fehler.meldung.endswith((".", "!", "?")) else "."
             raise VorlagenFehler(f"{fehler.meldung}{punkt} Das betrifft jeden Empfänger.",
-                                 datei=fehler.datei, zeile=fehler.zeile)
+                                 datei=fehler.datei, zeile=fehler.zeile, spalte=fehler.spalte)
 
 
 def textprobleme(vorlage: Vorlage, liste: Mitgliederliste,

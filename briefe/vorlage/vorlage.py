@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.deutsch.formate import FILTER
 from briefe.deutsch.formate import datum as datum_kurz
+from briefe.deutsch.zahlen import WertFehler
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
@@ -149,9 +150,10 @@ class Vorlage:
         """The template in messages, never its path."""
         return _anzeige(self.kopf, self.pfad)
 
-    def mit_werten(self, eingaben: Mapping[str, str]) -> Vorlage:
-        """This template with the start values entered (German text), checked; a new object."""
-        return replace(self, werte=pruefe_startwerte(self, eingaben))
+    def mit_werten(self, eingaben: Mapping[str, str], zahlen: str | None = None) -> Vorlage:
+        """This template with the start values entered (German text; ``zahlen``: how
+        ``1.234`` is read), checked; a new object."""
+        return replace(self, werte=pruefe_startwerte(self, eingaben, zahlen))
 
     def werte_als_text(self) -> dict[str, str]:
         """The start values in use, as text for the protocol."""
@@ -199,6 +201,7 @@ class Vorlage:
         return Brief(
             absender=self.absender,
             anschrift=adresse.zeilen,
+            anschrift_schriftgrade=adresse.schriftgrade,
             betreff=kontext["betreff"],
             anrede=kontext["anrede"],
             inhalt=parse(quelltext),
@@ -279,13 +282,18 @@ class Vorlage:
             raise self._zeilenfehler(f"Grenze überschritten – {fehler}", ort(fehler), zeile) from None
         except (ZeroDivisionError, OverflowError, RecursionError, MemoryError) as fehler:
             raise self._zeilenfehler(f"{_laufzeit_text(fehler)}.", ort(fehler), zeile) from None
+        except WertFehler as fehler:  # a filter names the list's column
+            raise self._zeilenfehler(fehler.meldung, ort(fehler), zeile, fehler.spalte) from None
         except (ValueError, TypeError) as fehler:
             raise self._zeilenfehler(str(fehler), ort(fehler), zeile) from None
 
-    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int) -> ZeilenFehler:
+    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int,
+                      spalte: str | None = None) -> ZeilenFehler:
         """A row's error in this template; keeps the template line for ``pruefen``."""
-        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
-        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
+        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile,
+                              spalte=spalte)
+        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile,
+                                               spalte=spalte)
         return fehler
 
 
@@ -406,7 +414,8 @@ def _kopfzeilen(kopf_text: str) -> dict[str, int]:
 
 
 def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
-                 quelltext: str | None = None, werte: Mapping[str, str] | None = None) -> Vorlage:
+                 quelltext: str | None = None, werte: Mapping[str, str] | None = None,
+                 zahlen: str | None = None) -> Vorlage:
     """Load, check and compile a template; errors name the template (title or file name)
     and the line in the file. ``quelltext`` replaces reading the file (a preview);
     ``werte`` are start values as entered (checked)."""
@@ -493,7 +502,7 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
         feldzeilen=feldzeilen,
         quelltext=text,
     )
-    return vorlage if werte is None else vorlage.mit_werten(werte)
+    return vorlage if werte is None else vorlage.mit_werten(werte, zahlen)
 
 
 def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int) -> dict:

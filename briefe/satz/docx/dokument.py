@@ -307,7 +307,8 @@ class _Schreiber:
         vermerke = [absatz("Ruecksendeangabe", lauf(brief.absender.ruecksendeangabe))] if (
             brief.absender.ruecksendeangabe) else []
         vermerke += [absatz("Vermerk", lauf(v)) for v in brief.vermerke]
-        anschrift = [absatz("Anschrift", lauf(z)) for z in brief.anschrift]
+        anschrift = [absatz("Anschrift", lauf(z, groesse=brief.anschrift_schriftgrad(i)))
+                     for i, z in enumerate(brief.anschrift)]
         leer = absatz("Anschrift")
         oben = twips(form.infoblock_oben - form.anschriftfeld_oben)
         infoblock = _infoblock(brief.infoblock) if brief.infoblock else leer

@@ -140,7 +140,8 @@ def brief_html(brief: Brief) -> str:
         vermerke.append(f'<p class="ruecksende">{_text(absender.ruecksendeangabe)}</p>')
     vermerke += [f'<p class="vermerk">{_text(v)}</p>' for v in brief.vermerke]
     # One paragraph per address line: screen readers pause between lines.
-    anschrift = "".join(f"<p>{escape(z)}</p>" for z in brief.anschrift)
+    anschrift = "".join(f"<p{_kleiner(brief.anschrift_schriftgrad(i))}>{escape(z)}</p>"
+                        for i, z in enumerate(brief.anschrift))
     teile.append(
         f'<div class="anschriftfeld"><div class="vermerkzone">{"".join(vermerke)}</div>'
         f'<address class="empfaenger">{anschrift}</address></div>'
@@ -307,3 +308,11 @@ li {{ margin: 0; }}
 .anlagen ul, .verteiler ul {{ list-style: none; padding: 0; margin: 0; }}
 .lang {{ overflow-wrap: anywhere; hyphens: manual; }}
 """
+
+
+def _kleiner(schriftgrad: float | None) -> str:
+    """The style of an address line set smaller, on the line pitch of the text."""
+    if schriftgrad is None:
+        return ""
+    return (f' style="font-size: {schriftgrad:g}pt; '
+            f'line-height: {g.SCHRIFTGRAD_TEXT * g.ZEILENABSTAND:g}pt"')
