@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from briefe.geometrie import FORM_B, Form
@@ -49,7 +50,23 @@ class Tabelle:
     ausrichtung: tuple[str, ...] = ()  # "left", "center" or "right" per column
 
 
-Block = Absatz | Liste | Tabelle
+@dataclass(frozen=True)
+class GiroCodeStelle:
+    """Where ``{{ girocode() }}`` stands in the body."""
+
+
+Block = Absatz | Liste | Tabelle | GiroCodeStelle
+
+
+@dataclass(frozen=True)
+class Zahlung:
+    """A transfer for the GiroCode (EPC QR code): payee, account, amount in euros, reference."""
+
+    empfaenger: str
+    iban: str
+    betrag: Decimal
+    zweck: str
+    bic: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,4 +123,5 @@ class Brief:
     verteiler: tuple[str, ...] = ()
     hinweis_maschinell: str = ""
     sprache: str = "de-DE"
+    zahlung: Zahlung | None = None
     hinweise: tuple[str, ...] = field(default=(), compare=False)

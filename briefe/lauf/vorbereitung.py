@@ -23,6 +23,7 @@ from briefe.quellen.mitglieder import (
 from briefe.satz.vertrag import FORMATE
 from briefe.vorlage.grenzen import ZEITGRENZE, Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.meldungen import unbekannte_spalten
+from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
 
@@ -46,11 +47,13 @@ class Laufoptionen:
     zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
     lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
     werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
+    sachbearbeitung: Sachbearbeitung | None = None  # the clerk's data for the info block
 
 
 def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
     """The run's template with its start values checked and filled in."""
-    return lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    return vorlage.mit_sachbearbeitung(optionen.sachbearbeitung)
 
 
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
@@ -61,7 +64,7 @@ def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[
     fehlend = sorted(vorlage.pflichtspalten - vorhanden)
     if fehlend:
         meldung, zeile = unbekannte_spalten(fehlend, vorhanden, dict(vorlage.spaltenzeilen),
-                                            liste.quelle.name)
+                                            liste.quelle.name, dict(vorlage.spaltenorte))
         raise VorlagenFehler(meldung, datei=vorlage.anzeige, zeile=zeile)
     unbekannte_formate = set(optionen.formate) - set(FORMATE)
     if unbekannte_formate or not optionen.formate:

@@ -31,13 +31,27 @@ from briefe.geometrie import (
     ANSCHRIFT_BREITE,
     ANSCHRIFT_LINKS,
     ANSCHRIFT_RECHTS,
+    GIROCODE_ABSTAND,
+    GIROCODE_BREITE,
+    GIROCODE_SEITE,
     INFOBLOCK_BEZEICHNUNG_BREITE,
     INFOBLOCK_BREITE,
     INFOBLOCK_LINKS,
     SEITE_BREITE,
     TEXT_BREITE,
 )
-from briefe.modell import Absatz, Brief, InfoZeile, Liste, Tabelle, Unterschrift, Zeile
+from briefe.modell import (
+    Absatz,
+    Brief,
+    GiroCodeStelle,
+    InfoZeile,
+    Liste,
+    Tabelle,
+    Unterschrift,
+    Zahlung,
+    Zeile,
+)
+from briefe.satz import girocode
 from briefe.satz.docx.grundlage import (
     SPRACHE,
     ZEILE,
@@ -56,6 +70,7 @@ from briefe.satz.docx.ooxml import (
     abstand,
     bereinige_xml_text,
     bild_im_text,
+    emu,
     freiraum,
     lauf,
     twips,
@@ -235,7 +250,10 @@ class _Schreiber:
         for block in brief.inhalt:
             # A table has no spacing after it: the next paragraph adds one line before.
             vor = abstand(ZEILE, ZEILE) if nach_tabelle else ""
-            if isinstance(block, Absatz):
+            if isinstance(block, GiroCodeStelle):
+                if brief.zahlung:
+                    yield self._girocode(brief.zahlung)
+            elif isinstance(block, Absatz):
                 yield absatz("Brieftext", _zeile(block.teile), vor)
             elif isinstance(block, Liste):
                 yield from self._liste(block, vor)
@@ -256,6 +274,8 @@ class _Schreiber:
         for n, (stil, inhalt, ppr) in enumerate(schluss):
             halten = "<w:keepNext/>" if n < len(schluss) - 1 else ""
             yield absatz(stil, inhalt, halten + ppr)
+        if brief.zahlung and GiroCodeStelle() not in brief.inhalt:  # right, below the closing
+            yield self._girocode(brief.zahlung, rechts=True)
         if brief.anlagen:
             titel = "Anlage" if len(brief.anlagen) == 1 else "Anlagen"
             yield from _aufstellung("Anlagen", titel, brief.anlagen)
@@ -293,6 +313,32 @@ class _Schreiber:
         if u.funktion:
             teile.append(("Unterschrift", lauf(u.funktion), ""))
         return teile
+
+    def _girocode(self, zahlung: Zahlung, rechts: bool = False) -> str:
+        """The code (PNG) and its text side by side in a borderless table."""
+        r_id, _ = self.dok.part.get_or_add_image(io.BytesIO(girocode.png(zahlung)))
+        seite = emu(GIROCODE_SEITE)
+        bild = bild_im_text(r_id, next(self.kennungen), "GiroCode", girocode.BESCHRIFTUNG,
+                            seite, seite)
+        links = twips(GIROCODE_SEITE + GIROCODE_ABSTAND)
+        text = twips(GIROCODE_BREITE) - links
+        einfach = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        zeilen = girocode.textzeilen(zahlung)
+        beschriftung = absatz("Infoblock", lauf(zeilen[0], fett=True)) + "".join(
+            absatz("Infoblock", lauf(z)) for z in zeilen[1:])
+        lage = '<w:jc w:val="right"/>' if rechts else ""
+        return (
+            f'<w:tbl><w:tblPr><w:tblW w:w="{links + text}" w:type="dxa"/>{lage}'
+            f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f'<w:tblGrid><w:gridCol w:w="{links}"/><w:gridCol w:w="{text}"/></w:tblGrid>'
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{links}" w:type="dxa"/></w:tcPr>'
+            f'{absatz("Brieftext", bild, einfach)}</w:tc>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{text}" w:type="dxa"/></w:tcPr>{beschriftung}</w:tc>'
+            f'</w:tr></w:tbl>{absatz("Brieftext", "", abstand(0, 0))}'
+        )
 
     def _anschriftfeld(self, brief: Brief) -> str:
         """One floating table at the page: remark zone and recipient zone left, info block right.

@@ -97,6 +97,8 @@ _WERTE = Wertstellen()  # value slots in the body, learned as for the PDF
 
 
 def _gruppe(brief: Brief) -> _Gruppe:
+    if brief.zahlung:  # its code differs per letter: the full render
+        raise NichtSchnell("GiroCode")
     _pruefe_text(brief.anrede, "Anrede")
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")

@@ -165,6 +165,8 @@ _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared be
 def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     """The layout group of ``brief`` (built when a second letter needs it, or at once with
     ``erzwingen``; a few per process)."""
+    if brief.zahlung:  # its code differs per letter: the full render
+        raise NichtSchnell("GiroCode")
     _pruefe_text(brief.anrede, "Anrede")
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")
