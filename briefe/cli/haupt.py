@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefe import __version__
+from briefe.cli.bausteine import sachbearbeitung, sachbearbeitung_argument
 from briefe.cli.parser import Parser
 from briefe.fehler import BriefeFehler
 
@@ -110,6 +111,7 @@ def parser() -> Parser:
                            help="Mitgliederliste (CSV, XLSX oder JSON)")
     lauf_argumente(erstellen)
     wert_argument(erstellen)
+    sachbearbeitung_argument(erstellen)
     from briefe.cli import verteilt
 
     verteilt.argumente(erstellen)
@@ -125,6 +127,7 @@ def parser() -> Parser:
                          metavar="SPALTE=WERT")
     pruefen.add_argument("--blatt", metavar="NAME")
     wert_argument(pruefen)
+    sachbearbeitung_argument(pruefen)
 
     vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
     vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
@@ -137,7 +140,7 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf",
+    for modul in ("briefe.cli.auftrag", "briefe.cli.bausteine", "briefe.cli.dienst", "briefe.cli.pdf",
                   "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
@@ -223,7 +226,7 @@ def _erstellen(args) -> int:
         filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
         jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
-        zeitgrenze=args.zeitgrenze,
+        zeitgrenze=args.zeitgrenze, sachbearbeitung=sachbearbeitung(args),
     )
     from briefe.cli.verteilt import arbeit
 
@@ -250,7 +253,8 @@ def _pruefen(args) -> int:
     )
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
-                            blatt=args.blatt, werte=tuple(args.werte))
+                            blatt=args.blatt, werte=tuple(args.werte),
+                            sachbearbeitung=sachbearbeitung(args))
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
     print(f"Vorlage: {vorlage.titel}")
     if vorlage.werte_als_text():

@@ -145,10 +145,12 @@ class Vorlage:
     zahlung: Zahlungskopf | None = None
     sachbearbeitung: Sachbearbeitung | None = None
 
-    def mit_sachbearbeitung(self, sachbearbeitung: Sachbearbeitung | None) -> Vorlage:
+    def mit_sachbearbeitung(self, sachbearbeitung: Sachbearbeitung | Mapping | None) -> Vorlage:
         """This template with a clerk's data in its info block; a new object."""
-        if sachbearbeitung is None:
+        if not sachbearbeitung:
             return self
+        if isinstance(sachbearbeitung, Mapping):  # from JSON (a worker's chunk)
+            sachbearbeitung = Sachbearbeitung(**sachbearbeitung)
         return replace(self, absender=sachbearbeitung.absender(self.absender),
                        sachbearbeitung=sachbearbeitung)
 
