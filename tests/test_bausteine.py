@@ -69,10 +69,9 @@ def test_baustein_in_zwei_vorlagen_und_geaendert(ordner, tmp_path):
     datei = ordner / "bausteine" / "bank.md"
     for runde, erwartet in ((1, "bitte bei jeder Zahlung angeben"), (2, "Neu: Nummer")):
         if runde == 2:
-            datei.write_text(BAUSTEIN.replace("Ihre Mitgliedsnummer {{ empfaenger.mitgliedsnummer }} bitte bei "
-                                              "jeder Zahlung angeben.",
-                                              "Neu: Nummer {{ empfaenger.mitgliedsnummer }} angeben."),
-                             encoding="utf-8")
+            alt = "Ihre Mitgliedsnummer {{ empfaenger.mitgliedsnummer }} bitte bei jeder Zahlung angeben."
+            neu = "Neu: Nummer {{ empfaenger.mitgliedsnummer }} angeben."
+            datei.write_text(BAUSTEIN.replace(alt, neu), encoding="utf-8")
         summe = hashlib.sha256(datei.read_bytes()).hexdigest()
         for name in ("erinnerung", "mahnung"):
             ausgabe = tmp_path / f"{name}-{runde}"
@@ -109,7 +108,8 @@ def test_fehlende_spalte_im_baustein(ordner, tmp_path):
                                str(liste)], capture_output=True, text=True, timeout=120,
                               env={"PYTHONPATH": str(WURZEL), "PATH": "/usr/bin:/bin"})
     assert ergebnis.returncode == 2
-    assert "„empfaenger.mitgliedsnummer“ (Textbaustein „bank“, Zeile 5, eingefügt in Zeile 9)" in ergebnis.stderr
+    ort = "„empfaenger.mitgliedsnummer“ (Textbaustein „bank“, Zeile 5, eingefügt in Zeile 9)"
+    assert ort in ergebnis.stderr
 
 
 def test_baustein_ohne_namen_oder_mit_girocode(ordner):

@@ -24,7 +24,8 @@ DPI = 300
 MM = 72 / 25.4  # PDF points per millimetre
 # (file, amount, reference) of daten/beitraege.csv, umlauts in payee and reference
 ERWARTET = {
-    "0001-mueller-luedenscheidt-juergen-oezlem": ("EUR120.00", "Beitrag 2027 Mitglied 4711 Müller-Lüdenscheidt"),
+    "0001-mueller-luedenscheidt-juergen-oezlem": ("EUR120.00",
+                                                  "Beitrag 2027 Mitglied 4711 Müller-Lüdenscheidt"),
     "0002-goldbach-thomas": ("EUR85.50", "Beitrag 2027 Mitglied 4712 Goldbach"),
     "0003-weiss-ayse": ("EUR1250.75", "Beitrag 2027 Mitglied 4713 Weiß"),
 }
@@ -179,8 +180,8 @@ def test_betrag_und_zweck_sind_zeilenfehler(tmp_path):
 
 
 def test_girocode_an_seiner_stelle(tmp_path):
-    vorlage = _vorlagenkopie(tmp_path, ('{{ baustein("datenschutz") }}',
-                                        '{{ girocode() }}\n\nNach dem Code.\n\n{{ baustein("datenschutz") }}'))
+    baustein = '{{ baustein("datenschutz") }}'
+    vorlage = _vorlagenkopie(tmp_path, (baustein, "{{ girocode() }}\n\nNach dem Code.\n\n" + baustein))
     from briefe.quellen.mitglieder import lies_mitglieder
     from briefe.satz.pdf.weasy import schreibe_pdf
     from briefe.vorlage.vorlage import lade_vorlage
