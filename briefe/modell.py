@@ -60,13 +60,15 @@ Block = Absatz | Liste | Tabelle | GiroCodeStelle
 
 @dataclass(frozen=True)
 class Zahlung:
-    """A transfer for the GiroCode (EPC QR code): payee, account, amount in euros, reference."""
+    """A transfer for the GiroCode (EPC QR code): payee, account, amount in euros (and as
+    printed), reference."""
 
     empfaenger: str
     iban: str
     betrag: Decimal
     zweck: str
     bic: str = ""
+    betrag_text: str = ""  # "1.250,75 €"
 
 
 @dataclass(frozen=True)

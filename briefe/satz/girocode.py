@@ -7,7 +7,6 @@ import io
 
 import segno
 
-from briefe.deutsch.zahlen import betrag as betrag_text
 from briefe.modell import Zahlung
 
 BESCHRIFTUNG = "GiroCode: mit der Banking-App scannen"
@@ -52,5 +51,5 @@ def textzeilen(zahlung: Zahlung) -> list[str]:
               f"IBAN: {iban_gruppiert(zahlung.iban)}"]
     if zahlung.bic:
         zeilen.append(f"BIC: {zahlung.bic}")
-    zeilen += [f"Betrag: {betrag_text(zahlung.betrag)}", f"Verwendungszweck: {zahlung.zweck}"]
+    zeilen += [f"Betrag: {zahlung.betrag_text or zahlung.betrag}", f"Verwendungszweck: {zahlung.zweck}"]
     return zeilen

@@ -55,7 +55,7 @@ class Zahlungskopf:
             raise ZeilenFehler(
                 f"{datei}: GiroCode, Verwendungszweck hat {len(zweck)} Zeichen, höchstens "
                 f"{MAX_ZWECK} sind erlaubt.", zeile=zeile)
-        return Zahlung(self.empfaenger, self.iban, wert, zweck, self.bic)
+        return Zahlung(self.empfaenger, self.iban, wert, zweck, self.bic, betrag_text(wert))
 
 
 def _kontofehler(fehler: Exception) -> str:
