@@ -71,7 +71,7 @@ def test_pdf_girocode_je_empfaenger(lauf, tmp_path):
         with pdfplumber.open(pdf) as dok:
             assert seite == len(dok.pages)  # on the last page
             letzte = dok.pages[-1]
-            text = letzte.extract_text()
+            text = letzte.crop((130 * MM, 0, letzte.width, letzte.height)).extract_text()
             gruss = next(w for w in letzte.extract_words() if w["text"] == "Mit")
         assert code.ec_level == "M"
         assert code.text.split("\n") == epc_zeilen(betrag, zweck)
@@ -85,7 +85,8 @@ def test_pdf_girocode_je_empfaenger(lauf, tmp_path):
         assert "GiroCode: mit der Banking-App scannen" in text
         assert "IBAN: DE89 3704 0044 0532 0130 00" in text and "BIC: COBADEFFXXX" in text
         assert "Empfänger: Stadt Hagen – Bildungsbüro" in text
-        assert zweck.split()[-1] in text
+        assert "Verwendungszweck: " + zweck in text.replace("\n", " ")
+        assert "Betrag: " + betrag.removeprefix("EUR").replace(".", ",") in text.replace(".", "")
 
 
 def test_protokoll_nennt_baustein(lauf):
@@ -110,7 +111,11 @@ def test_docx_girocode_je_empfaenger(lauf, tmp_path):
         assert code.text.split("\n") == epc_zeilen(betrag, zweck)
         assert seite_mm(code) >= 20.0
         with pdfplumber.open(tmp_path / f"{name}.pdf") as dok:
-            text = dok.pages[-1].extract_text()
+            letzte = dok.pages[-1]
+            text = letzte.crop((130 * MM, 0, letzte.width, letzte.height)).extract_text()
+            gruss = next(w for w in letzte.extract_words() if w["text"] == "Mit")
+        links_mm = code.position.top_left.x / DPI * 25.4
+        assert links_mm > 105 and abs(code.position.top_left.y / DPI * 25.4 - gruss["top"] / MM) < 15
         assert "GiroCode: mit der Banking-App scannen" in text
         assert "Verwendungszweck: " + zweck in text.replace("\n", " ")
 

@@ -271,11 +271,12 @@ class _Schreiber:
             schluss += self._unterschrift(brief.unterschrift)
         if brief.hinweis_maschinell:
             schluss.append(("Hinweis", lauf(brief.hinweis_maschinell), ""))
-        for n, (stil, inhalt, ppr) in enumerate(schluss):
-            halten = "<w:keepNext/>" if n < len(schluss) - 1 else ""
-            yield absatz(stil, inhalt, halten + ppr)
-        if brief.zahlung and GiroCodeStelle() not in brief.inhalt:  # right, below the closing
-            yield self._girocode(brief.zahlung, rechts=True)
+        schluss_xml = "".join(absatz(stil, inhalt, ("<w:keepNext/>" if n < len(schluss) - 1 else "") + ppr)
+                              for n, (stil, inhalt, ppr) in enumerate(schluss))
+        if brief.zahlung and GiroCodeStelle() not in brief.inhalt:  # beside the closing, right
+            yield self._neben_schluss(schluss_xml, self._girocode(brief.zahlung))
+        else:
+            yield schluss_xml
         if brief.anlagen:
             titel = "Anlage" if len(brief.anlagen) == 1 else "Anlagen"
             yield from _aufstellung("Anlagen", titel, brief.anlagen)
@@ -314,7 +315,24 @@ class _Schreiber:
             teile.append(("Unterschrift", lauf(u.funktion), ""))
         return teile
 
-    def _girocode(self, zahlung: Zahlung, rechts: bool = False) -> str:
+    @staticmethod
+    def _neben_schluss(schluss: str, girocode_xml: str) -> str:
+        """The closing block left and the GiroCode right, in one borderless row."""
+        rechts = twips(GIROCODE_BREITE)
+        links = twips(TEXT_BREITE) - rechts
+        return (
+            f'<w:tbl><w:tblPr><w:tblW w:w="{links + rechts}" w:type="dxa"/>'
+            f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f'<w:tblGrid><w:gridCol w:w="{links}"/><w:gridCol w:w="{rechts}"/></w:tblGrid>'
+            f'<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{links}" w:type="dxa"/></w:tcPr>{schluss}</w:tc>'
+            f'<w:tc><w:tcPr><w:tcW w:w="{rechts}" w:type="dxa"/></w:tcPr>{girocode_xml}</w:tc>'
+            f'</w:tr></w:tbl>{absatz("Brieftext", "", abstand(0, 0))}'
+        )
+
+    def _girocode(self, zahlung: Zahlung) -> str:
         """The code (PNG) and its text side by side in a borderless table."""
         r_id, _ = self.dok.part.get_or_add_image(io.BytesIO(girocode.png(zahlung)))
         seite = emu(GIROCODE_SEITE)
@@ -326,9 +344,8 @@ class _Schreiber:
         zeilen = girocode.textzeilen(zahlung)
         beschriftung = absatz("Infoblock", lauf(zeilen[0], fett=True)) + "".join(
             absatz("Infoblock", lauf(z)) for z in zeilen[1:])
-        lage = '<w:jc w:val="right"/>' if rechts else ""
         return (
-            f'<w:tbl><w:tblPr><w:tblW w:w="{links + text}" w:type="dxa"/>{lage}'
+            f'<w:tbl><w:tblPr><w:tblW w:w="{links + text}" w:type="dxa"/>'
             f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
             '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
