@@ -15,7 +15,7 @@ import pytest
 
 from briefe.deutsch.anschrift import pruefe
 from briefe.fehler import DatenFehler
-from briefe.quellen import mitglieder
+from briefe.quellen import xlsxdatei
 from briefe.quellen.mitglieder import (
     Empfaenger,
     lies_mitglieder,
@@ -373,7 +373,7 @@ def test_zip_bombe_wird_abgelehnt(tmp_path):
 
 def test_zu_gross_entpackt(tmp_path, monkeypatch):
     pfad = xlsx(tmp_path / "gross.xlsx", {"A": [["Name"], ["Meyer"]]})
-    monkeypatch.setattr(mitglieder, "XLSX_MAX_ENTPACKT", 1000)
+    monkeypatch.setattr(xlsxdatei, "XLSX_MAX_ENTPACKT", 1000)
     with pytest.raises(DatenFehler, match="entpackt größer als"):
         lies_mitglieder(pfad)
 
