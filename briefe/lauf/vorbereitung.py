@@ -4,7 +4,7 @@ against each other, the selected recipients, their file names."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -47,7 +47,8 @@ class Laufoptionen:
     zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
     lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
     werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
-    sachbearbeitung: Sachbearbeitung | None = None  # the clerk's data for the info block
+    # the clerk's data for the info block (as a dict when it comes from JSON)
+    sachbearbeitung: Sachbearbeitung | Mapping[str, str] | None = None
 
 
 def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
