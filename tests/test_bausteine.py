@@ -24,18 +24,10 @@ stand = 2026-11-01
 +++
 Ihre Mitgliedsnummer {{ empfaenger.mitgliedsnummer }} bitte bei jeder Zahlung angeben.
 """
-VORLAGE = """+++
-titel = "{titel}"
-betreff = "{titel}"
-absender = "stadt-hagen-lenkungskreis"
-datum = 2026-12-01
-+++
-Erster Absatz von {titel}.
-
-{{{{ baustein("bank") }}}}
-
-Letzter Absatz.
-"""
+# Line 9: the block.
+VORLAGE = ('+++\ntitel = "{titel}"\nbetreff = "{titel}"\nabsender = "stadt-hagen-lenkungskreis"\n'
+           'datum = 2026-12-01\n+++\nErster Absatz von {titel}.\n\n{{{{ baustein("bank") }}}}\n\n'
+           "Letzter Absatz.\n")
 
 
 @pytest.fixture()

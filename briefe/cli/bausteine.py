@@ -20,27 +20,21 @@ def richte_ein(befehle) -> None:
 
 
 def bausteine_befehl(args) -> int:
-    from briefe.fehler import BriefeFehler
-    from briefe.vorlage.bausteine import finde_bausteine, lies_baustein
+    from briefe.vorlage.bausteine import Baustein, lies_alle
 
-    pfade = finde_bausteine(args.ordner)
-    if not pfade:
+    bausteine = lies_alle(args.ordner)
+    if not bausteine:
         print(f"Keine Textbausteine in {args.ordner}/bausteine/ gefunden.")
-        return EXIT_OK
-    fehler = False
-    for pfad in pfade:
-        try:
-            baustein = lies_baustein(args.ordner, pfad.stem)
-        except BriefeFehler as problem:
-            print(f"{pfad.stem}: FEHLER {problem}")
-            fehler = True
+    for baustein in bausteine:
+        if not isinstance(baustein, Baustein):
+            print(f"FEHLER {baustein}")
             continue
         stand = f"  Stand {baustein.stand:%d.%m.%Y}" if baustein.stand else ""
         print(f"{baustein.name}{stand}")
         if baustein.beschreibung:
             print(f"  {baustein.beschreibung}")
         print(f'  Einfügen: {{{{ baustein("{baustein.name}") }}}}')
-    return EXIT_FEHLER if fehler else EXIT_OK
+    return EXIT_OK if all(isinstance(b, Baustein) for b in bausteine) else EXIT_FEHLER
 
 
 def sachbearbeitung_argument(parser) -> None:

@@ -96,15 +96,20 @@ def finde_bausteine(vorlagen_ordner: Path) -> list[Path]:
     return sorted(p for p in (Path(vorlagen_ordner) / ORDNER).glob("*.md") if p.is_file())
 
 
-def alle_bausteine(vorlagen_ordner: Path) -> list[Baustein]:
-    """Every readable block, by name (for lists; broken ones are left out)."""
-    bausteine = []
+def lies_alle(vorlagen_ordner: Path) -> list[Baustein | VorlagenFehler]:
+    """Every block of the folder by name, or the error that keeps it from loading."""
+    ergebnis: list[Baustein | VorlagenFehler] = []
     for pfad in finde_bausteine(vorlagen_ordner):
         try:
-            bausteine.append(lies_baustein(vorlagen_ordner, pfad.stem))
-        except VorlagenFehler:
-            continue
-    return bausteine
+            ergebnis.append(lies_baustein(vorlagen_ordner, pfad.stem))
+        except VorlagenFehler as fehler:
+            ergebnis.append(fehler)
+    return ergebnis
+
+
+def alle_bausteine(vorlagen_ordner: Path) -> list[Baustein]:
+    """Every readable block, by name (for lists; broken ones are left out)."""
+    return [b for b in lies_alle(vorlagen_ordner) if isinstance(b, Baustein)]
 
 
 def aufrufe(ast: nodes.Template, datei: str, funktion: str = "baustein") -> list[tuple[str, int]]:

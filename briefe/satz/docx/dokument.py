@@ -320,17 +320,8 @@ class _Schreiber:
         """The closing block left and the GiroCode right, in one borderless row."""
         rechts = twips(GIROCODE_BREITE)
         links = twips(TEXT_BREITE) - rechts
-        return (
-            f'<w:tbl><w:tblPr><w:tblW w:w="{links + rechts}" w:type="dxa"/>'
-            f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-            f'<w:tblGrid><w:gridCol w:w="{links}"/><w:gridCol w:w="{rechts}"/></w:tblGrid>'
-            f'<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-            f'<w:tc><w:tcPr><w:tcW w:w="{links}" w:type="dxa"/></w:tcPr>{schluss}</w:tc>'
-            f'<w:tc><w:tcPr><w:tcW w:w="{rechts}" w:type="dxa"/></w:tcPr>{girocode_xml}</w:tc>'
-            f'</w:tr></w:tbl>{absatz("Brieftext", "", abstand(0, 0))}'
-        )
+        return (_randlos((links, rechts), [_reihe((links, schluss), (rechts, girocode_xml))])
+                + absatz("Brieftext", "", abstand(0, 0)))
 
     def _girocode(self, zahlung: Zahlung) -> str:
         """The code (PNG) and its text side by side in a borderless table."""
@@ -344,18 +335,8 @@ class _Schreiber:
         zeilen = girocode.textzeilen(zahlung)
         beschriftung = absatz("Infoblock", lauf(zeilen[0], fett=True)) + "".join(
             absatz("Infoblock", lauf(z)) for z in zeilen[1:])
-        return (
-            f'<w:tbl><w:tblPr><w:tblW w:w="{links + text}" w:type="dxa"/>'
-            f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
-            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
-            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-            f'<w:tblGrid><w:gridCol w:w="{links}"/><w:gridCol w:w="{text}"/></w:tblGrid>'
-            f'<w:tr><w:trPr><w:cantSplit/></w:trPr>'
-            f'<w:tc><w:tcPr><w:tcW w:w="{links}" w:type="dxa"/></w:tcPr>'
-            f'{absatz("Brieftext", bild, einfach)}</w:tc>'
-            f'<w:tc><w:tcPr><w:tcW w:w="{text}" w:type="dxa"/></w:tcPr>{beschriftung}</w:tc>'
-            f'</w:tr></w:tbl>{absatz("Brieftext", "", abstand(0, 0))}'
-        )
+        reihe = _reihe((links, absatz("Brieftext", bild, einfach)), (text, beschriftung))
+        return _randlos((links, text), [reihe]) + absatz("Brieftext", "", abstand(0, 0))
 
     def _anschriftfeld(self, brief: Brief) -> str:
         """One floating table at the page: remark zone and recipient zone left, info block right.
@@ -438,13 +419,25 @@ def _infoblock(zeilen: tuple[InfoZeile, ...]) -> str:
                 f'{absatz("Infoblock", lauf(zeile.wert))}</w:tc>'
             )
         reihen.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{zellen}</w:tr>")
+    return _randlos((links, rechts), reihen) + winziger_absatz()
+
+
+def _reihe(*zellen: tuple[int, str]) -> str:
+    """One row that does not split across pages; each cell (width in twips, content)."""
+    inhalt = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{breite}" w:type="dxa"/></w:tcPr>{xml}</w:tc>'
+                     for breite, xml in zellen)
+    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{inhalt}</w:tr>"
+
+
+def _randlos(spalten: tuple[int, ...], reihen: list[str]) -> str:
+    """A table without borders and cell margins, fixed column widths (twips)."""
+    gitter = "".join(f'<w:gridCol w:w="{breite}"/>' for breite in spalten)
     return (
-        f'<w:tbl><w:tblPr><w:tblW w:w="{links + rechts}" w:type="dxa"/>'
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(spalten)}" w:type="dxa"/>'
         f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        f'<w:tblGrid><w:gridCol w:w="{links}"/><w:gridCol w:w="{rechts}"/></w:tblGrid>'
-        f'{"".join(reihen)}</w:tbl>{winziger_absatz()}'
+        f'<w:tblGrid>{gitter}</w:tblGrid>{"".join(reihen)}</w:tbl>'
     )
 
 
