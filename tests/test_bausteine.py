@@ -134,5 +134,17 @@ def test_werte_fuer_baustein_literal(ordner):
 def test_briefe_bausteine_listet(ordner, capsys):
     assert main(["bausteine", "--ordner", str(ordner)]) == 0
     ausgabe = capsys.readouterr().out
+    assert main(["vorlagen", "--ordner", str(ordner)]) == 0
+    assert capsys.readouterr().out.count("Textbausteine: bank") == 2
     assert "bank  Stand 01.11.2026" in ausgabe and "Bankverbindung des Bildungsbüros" in ausgabe
     assert '{{ baustein("bank") }}' in ausgabe
+
+
+def test_spalte_auch_in_der_vorlage_nennt_die_vorlage(ordner):
+    from briefe.vorlage.vorlage import lade_vorlage
+
+    vorlage = ordner / "mahnung.md"
+    vorlage.write_text(VORLAGE.format(titel="Mahnung").replace(
+        "Letzter Absatz.", "Nummer {{ empfaenger.mitgliedsnummer }}."), encoding="utf-8")
+    geladen = lade_vorlage(vorlage)
+    assert geladen.spaltenzeilen["mitgliedsnummer"] == 9 and "mitgliedsnummer" not in geladen.spaltenorte

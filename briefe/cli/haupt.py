@@ -311,6 +311,8 @@ def _vorlagen(args) -> int:
         print(f"  Variablen: {', '.join(sorted(vorlage.variablen)) or '–'}")
         spalten = ", ".join(f"empfaenger.{s}" for s in sorted(vorlage.spalten))
         print(f"  Spalten: {spalten or '– (nur Anschrift und Anrede)'}")
+        if vorlage.bausteine:
+            print(f"  Textbausteine: {', '.join(sorted(vorlage.bausteine))}")
     return EXIT_ZEILENFEHLER if fehler else EXIT_OK
 
 

@@ -547,7 +547,8 @@ def _lade_bausteine(ast: nodes.Template, datei: str, ordner: Path,
         _pruefe_ast(baustein_ast, baustein.anzeige, 0, KONTEXT)
         vorlage = _kompiliere(MARKDOWN_UMGEBUNG, quelle, f"<baustein {name}>", baustein.anzeige)
         for spalte, (zeile, _) in _verwendete_spalten(baustein_ast).items():
-            orte.setdefault(spalte, f"{baustein.anzeige}, Zeile {zeile}")
+            if spalte not in spalten:  # the template's own use comes first
+                orte.setdefault(spalte, f"{baustein.anzeige}, Zeile {zeile}")
         _merke_spalten(spalten, baustein_ast, 0, aufrufzeile)
         geladen[name] = (baustein, vorlage)
     return geladen, orte
