@@ -213,3 +213,17 @@ def test_girocode_ohne_zahlung_ist_vorlagenfehler(tmp_path):
     with pytest.raises(VorlagenFehler) as fehler:
         lade_vorlage(vorlage, VORLAGEN)
     assert "[zahlung]" in str(fehler.value) and fehler.value.zeile == 7
+
+
+def test_barrierefrei_mit_alternativtext(tmp_path, capsys):
+    from briefe.quellen.mitglieder import lies_mitglieder
+    from briefe.satz.pdf.weasy import schreibe_pdf
+    from briefe.vorlage.vorlage import lade_vorlage
+
+    brief = lade_vorlage(VORLAGE).erzeuge(lies_mitglieder(BEITRAEGE).empfaenger[2])
+    pdf = tmp_path / "ua.pdf"
+    schreibe_pdf(brief, pdf, "archiv-barrierefrei")
+    assert main(["pdf", "pruefen", str(pdf)]) == 0
+    assert "„GiroCode: mit der Banking-App scannen“" in capsys.readouterr().out
+    (_, code), = codes(pdf, tmp_path)
+    assert code.text.split("\n") == epc_zeilen("EUR1250.75", "Beitrag 2027 Mitglied 4713 Weiß")
