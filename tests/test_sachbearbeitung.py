@@ -108,6 +108,10 @@ def test_zwei_sachbearbeitungen_eine_vorlage(dienst):
 def test_bausteine_fuer_den_editor(dienst):
     with _anmelden(dienst, "becker") as c:
         bausteine = c.get("/api/bausteine").json()
+        vorlagen = {v["name"]: v for v in c.get("/api/vorlagen").json()}
+    assert vorlagen["beitragsbescheid"]["bausteine"] == ["datenschutz"]
+    assert vorlagen["beitragsbescheid"]["girocode"] is True
+    assert vorlagen["bildungsnetzwerk-2011"]["girocode"] is False
     datenschutz = next(b for b in bausteine if b["name"] == "datenschutz")
     assert datenschutz["stand"] == "2026-12-01" and "DSGVO" in datenschutz["beschreibung"]
     assert datenschutz["text"].startswith("**Datenschutz:**") and len(datenschutz["pruefsumme"]) == 64

@@ -78,6 +78,8 @@ def vorlagen(konfiguration: Konfiguration) -> list[dict]:
             "form": str(vorlage.kopf.get("form", "B")).upper(),
             "variablen": sorted(vorlage.variablen),
             "spalten": sorted(vorlage.spalten),
+            "bausteine": sorted(vorlage.bausteine),
+            "girocode": vorlage.zahlung is not None,
             "absender": {
                 "kennung": a.kennung,
                 "behoerde": a.behoerde,

@@ -253,6 +253,11 @@ class Vorlage:
         betrag, zweck = (self._feld(f"zahlung.{teil}", kontext, zeile) for teil in ZAHLUNGSFELDER)
         return self.zahlung.zahlung(betrag, zweck, zeile, self.anzeige)
 
+    def betreff_fuer(self, empfaenger) -> str:
+        """Only the subject for one recipient (the body is not rendered)."""
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
+        return self._kontext(empfaenger, adresse, self.datum())["betreff"]
+
     def email(self, empfaenger) -> tuple[str, str] | None:
         """Subject and text of the e-mail from the ``[email]`` table; None without one."""
         if "email.betreff" not in self.felder and "email.text" not in self.felder:
