@@ -148,3 +148,19 @@ def test_spalte_auch_in_der_vorlage_nennt_die_vorlage(ordner):
         "Letzter Absatz.", "Nummer {{ empfaenger.mitgliedsnummer }}."), encoding="utf-8")
     geladen = lade_vorlage(vorlage)
     assert geladen.spaltenzeilen["mitgliedsnummer"] == 9 and "mitgliedsnummer" not in geladen.spaltenorte
+
+
+def test_baustein_mitten_im_satz(ordner):
+    from briefe.modell import Absatz
+    from briefe.vorlage.vorlage import lade_vorlage
+    from tests.conftest import MEYER, empfaenger
+
+    (ordner / "bausteine" / "frist.md").write_text("innerhalb von **{{ werte.tage }} Tagen**\n",
+                                                   encoding="utf-8")
+    vorlage = ordner / "frist.md"
+    vorlage.write_text('+++\nbetreff = "Frist"\nabsender = "stadt-hagen-lenkungskreis"\n[werte]\ntage = 14\n'
+                       '+++\nBitte zahlen Sie {{ baustein("frist") }} nach Erhalt.\n', encoding="utf-8")
+    brief = lade_vorlage(vorlage).erzeuge(empfaenger(**MEYER))
+    (absatz,) = [b for b in brief.inhalt if isinstance(b, Absatz)]
+    assert [(t.text, t.fett) for t in absatz.teile] == [
+        ("Bitte zahlen Sie innerhalb von ", False), ("14 Tagen", True), (" nach Erhalt.", False)]

@@ -146,3 +146,18 @@ def test_unbekannter_schluessel_in_sachbearbeitung(tmp_path, capsys):
     assert main(["pruefen", str(WURZEL / "vorlagen" / "beitragsbescheid.md"), str(BEITRAEGE),
                  "--sachbearbeitung", str(datei)]) == 2
     assert "raum" in capsys.readouterr().err
+
+
+def test_verteilter_lauf_traegt_die_angaben(tmp_path):
+    """Chunks for workers on other machines travel as JSON; the clerk's data goes with them."""
+    from pathlib import Path
+
+    from briefe.lauf.vorbereitung import Laufoptionen, lade_laufvorlage
+    from briefe.verteilt.stapel import optionen_als_dict, optionen_aus_dict
+    from briefe.vorlage.sachbearbeitung import Sachbearbeitung
+
+    optionen = Laufoptionen(vorlage=WURZEL / "vorlagen" / "beitragsbescheid.md", daten=Path("liste.csv"),
+                            sachbearbeitung=Sachbearbeitung("Frau Schäfer", telefon="02331 207-1234"))
+    zurueck = optionen_aus_dict(json.loads(json.dumps(optionen_als_dict(optionen))))
+    zeilen = {z.bezeichnung: z.wert for z in lade_laufvorlage(zurueck).absender.infoblock}
+    assert zeilen["Auskunft erteilt"] == "Frau Schäfer" and zeilen["Telefon"] == "02331 207-1234"
