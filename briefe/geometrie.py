@@ -87,6 +87,13 @@ class Form:
         return self.empfaengerzone_unten + 2 * ZEILE
 
 
+# GiroCode (EPC QR code): the symbol with its quiet zone of 4 modules (EPC069-12: at least
+# 2 × 2 cm), the text beside it, and the whole box's width (right-aligned beside the closing).
+GIROCODE_SEITE = 25.0
+GIROCODE_ABSTAND = 3.0
+GIROCODE_BREITE = 85.0
+
+
 FORM_A = Form("A", 27.0, 27.0, 44.7, 72.0, 32.0, 80.5, (87.0, 192.0))
 FORM_B = Form("B", 45.0, 45.0, 62.7, 90.0, 50.0, 98.5, (105.0, 210.0))
 FORMEN = {"A": FORM_A, "B": FORM_B}

@@ -19,7 +19,7 @@ from tests.conftest import VORLAGEN, WURZEL
 from tests.pdfhilfe import seiten_text
 from tests.postgres_hilfe import LESER, LESER_PASSWORT, OHNE_POSTGRES, SUPER_PASSWORT, verein, warte_bis
 
-VORLAGE = VORLAGEN / "beitragsbescheid.md"
+VORLAGE = VORLAGEN / "beitragsbescheid-datenbank.md"
 SPALTEN = ("mitgliedsnr", "anrede", "titel", "vorname", "name", "strasse", "plz", "ort", "beitrag",
            "faellig", "eintritt", "gremien")
 # (typed values); None is NULL in the database and empty in the CSV file

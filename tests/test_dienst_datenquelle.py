@@ -61,10 +61,10 @@ def test_datenquelle_statt_upload(pg, tmp_path):
             start = c.get("/").text
             assert "Mitglieder (Vereinsdatenbank)" in start and "Nur für andere" not in start
             assert "SELECT" not in start and LESER_PASSWORT not in start  # no SQL, no password on the page
-            verboten = c.post("/pruefen", data={"vorlage": "beitragsbescheid", "csrf": csrf,
+            verboten = c.post("/pruefen", data={"vorlage": "beitragsbescheid-datenbank", "csrf": csrf,
                                                 "datenquelle": "fremd"})
             assert verboten.status_code == 422 and "dürfen sie nicht verwenden" in verboten.text
-            geprueft = c.post("/pruefen", data={"vorlage": "beitragsbescheid", "csrf": csrf,
+            geprueft = c.post("/pruefen", data={"vorlage": "beitragsbescheid-datenbank", "csrf": csrf,
                                                 "datenquelle": "mitglieder"})
             assert geprueft.status_code == 303, geprueft.text
             lauf_url = geprueft.headers["location"]

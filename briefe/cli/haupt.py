@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefe import __version__
+from briefe.cli.bausteine import sachbearbeitung, sachbearbeitung_argument
 from briefe.cli.parser import Parser
 from briefe.fehler import BriefeFehler
 
@@ -134,6 +135,7 @@ def parser() -> Parser:
                                 "(mit --abfrage)")
     lauf_argumente(erstellen)
     wert_argument(erstellen)
+    sachbearbeitung_argument(erstellen)
     from briefe.cli import verteilt
 
     verteilt.argumente(erstellen)
@@ -149,6 +151,7 @@ def parser() -> Parser:
                          metavar="SPALTE=WERT")
     quelle_argumente(pruefen)
     wert_argument(pruefen)
+    sachbearbeitung_argument(pruefen)
 
     vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
     vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
@@ -161,7 +164,7 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf",
+    for modul in ("briefe.cli.auftrag", "briefe.cli.bausteine", "briefe.cli.dienst", "briefe.cli.pdf",
                   "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
@@ -250,7 +253,7 @@ def _erstellen(args) -> int:
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
         jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
         zeitgrenze=args.zeitgrenze, abfrage=args.abfrage, abfrage_datei=args.abfrage_datei,
-        schluessel=args.schluessel,
+        schluessel=args.schluessel, sachbearbeitung=sachbearbeitung(args),
     )
     from briefe.cli.verteilt import arbeit
 
@@ -278,7 +281,8 @@ def _pruefen(args) -> int:
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
                             blatt=args.blatt, werte=tuple(args.werte), abfrage=args.abfrage,
-                            abfrage_datei=args.abfrage_datei, schluessel=args.schluessel)
+                            abfrage_datei=args.abfrage_datei, schluessel=args.schluessel,
+                            sachbearbeitung=sachbearbeitung(args))
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
     print(f"Vorlage: {vorlage.titel}")
     if vorlage.werte_als_text():
@@ -335,6 +339,8 @@ def _vorlagen(args) -> int:
         print(f"  Variablen: {', '.join(sorted(vorlage.variablen)) or '–'}")
         spalten = ", ".join(f"empfaenger.{s}" for s in sorted(vorlage.spalten))
         print(f"  Spalten: {spalten or '– (nur Anschrift und Anrede)'}")
+        if vorlage.bausteine:
+            print(f"  Textbausteine: {', '.join(sorted(vorlage.bausteine))}")
     return EXIT_ZEILENFEHLER if fehler else EXIT_OK
 
 

@@ -27,7 +27,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.dienst import datenquellen, http_texte, pruefung, verlauf, vorlagen_api, vorlagen_seite
+from briefe.dienst import (
+    absenderangaben,
+    datenquellen,
+    http_texte,
+    pruefung,
+    verlauf,
+    vorlagen_api,
+    vorlagen_seite,
+)
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.middleware import GroessenGrenze, Sicherheitskoepfe
@@ -316,7 +324,8 @@ def _neuer_lauf(dienst: Dienst, zugang: Zugang, upload: UploadFile | None, vorla
             id=lauf_id, besitzer=zugang.besitzer, status=ENTWURF if entwurf else WARTET,
             erstellt=time.time(), vorlage=vorlage, datei=anzeige, eingabe=name, pruefung=ergebnis,
             gesamt=ergebnis["ausgewaehlt"],
-            optionen={**optionen, "filter": filter, "blatt": blatt or None, "vorlage_pfad": str(pfad),
+            optionen={**optionen, **absenderangaben.als_option(k, zugang), "filter": filter,
+                      "blatt": blatt or None, "vorlage_pfad": str(pfad),
                       "vorlagen_ordner": str(k.vorlagen)},
         )
         if not dienst.speicher.lege_an(lauf, None if entwurf else k.warteschlange):
@@ -404,6 +413,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
 
     app.include_router(vorlagen_api.router(api_zugang))
     app.include_router(vorlagen_seite.router(seiten_zugang, seite))
+    app.include_router(absenderangaben.router(seiten_zugang, api_zugang, seite))
 
     # --- error handlers ---
 
@@ -679,6 +689,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         lauf = _eigener_lauf(request, zugang, lauf_id)
         try:
             optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf),
+                        **absenderangaben.als_option(konfiguration, zugang),
                         "werte": vorlagen_seite.werte_fuer(lauf, konfiguration, wert_name, wert)}
         except EingabeFehler as fehler:
             return seite(request, "lauf.html", status=422, lauf=lauf, links=_links(lauf), fehler=str(fehler),

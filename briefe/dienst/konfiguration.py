@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefe.dienst.datenquellen import lies_datenquellen
-from briefe.fehler import BriefeFehler
+from briefe.fehler import BriefeFehler, VorlagenFehler
 from briefe.versand.einstellungen import SCHLUESSEL as VERSAND_SCHLUESSEL
 from briefe.versand.einstellungen import Einstellungen, lies_einstellungen
+from briefe.vorlage.sachbearbeitung import Sachbearbeitung, sachbearbeitung_aus
 
 UMGEBUNG_TOKEN = "BRIEFE_DIENST_TOKEN"
 UMGEBUNG_BENUTZER = "BRIEFE_DIENST_BENUTZER"
@@ -31,6 +32,7 @@ class Benutzer:
     name: str
     passwort: str
     rollen: tuple[str, ...] = ()
+    absender: Sachbearbeitung | None = None  # own sender data for the info block
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ _ABSCHNITTE: Mapping[str, set[str]] = {
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts",
                 "satz_sekunden", "satz_prozesse", "satz_speicher_mb"},
-    "benutzer": {"name", "passwort", "rollen"},
+    "benutzer": {"name", "passwort", "rollen", "absender"},
     "token": {"name", "hash", "rollen"},
     "versand": set(VERSAND_SCHLUESSEL),
     "datenquelle": set(),  # checked by briefe.dienst.datenquellen
@@ -188,8 +190,15 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
                 "Erzeugen mit: briefe dienst --passwort-hash",
                 datei=datei,
             )
-        benutzer.append(Benutzer(_text(eintrag, "name", datei, "benutzer"), passwort,
-                                 _rollen(eintrag, datei, "benutzer")))
+        name = _text(eintrag, "name", datei, "benutzer")
+        absender = None
+        if "absender" in eintrag:
+            try:
+                absender = sachbearbeitung_aus(eintrag["absender"], datei)
+            except VorlagenFehler as fehler:
+                raise KonfigurationsFehler(f"[[benutzer]] „{name}“, absender: {fehler.meldung}",
+                                           datei=datei) from None
+        benutzer.append(Benutzer(name, passwort, _rollen(eintrag, datei, "benutzer"), absender))
     tokens = []
     for eintrag in roh.get("token", []):
         if not isinstance(eintrag, dict):

@@ -95,6 +95,8 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
         werte=vorlage.werte_als_text(),
+        bausteine=dict(vorlage.bausteine),
+        sachbearbeitung=vorlage.sachbearbeitung.als_dict() if vorlage.sachbearbeitung else {},
         blatt=optionen.blatt,
         schluessel=optionen.schluessel,
         pdf=optionen.pdf_variante or "standard",

@@ -62,6 +62,8 @@ class Protokoll:
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
     werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
+    bausteine: dict[str, str] = field(default_factory=dict)  # text block -> SHA-256 of its file
+    sachbearbeitung: dict[str, str] = field(default_factory=dict)  # whose data is in the info block
     blatt: str | None = None
     schluessel: str | None = None  # the column whose value names each record
     abfrage: str | None = None  # a database's query (``quelle`` its address without password)

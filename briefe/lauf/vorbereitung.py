@@ -4,7 +4,7 @@ against each other, the selected recipients, their file names."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from briefe.quellen.mitglieder import (
 from briefe.satz.vertrag import FORMATE
 from briefe.vorlage.grenzen import ZEITGRENZE, Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.meldungen import unbekannte_spalten
+from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
 
@@ -49,15 +50,19 @@ class Laufoptionen:
     abfrage: str | None = None  # a database's query (reads only; :name from werte)
     abfrage_datei: Path | None = None  # or the file holding it
     schluessel: str | None = None  # column naming a record in protocol and messages
+    # the clerk's data for the info block (as a dict when it comes from JSON)
+    sachbearbeitung: Sachbearbeitung | Mapping[str, str] | None = None
 
 
 def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
     """The run's template with its start values checked and filled in (those only the
-    database query uses left out)."""
+    database query uses left out) and the clerk's data."""
     if not quelle.abfrage_parameter(optionen):
-        return lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
-    vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
-    return vorlage.mit_werten(quelle.vorlagenwerte(optionen, {w.name for w in vorlage.startwerte}))
+        vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    else:
+        vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+        vorlage = vorlage.mit_werten(quelle.vorlagenwerte(optionen, {w.name for w in vorlage.startwerte}))
+    return vorlage.mit_sachbearbeitung(optionen.sachbearbeitung)
 
 
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
@@ -70,7 +75,7 @@ def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[
     fehlend = sorted(vorlage.pflichtspalten - vorhanden)
     if fehlend:
         meldung, zeile = unbekannte_spalten(fehlend, vorhanden, dict(vorlage.spaltenzeilen),
-                                            liste.name)
+                                            liste.name, dict(vorlage.spaltenorte))
         raise VorlagenFehler(meldung, datei=vorlage.anzeige, zeile=zeile)
     unbekannte_formate = set(optionen.formate) - set(FORMATE)
     if unbekannte_formate or not optionen.formate:

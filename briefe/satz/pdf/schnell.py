@@ -167,6 +167,8 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     ``erzwingen``; a few per process)."""
     if any(brief.anschrift_schriftgrade):
         raise NichtSchnell("Anschrift kleiner gesetzt")  # another line size: full render
+    if brief.zahlung:  # its code differs per letter: the full render
+        raise NichtSchnell("GiroCode")
     _pruefe_text(brief.anrede, "Anrede")
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")
