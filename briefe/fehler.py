@@ -46,6 +46,10 @@ class DatenFehler(BriefeFehler):
     """A member list cannot be read at all."""
 
 
+class DatenbankFehler(DatenFehler):
+    """A database as member source cannot be reached or read (exit code 2)."""
+
+
 class ZeilenFehler(BriefeFehler):
     """One member row cannot become a letter; the other rows go on."""
 

@@ -46,6 +46,15 @@ SCHRIFTGRAD_RUECKSENDE = 8.0
 SCHRIFTGRAD_INFOBLOCK = 8.0
 SCHRIFTGRAD_FUSS = 7.5
 SCHRIFTGRAD_KOPF = 16.0
+# An address line too wide for the window is set smaller in these steps, never below 8 pt
+# (DIN 5008 allows a smaller size in the address field; the line pitch stays ``ZEILE``).
+SCHRIFTGRAD_ANSCHRIFT_MIN = 8.0
+SCHRIFTGRAD_ANSCHRIFT_STUFE = 0.5
+SCHRIFTGRADE_ANSCHRIFT_KLEINER = tuple(
+    SCHRIFTGRAD_TEXT - SCHRIFTGRAD_ANSCHRIFT_STUFE * i
+    for i in range(1, round((SCHRIFTGRAD_TEXT - SCHRIFTGRAD_ANSCHRIFT_MIN)
+                            / SCHRIFTGRAD_ANSCHRIFT_STUFE) + 1)
+)  # 10.5, 10.0, ... 8.0
 ZEILENABSTAND = 1.15
 # Height of one text line (11 pt × 1.15) in mm.
 ZEILE = SCHRIFTGRAD_TEXT * ZEILENABSTAND * 25.4 / 72
@@ -76,6 +85,13 @@ class Form:
     def betreff_y(self) -> float:
         """Where the subject starts: two blank lines below the address field."""
         return self.empfaengerzone_unten + 2 * ZEILE
+
+
+# GiroCode (EPC QR code): the symbol with its quiet zone of 4 modules (EPC069-12: at least
+# 2 × 2 cm), the text beside it, and the whole box's width (right-aligned beside the closing).
+GIROCODE_SEITE = 25.0
+GIROCODE_ABSTAND = 3.0
+GIROCODE_BREITE = 85.0
 
 
 FORM_A = Form("A", 27.0, 27.0, 44.7, 72.0, 32.0, 80.5, (87.0, 192.0))

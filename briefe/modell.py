@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from briefe.geometrie import FORM_B, Form
@@ -49,7 +50,25 @@ class Tabelle:
     ausrichtung: tuple[str, ...] = ()  # "left", "center" or "right" per column
 
 
-Block = Absatz | Liste | Tabelle
+@dataclass(frozen=True)
+class GiroCodeStelle:
+    """Where ``{{ girocode() }}`` stands in the body."""
+
+
+Block = Absatz | Liste | Tabelle | GiroCodeStelle
+
+
+@dataclass(frozen=True)
+class Zahlung:
+    """A transfer for the GiroCode (EPC QR code): payee, account, amount in euros (and as
+    printed), reference."""
+
+    empfaenger: str
+    iban: str
+    betrag: Decimal
+    zweck: str
+    bic: str = ""
+    betrag_text: str = ""  # "1.250,75 €"
 
 
 @dataclass(frozen=True)
@@ -106,4 +125,12 @@ class Brief:
     verteiler: tuple[str, ...] = ()
     hinweis_maschinell: str = ""
     sprache: str = "de-DE"
+    zahlung: Zahlung | None = None
     hinweise: tuple[str, ...] = field(default=(), compare=False)
+    # pt per address line, for lines set smaller than the text to fit the window; () = none
+    anschrift_schriftgrade: tuple[float | None, ...] = ()
+
+    def anschrift_schriftgrad(self, nummer: int) -> float | None:
+        """The size of address line ``nummer`` in pt where it is set smaller, else None."""
+        grade = self.anschrift_schriftgrade
+        return grade[nummer] if nummer < len(grade) else None

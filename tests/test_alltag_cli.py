@@ -192,6 +192,7 @@ BEISPIELE = {
     "bildungskonferenz-einladung": ("bildungskonferenz-einladung",
                                     "Einladung zur Bildungskonferenz am 17. November 2026"),
     "lenkungskreis-monatlich": ("bildungsnetzwerk-2011", "Bildungsnetzwerk Hagen"),
+    "beitraege-aus-datenbank": ("beitragsbescheid-datenbank", "Beitragsbescheid 2027, Mitgliedsnummer 1001"),
 }
 
 

@@ -267,7 +267,7 @@ def test_zu_breiter_name_ohne_freie_zeile_ist_ein_fehler():
                    nachname="von Hohenstein-Wittgenberg", funktion="Leiter\nder Abteilung\nX",
                    organisation="A\nB\nC", zusatz="D\nE", strasse="F\nG", postfach="",
                    plz="1012 AB", ort="Amsterdam", land="Niederlande")
-    with pytest.raises(ZeilenFehler, match="zu breit für das Anschriftfeld .118 mm") as fehler:
+    with pytest.raises(ZeilenFehler, match="zu breit für das Anschriftfeld, auch in 8 pt .85 mm") as fehler:
         anschrift(e)
     assert fehler.value.spalte == "nachname"
 

@@ -50,6 +50,7 @@ SEITEN = [
     ("Vorlage bearbeiten", "/vorlagen/bildungskonferenz-einladung", True),
     ("Versionen einer Vorlage", "/vorlagen/bildungskonferenz-einladung/versionen", True),
     ("Aus Word übernehmen", "/vorlagen/word", True),
+    ("Meine Absenderangaben", "/absenderangaben", True),
 ]
 
 

@@ -43,6 +43,15 @@ BETRAEGE = [
     (-12, f"-12,00{NB}€"),
     ("+7,5", f"7,50{NB}€"),
     ("\u22127,5", f"-7,50{NB}€"),
+    # a dot that cannot separate German thousands is a decimal point (machine exports)
+    ("1479.38", f"1.479,38{NB}€"),
+    ("12.5", f"12,50{NB}€"),
+    ("12.50", f"12,50{NB}€"),
+    ("0.125", f"0,13{NB}€"),
+    ("1.2345", f"1,23{NB}€"),
+    ("1234.567", f"1.234,57{NB}€"),
+    ("-1.5", f"-1,50{NB}€"),
+    ("12.500", f"12.500,00{NB}€"),  # both readings possible: German without a setting
 ]
 
 
@@ -85,10 +94,8 @@ def test_zahl(eingabe, stellen, erwartet):
 
 
 FALSCHE_ZAHLEN = [
-    ("1.23", "nicht eindeutig"),
-    ("12.5", "nicht eindeutig"),
     ("1,234.56", "nicht eindeutig"),
-    ("1.2345", "nicht eindeutig"),
+    ("1.2.3", "nicht eindeutig"),
     ("12 34", "keine Zahl"),
     ("NaN", "keine endliche Zahl"),
     ("inf", "keine endliche Zahl"),
@@ -110,8 +117,8 @@ def test_keine_zahl_ist_ein_fehler(eingabe, meldung):
 
 
 def test_fehler_nennt_die_spalte_der_liste():
-    with pytest.raises(ValueError, match="^Spalte „Beitrag €“: „1.23“ ist nicht eindeutig"):
-        formate.betrag(Feldwert("1.23", "Beitrag €"))
+    with pytest.raises(ValueError, match="^Spalte „Beitrag €“: „1,234.56“ ist nicht eindeutig"):
+        formate.betrag(Feldwert("1,234.56", "Beitrag €"))
 
 
 def test_zahl_aus_excel_ist_genau():
@@ -152,6 +159,9 @@ TELEFON = [
     ("(02331) 2072951", "02331 2072951"),
     ("02331/2072951", "02331 2072951"),
     ("02331 / 207 29 51", "02331 2072951"),
+    ("0 23 31 / 20 72 95 1", "02331 2072951"),  # digits spaced in pairs, area code before /
+    ("0 23 31 / 20 72 95-1", "02331 207295-1"),
+    ("+49 23 31 / 20 72 95 1", "+49 2331 2072951"),
     ("02331-2072951", "02331 2072951"),
     ("02331 2072951", "02331 2072951"),
     ("02331 207-2951", "02331 207-2951"),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefe import __version__
+from briefe.cli.bausteine import sachbearbeitung, sachbearbeitung_argument
 from briefe.cli.parser import Parser
 from briefe.fehler import BriefeFehler
 
@@ -55,6 +56,29 @@ def wert_argument(parser) -> None:
                              "briefe vorlagen)")
 
 
+def daten_argument(text: str) -> Path | str:
+    """A member file, or a database address kept as written (``postgresql://…``)."""
+    from briefe.quellen.datenbank import ist_datenbank
+
+    return text if ist_datenbank(text) else Path(text)
+
+
+def quelle_argumente(parser) -> None:
+    """``--blatt``, and for a database ``--abfrage``/``--abfrage-datei``; ``--schluessel``."""
+    parser.add_argument("--blatt", metavar="NAME", help="Tabellenblatt einer XLSX-Datei "
+                        "(Standard: das erste)")
+    abfrage = parser.add_mutually_exclusive_group()
+    abfrage.add_argument("--abfrage", metavar="SQL",
+                         help="bei einer Datenbank: die Abfrage, die die Mitglieder liest, z. B. "
+                              "\"SELECT * FROM mitglieder WHERE austritt IS NULL\"; Werte als :name "
+                              "aus --wert name=…")
+    abfrage.add_argument("--abfrage-datei", type=Path, metavar="DATEI.sql",
+                         help="bei einer Datenbank: die Abfrage aus einer Datei")
+    parser.add_argument("--schluessel", metavar="SPALTE",
+                        help="Spalte, die einen Datensatz bezeichnet (z. B. mitgliedsnr); steht im "
+                             "Protokoll und in Meldungen")
+
+
 def _formate(text: str) -> tuple[str, ...]:
     return tuple(f.strip().lower() for f in text.split(",") if f.strip())
 
@@ -69,8 +93,7 @@ def lauf_argumente(parser) -> None:
                         metavar="SPALTE=WERT",
                         help="nur passende Empfänger; mehrfach möglich; bei „gremien“ zählt die "
                              "Mitgliedschaft, z. B. --filter gremien=Lenkungskreis")
-    parser.add_argument("--blatt", metavar="NAME", help="Tabellenblatt einer XLSX-Datei "
-                        "(Standard: das erste)")
+    quelle_argumente(parser)
     parser.add_argument("--sammel", action="store_true",
                         help="zusätzlich serienbrief.pdf und serienbrief.docx mit allen Briefen")
     parser.add_argument("--duplex", action="store_true",
@@ -106,10 +129,13 @@ def parser() -> Parser:
     )
     erstellen.add_argument("vorlage", type=Path, metavar="VORLAGE", help="Vorlage, z. B. "
                            "vorlagen/bildungsnetzwerk-2011.md")
-    erstellen.add_argument("daten", type=Path, metavar="DATEN",
-                           help="Mitgliederliste (CSV, XLSX oder JSON)")
+    erstellen.add_argument("daten", type=daten_argument, metavar="DATEN",
+                           help="Mitgliederliste (CSV, XLSX oder JSON) oder Datenbank, z. B. "
+                                "postgresql://benutzer@rechner/verein oder sqlite:///mitglieder.db "
+                                "(mit --abfrage)")
     lauf_argumente(erstellen)
     wert_argument(erstellen)
+    sachbearbeitung_argument(erstellen)
     from briefe.cli import verteilt
 
     verteilt.argumente(erstellen)
@@ -120,11 +146,12 @@ def parser() -> Parser:
                     "wenn es Probleme gibt.",
     )
     pruefen.add_argument("vorlage", type=Path, metavar="VORLAGE")
-    pruefen.add_argument("daten", type=Path, metavar="DATEN")
+    pruefen.add_argument("daten", type=daten_argument, metavar="DATEN")
     pruefen.add_argument("--filter", type=_filter, action="append", default=[],
                          metavar="SPALTE=WERT")
-    pruefen.add_argument("--blatt", metavar="NAME")
+    quelle_argumente(pruefen)
     wert_argument(pruefen)
+    sachbearbeitung_argument(pruefen)
 
     vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
     vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
@@ -137,7 +164,7 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli.auftrag", "briefe.cli.dienst", "briefe.cli.pdf",
+    for modul in ("briefe.cli.auftrag", "briefe.cli.bausteine", "briefe.cli.dienst", "briefe.cli.pdf",
                   "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
@@ -203,6 +230,8 @@ def zusammenfassung(protokoll, ausgabe: Path) -> str:
     for eintrag in protokoll.briefe:
         wer = eintrag.name or eintrag.organisation
         wer = f" ({wer})" if wer else ""
+        if eintrag.datensatz:
+            wer = f", {protokoll.schluessel} {eintrag.datensatz}{wer}"
         if eintrag.status == "fehler":
             zeilen.append(f"  Zeile {eintrag.zeile}{wer}: {eintrag.fehler}")
         for hinweis in eintrag.hinweise:  # shortened or dropped address lines
@@ -223,7 +252,8 @@ def _erstellen(args) -> int:
         filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
         zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
         jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
-        zeitgrenze=args.zeitgrenze,
+        zeitgrenze=args.zeitgrenze, abfrage=args.abfrage, abfrage_datei=args.abfrage_datei,
+        schluessel=args.schluessel, sachbearbeitung=sachbearbeitung(args),
     )
     from briefe.cli.verteilt import arbeit
 
@@ -250,12 +280,14 @@ def _pruefen(args) -> int:
     )
 
     optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
-                            blatt=args.blatt, werte=tuple(args.werte))
+                            blatt=args.blatt, werte=tuple(args.werte), abfrage=args.abfrage,
+                            abfrage_datei=args.abfrage_datei, schluessel=args.schluessel,
+                            sachbearbeitung=sachbearbeitung(args))
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
     print(f"Vorlage: {vorlage.titel}")
     if vorlage.werte_als_text():
         print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))
-    print(f"Mitgliederliste: {liste.quelle.name}, {len(liste.empfaenger)} Zeilen, "
+    print(f"Mitgliederliste: {liste.name}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt.")
     print("Erkannte Spalten: " + ", ".join(f"{kopf} → {normal}" for kopf, normal in liste.spalten))
     for hinweis in [*liste.hinweise, *spaltenhinweise(vorlage, liste)]:
@@ -307,6 +339,8 @@ def _vorlagen(args) -> int:
         print(f"  Variablen: {', '.join(sorted(vorlage.variablen)) or '–'}")
         spalten = ", ".join(f"empfaenger.{s}" for s in sorted(vorlage.spalten))
         print(f"  Spalten: {spalten or '– (nur Anschrift und Anrede)'}")
+        if vorlage.bausteine:
+            print(f"  Textbausteine: {', '.join(sorted(vorlage.bausteine))}")
     return EXIT_ZEILENFEHLER if fehler else EXIT_OK
 
 

@@ -23,9 +23,11 @@ drop the funktion lines; drop the zusatz lines.
 A line wider than the window is wrapped between words into the lines still free (after
 a comma where that suffices, never inside "e. V."). Where that is not possible, these
 shortenings follow, in this order, each with a hint: "Straße" → "Str." in the street
-line; drop the funktion lines; drop the zusatz lines (each freeing lines for wrapping).
-Where nothing helps, ``anschrift`` raises a ``ZeilenFehler`` naming the column: the
-address never loses text silently.
+line; drop the funktion lines; drop the zusatz lines (each freeing lines for wrapping, so
+only where the wide line could wrap). A line still too wide is then set smaller, in steps
+of 0.5 pt down to 8 pt (``geometrie.SCHRIFTGRADE_ANSCHRIFT_KLEINER``), with a hint
+("in 8,5 pt gesetzt"). Where even 8 pt does not fit, ``anschrift`` raises a
+``ZeilenFehler`` naming the column: the address never loses text silently.
 """
 
 from __future__ import annotations
@@ -38,7 +40,14 @@ from functools import lru_cache
 from briefe import RESSOURCEN
 from briefe.deutsch import laender, namen
 from briefe.fehler import BriefeFehler, ZeilenFehler
-from briefe.geometrie import ANSCHRIFT_BREITE, ANSCHRIFT_MAX_ZEILEN, SCHRIFTGRAD_TEXT, pt_zu_mm
+from briefe.geometrie import (
+    ANSCHRIFT_BREITE,
+    ANSCHRIFT_MAX_ZEILEN,
+    SCHRIFTGRAD_ANSCHRIFT_MIN,
+    SCHRIFTGRAD_TEXT,
+    SCHRIFTGRADE_ANSCHRIFT_KLEINER,
+    pt_zu_mm,
+)
 from briefe.quellen.mitglieder import Empfaenger
 
 SCHRIFTDATEI = RESSOURCEN / "schriften" / "LiberationSans-Regular.ttf"
@@ -68,10 +77,13 @@ LAENDER: dict[str, str] = {name: land.zeile for name, land in laender.LAENDER.it
 
 @dataclass(frozen=True)
 class Anschrift:
-    """Address lines for the recipient zone and German hints for the protocol."""
+    """Address lines for the recipient zone and German hints for the protocol;
+    ``schriftgrade`` holds per line the smaller size in pt it is set in (None: text size),
+    empty when every line has the text size."""
 
     zeilen: tuple[str, ...]
     hinweise: tuple[str, ...]
+    schriftgrade: tuple[float | None, ...] = ()
 
 
 # --- measuring --------------------------------------------------------------
@@ -260,27 +272,67 @@ def anschrift(e: Empfaenger, folge: str = "person") -> Anschrift:
         zu_lang = len(teile) > ANSCHRIFT_MAX_ZEILEN
         if not breit and not zu_lang:
             return Anschrift(tuple(text for _, text in teile), tuple(hinweise))
-        # Dropping lines helps only when lines are too many or a wrappable line too wide.
-        hilft = zu_lang or any(art in _UMBRECHBAR for art, _ in breit)
+        # Dropping lines helps only when lines are too many or a too wide line could wrap
+        # into the lines it frees.
+        hilft = zu_lang or any(art in _UMBRECHBAR and _umbrechbar(text) for art, text in breit)
         while kuerzungen and not (
             (kuerzungen[0] is _strasse_kuerzen or hilft) and kuerzungen[0](teile, hinweise)
         ):
             kuerzungen.pop(0)
         if not kuerzungen:
-            raise _nicht_passend(e, teile, breit)
+            if zu_lang:
+                raise _nicht_passend(e, teile, breit)
+            return _verkleinert(e, teile, hinweise)
         kuerzungen.pop(0)
 
 
-def _nicht_passend(e: Empfaenger, teile: list[list[str]], breit) -> ZeilenFehler:
+def _umbrechbar(text: str) -> bool:
+    """Whether a line could be wrapped between words, given enough free lines."""
+    einheiten = _nach_wort(text)
+    return len(einheiten) > 1 and all(passt_ins_fenster(t) for t in einheiten)
+
+
+def kleinster_passender_grad(text: str) -> float | None:
+    """The largest step below the text size at which ``text`` fits the window, or None."""
+    return next((grad for grad in SCHRIFTGRADE_ANSCHRIFT_KLEINER
+                 if textbreite(text, grad) <= ANSCHRIFT_BREITE), None)
+
+
+def _verkleinert(e: Empfaenger, teile: list[list[str]], hinweise: list[str]) -> Anschrift:
+    """The address with each too wide line set in the largest smaller size that fits
+    (down to ``SCHRIFTGRAD_ANSCHRIFT_MIN``); ``ZeilenFehler`` when even that is too wide."""
+    grade: list[float | None] = []
+    for art, text in teile:
+        if passt_ins_fenster(text):
+            grade.append(None)
+            continue
+        grad = kleinster_passender_grad(text)
+        if grad is None:
+            raise _nicht_passend(e, teile, [(art, text)], klein=True)
+        grade.append(grad)
+        hinweise.append(f"Anschriftzeile „{text}“ ist breiter als das Anschriftfeld und wurde "
+                        f"in {_pt(grad)} pt gesetzt.")
+    return Anschrift(tuple(text for _, text in teile), tuple(hinweise), tuple(grade))
+
+
+def _pt(grad: float) -> str:
+    """``8,5`` or ``10``: a type size the German way."""
+    return f"{grad:g}".replace(".", ",")
+
+
+def _nicht_passend(e: Empfaenger, teile: list[list[str]], breit,
+                   klein: bool = False) -> ZeilenFehler:
     if breit:
         art, text = breit[0]
         spalte = _SPALTE[art]
         if art == "name" and not _einzeilig(e, "nachname"):
             spalte = "organisation"
+        grad = SCHRIFTGRAD_ANSCHRIFT_MIN if klein else SCHRIFTGRAD_TEXT
+        auch = f", auch in {_pt(grad)} pt" if klein else ""
         return ZeilenFehler(
-            f"Die Anschriftzeile „{text}“ ist zu breit für das Anschriftfeld "
-            f"({textbreite(text):.0f} mm, höchstens {ANSCHRIFT_BREITE:.0f} mm) und lässt sich "
-            "weder umbrechen noch kürzen. Bitte kürzer schreiben.",
+            f"Die Anschriftzeile „{text}“ ist zu breit für das Anschriftfeld{auch} "
+            f"({textbreite(text, grad):.0f} mm, höchstens {ANSCHRIFT_BREITE:.0f} mm) und lässt "
+            "sich weder umbrechen noch kürzen. Bitte kürzer schreiben.",
             datei=e.datei, zeile=e.zeile, spalte=e.kopf(spalte), wer=wer(e) or None,
         )
     arten = [a for a, _ in teile]

@@ -7,7 +7,7 @@ import datetime as dt
 
 from babel.dates import format_date
 
-from briefe.deutsch.zahlen import betrag, telefon, uhrzeit, zahl
+from briefe.deutsch.zahlen import WertFehler, betrag, spalte_von, telefon, uhrzeit, zahl
 
 LOCALE = "de_DE"
 
@@ -23,7 +23,8 @@ def _als_datum(wert: object) -> dt.date:
             return dt.datetime.strptime(text, muster).date()
         except ValueError:
             pass
-    raise ValueError(f"„{text}“ ist kein Datum (erwartet TT.MM.JJJJ oder JJJJ-MM-TT)")
+    raise WertFehler(f"„{text}“ ist kein Datum (erwartet TT.MM.JJJJ oder JJJJ-MM-TT).",
+                     spalte_von(wert))
 
 
 def datum(wert: object) -> str:

@@ -1,19 +1,36 @@
 """German numbers, amounts, times and phone numbers from member data, by DIN 5008.
 
-Text is read as German (``1.234`` is one thousand two hundred thirty-four);
-a value that could mean two things is an error, never a guess. Everything is
-computed in ``Decimal`` and rounded half up (commercial rounding).
+How a text number is read (``lies_zahl``):
+
+- ``1.234,56``, ``1.234.567``, ``1 234,5``, ``0,125``: German (dot groups of three,
+  comma before the decimals);
+- ``1479.38``, ``12.5``, ``3.14159``, ``0.125``, ``1234.567``: one dot that cannot be a
+  German thousands separator (not followed by exactly three digits, or after a zero or
+  after more than three digits) is a decimal point, as machines export numbers;
+- ``1.234``, ``12.500`` (one dot, exactly three digits, after a group of one to three
+  digits not zero) can be read both ways: German (one thousand two hundred and
+  thirty-four) unless the reading (``lesart``) is ``punkt``. The reading comes from the
+  setting ``zahlen = "punkt"``/``"deutsch"`` or from the value's column
+  (``lesart_der_spalte``: every other value with a separator has a decimal point);
+- anything else (``1,234.56``, ``1,2,3``) is an error, never a guess.
+
+Typed numbers (XLSX cells, JSON numbers) are used as they are. Everything is computed in
+``Decimal`` and rounded half up (commercial rounding).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 SCHMALES_LEERZEICHEN = "\u202f"  # narrow no-break space: groups of plain numbers
 GESCHUETZTES_LEERZEICHEN = "\u00a0"  # between amount and currency
 GRUPPIEREN_AB = Decimal(10000)  # DIN 5008: plain numbers grouped from five digits on
+
+PUNKT, DEUTSCH = "punkt", "deutsch"
+LESARTEN = (PUNKT, DEUTSCH)  # values of the setting ``zahlen``
 
 _LEER = re.compile("[ \u00a0\u202f\u2009]")
 _MINUS = re.compile("^[-\u2212\u2013]")
@@ -22,12 +39,22 @@ _GANZ = re.compile(r"\d+")
 _TAUSENDER_PUNKT = re.compile(r"\d{1,3}(?:\.\d{3})+")
 _TAUSENDER_LEER = re.compile(r"\d{1,3}(?: \d{3})+")
 _KOMMA = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+),(\d+|-|–)?")
+_EIN_PUNKT = re.compile(r"(\d+)\.(\d+)")
+_BEIDES = re.compile(r"[1-9]\d{0,2}\.\d{3}")  # "1.234", "12.500": German or a decimal point
 _UNENDLICH = frozenset({"nan", "inf", "infinity", "unendlich", "-inf", "+inf", "∞"})
 
 
-def _fehler(spalte: str | None, text: str) -> ValueError:
-    wo = f"Spalte „{spalte}“: " if spalte else ""
-    return ValueError(wo + text)
+class WertFehler(ValueError):
+    """A value that is not what a filter expects; ``spalte`` is the list heading or None."""
+
+    def __init__(self, meldung: str, spalte: str | None = None) -> None:
+        super().__init__(f"Spalte „{spalte}“: {meldung}" if spalte else meldung)
+        self.meldung = meldung
+        self.spalte = spalte
+
+
+def _fehler(spalte: str | None, text: str) -> WertFehler:
+    return WertFehler(text, spalte)
 
 
 def spalte_von(wert: object) -> str | None:
@@ -35,9 +62,52 @@ def spalte_von(wert: object) -> str | None:
     return getattr(wert, "spalte", None)
 
 
-def lies_zahl(wert: object, spalte: str | None = None) -> Decimal:
-    """A number from member data or a template value, read the German way."""
+def zahlen_einstellung(wert: object) -> str | None:
+    """The setting ``zahlen``: ``punkt``, ``deutsch`` or None (from the column); checked."""
+    if wert is None or wert == "":
+        return None
+    text = str(wert).strip().lower()
+    if text not in LESARTEN:
+        raise ValueError(f"„zahlen“ muss \"punkt\" oder \"deutsch\" sein, nicht „{wert}“.")
+    return text
+
+
+def _ohne_zeichen(roh: str) -> tuple[str, str]:
+    """Sign and the number text without spaces, currency and sign."""
+    text = " ".join(_LEER.sub(" ", roh).split())
+    text = _WAEHRUNGEN.sub("", text).strip()
+    vorzeichen = ""
+    if _MINUS.match(text) or text.startswith("+"):
+        vorzeichen = "-" if not text.startswith("+") else ""
+        text = text[1:].strip()
+    return vorzeichen, text
+
+
+def schreibweise(text: str) -> str | None:
+    """``punkt`` (decimal point for sure), ``deutsch`` (German for sure), ``beides``
+    (``1.234``) or None (no dot or comma, or no number) for one text value."""
+    _, text = _ohne_zeichen(text)
+    if _BEIDES.fullmatch(text):
+        return "beides"
+    if _EIN_PUNKT.fullmatch(text):
+        return PUNKT
+    if "," in text and _deutsche_ziffern(text) is not None or _TAUSENDER_PUNKT.fullmatch(text):
+        return DEUTSCH
+    return None
+
+
+def lesart_der_spalte(texte: Iterable[str]) -> str | None:
+    """``punkt`` when the column writes numbers with a decimal point: some value has one
+    for sure and none is German for sure; else None (German)."""
+    arten = {schreibweise(t) for t in texte}
+    return PUNKT if PUNKT in arten and DEUTSCH not in arten else None
+
+
+def lies_zahl(wert: object, spalte: str | None = None, lesart: str | None = None) -> Decimal:
+    """A number from member data or a template value (rules in the module docstring);
+    ``lesart`` defaults to the value's own (``Feldwert.lesart``)."""
     spalte = spalte or spalte_von(wert)
+    lesart = lesart or getattr(wert, "lesart", None)
     genau = getattr(wert, "zahl", None)
     if isinstance(genau, Decimal):
         wert = genau
@@ -52,23 +122,22 @@ def lies_zahl(wert: object, spalte: str | None = None) -> Decimal:
             raise _fehler(spalte, f"„{wert}“ ist keine endliche Zahl.")
         return wert
     roh = str(wert)
-    text = " ".join(_LEER.sub(" ", roh).split())
-    if not text:
+    if not roh.strip():
         raise _fehler(spalte, "Kein Wert angegeben (erwartet eine Zahl).")
-    text = _WAEHRUNGEN.sub("", text).strip()
-    vorzeichen = ""
-    if _MINUS.match(text) or text.startswith("+"):
-        vorzeichen = "-" if not text.startswith("+") else ""
-        text = text[1:].strip()
+    vorzeichen, text = _ohne_zeichen(roh)
     if text.casefold() in _UNENDLICH or roh.strip().casefold() in _UNENDLICH:
         raise _fehler(spalte, f"„{roh}“ ist keine endliche Zahl.")
-    ziffern = _deutsche_ziffern(text)
+    if _EIN_PUNKT.fullmatch(text) and (lesart == PUNKT or not _BEIDES.fullmatch(text)):
+        ziffern: str | None = text
+    else:
+        ziffern = _deutsche_ziffern(text)
     if ziffern is None:
-        if re.fullmatch(r"\d+\.\d+", text) or re.fullmatch(r"[\d.,]+", text):
+        if re.fullmatch(r"[\d.,]+", text):
             raise _fehler(
                 spalte,
                 f"„{roh}“ ist nicht eindeutig: deutsch geschrieben heißt es z. B. „1.234,5“ "
-                "(Punkt für Tausender, Komma vor den Nachkommastellen).",
+                "(Punkt für Tausender, Komma vor den Nachkommastellen), mit Dezimalpunkt "
+                "„1234.5“.",
             )
         raise _fehler(spalte, f"„{roh}“ ist keine Zahl.")
     try:
@@ -168,8 +237,9 @@ _ERLAUBT = re.compile(r"[\d\s()/+\-.\u2013]+")
 def telefon(wert: object) -> str:
     """DIN 5008: ``02331 2072951``, ``02331 207-2951``, ``+49 2331 2072951``.
 
-    The first group is the area code (in parentheses or before a space, slash
-    or hyphen); a hyphen inside the subscriber number marks the extension.
+    The area code is what stands before a slash (``0 23 31 / 20 72 95 1``), else the
+    first group (in parentheses or before a space or hyphen); a hyphen inside the
+    subscriber number marks the extension.
     """
     spalte = spalte_von(wert)
     roh = str(wert).strip()
@@ -192,7 +262,10 @@ def telefon(wert: object) -> str:
         text = re.sub(r"^\s*\(0\)\s*", " ", text)  # "+49 (0)2331": trunk prefix
     text = text.strip(" ./-")
     vorwahl_teil = re.match(r"\((\d+)\)\s*|(\d+)\s*[\s/\-.]\s*", text)
-    if vorwahl_teil and (vorwahl_teil.group(1) or re.search(r"\d", text[vorwahl_teil.end():])):
+    schraeg = re.fullmatch(r"([\d ]+)/(.*\d.*)", text)  # "0 23 31 / 20 72 95 1"
+    if schraeg:
+        vorwahl, rest = schraeg.group(1).replace(" ", ""), schraeg.group(2)
+    elif vorwahl_teil and (vorwahl_teil.group(1) or re.search(r"\d", text[vorwahl_teil.end():])):
         vorwahl = vorwahl_teil.group(1) or vorwahl_teil.group(2)
         rest = text[vorwahl_teil.end():]
     else:

@@ -27,7 +27,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.dienst import http_texte, pruefung, verlauf, vorlagen_api, vorlagen_seite
+from briefe.dienst import (
+    absenderangaben,
+    datenquellen,
+    http_texte,
+    pruefung,
+    verlauf,
+    vorlagen_api,
+    vorlagen_seite,
+)
 from briefe.dienst.arbeiter import lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.middleware import GroessenGrenze, Sicherheitskoepfe
@@ -53,6 +61,7 @@ from briefe.dienst.speicher import (
 )
 from briefe.dienst.versand_seite import versand_router
 from briefe.dienst.verteiler import Verteiler
+from briefe.fehler import BriefeFehler
 from briefe.lauf.protokoll import PROTOKOLL_CSV, PROTOKOLL_JSON, SAMMEL_DOCX, SAMMEL_PDF, ZIP
 
 log = logging.getLogger("briefe.dienst")
@@ -278,28 +287,45 @@ def _warteschlange_voll(konfiguration: Konfiguration) -> DienstFehler:
 
 
 def _neuer_lauf(dienst: Dienst, zugang: Zugang, upload: UploadFile | None, vorlage: str,
-                filter: list[list[str]], blatt: str | None, optionen: dict, entwurf: bool) -> Lauf:
-    """Store and check an upload; a draft (page) or a queued run (API)."""
+                filter: list[list[str]], blatt: str | None, optionen: dict, entwurf: bool,
+                datenquelle: str | None = None) -> Lauf:
+    """Store and check an upload (or a configured data source's rows); a draft (page) or a
+    queued run (API)."""
     k = dienst.konfiguration
     if not entwurf and dienst.speicher.zaehle(WARTET) >= k.warteschlange:
         raise _warteschlange_voll(k)
     pfad = pruefung.vorlage_pfad(k, vorlage)
-    if upload is None or not upload.filename:
+    quelle = None
+    if datenquelle:
+        try:
+            quelle = datenquellen.waehle(k.datenquellen, zugang.name, datenquelle)
+        except BriefeFehler as fehler:
+            raise EingabeFehler(fehler.meldung) from None
+        name, anzeige = pruefung.sicherer_name(f"{quelle.name}.json"), datenquellen.anzeige(quelle)
+    elif upload is None or not upload.filename:
         raise EingabeFehler("Bitte eine Mitgliederliste (CSV, XLSX oder JSON) auswählen.")
-    name = pruefung.sicherer_name(upload.filename)
+    else:
+        name = pruefung.sicherer_name(upload.filename)
+        anzeige = pruefung.bereinige_anzeige(Path(upload.filename.replace("\\", "/")).name)[:200]
     lauf_id = secrets.token_hex(8)
     ordner = lauf_ordner(k.daten, lauf_id)
     try:
-        pruefung.speichere_upload(upload.file, ordner / "eingabe" / name, k.upload_bytes)
+        if quelle is not None:
+            try:
+                datenquellen.schreibe_abzug(quelle, ordner / "eingabe" / name, k.max_zeilen)
+            except BriefeFehler as fehler:
+                raise EingabeFehler(str(fehler)) from None
+        else:
+            pruefung.speichere_upload(upload.file, ordner / "eingabe" / name, k.upload_bytes)
         # in a worker: checking renders sample letters (semi-trusted templates)
         ergebnis = dienst.satz.fuehre_aus("pruefe_liste", k, pfad, ordner / "eingabe" / name, filter, blatt,
                                           zeit=PRUEF_ZEIT)
         lauf = Lauf(
             id=lauf_id, besitzer=zugang.besitzer, status=ENTWURF if entwurf else WARTET,
-            erstellt=time.time(), vorlage=vorlage,
-            datei=pruefung.bereinige_anzeige(Path(upload.filename.replace("\\", "/")).name)[:200],
-            eingabe=name, pruefung=ergebnis, gesamt=ergebnis["ausgewaehlt"],
-            optionen={**optionen, "filter": filter, "blatt": blatt or None, "vorlage_pfad": str(pfad),
+            erstellt=time.time(), vorlage=vorlage, datei=anzeige, eingabe=name, pruefung=ergebnis,
+            gesamt=ergebnis["ausgewaehlt"],
+            optionen={**optionen, **absenderangaben.als_option(k, zugang), "filter": filter,
+                      "blatt": blatt or None, "vorlage_pfad": str(pfad),
                       "vorlagen_ordner": str(k.vorlagen)},
         )
         if not dienst.speicher.lege_an(lauf, None if entwurf else k.warteschlange):
@@ -387,6 +413,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
 
     app.include_router(vorlagen_api.router(api_zugang))
     app.include_router(vorlagen_seite.router(seiten_zugang, seite))
+    app.include_router(absenderangaben.router(seiten_zugang, api_zugang, seite))
 
     # --- error handlers ---
 
@@ -618,6 +645,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
 
     def _startseite(request: Request, zugang: Zugang, status: int = 200, **kontext) -> HTMLResponse:
         return seite(request, "start.html", status=status, vorlagen=pruefung.vorlagen(konfiguration),
+                     datenquellen=datenquellen.erlaubte(konfiguration.datenquellen, zugang.name),
                      laeufe=dienst.speicher.laeufe(zugang.besitzer, 10),
                      upload_text=pruefung.groesse_text(konfiguration.upload_bytes), **kontext)
 
@@ -631,14 +659,15 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         datei: Annotated[UploadFile | None, File()] = None,
         vorlage: Annotated[str, Form()] = "", filter: Annotated[str, Form()] = "",
         blatt: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "",
+        datenquelle: Annotated[str, Form()] = "",
     ) -> Response:
         _pruefe_formular(request, csrf)
         try:
             lauf = _neuer_lauf(dienst, zugang, datei, vorlage, pruefung.filter_aus_text([filter]),
-                               blatt.strip() or None, {}, entwurf=True)
+                               blatt.strip() or None, {}, entwurf=True, datenquelle=datenquelle or None)
         except EingabeFehler as fehler:
             return _startseite(request, zugang, status=fehler.status, fehler=str(fehler),
-                               gewaehlt=vorlage, filter=filter, blatt=blatt)
+                               gewaehlt=vorlage, filter=filter, blatt=blatt, datenquelle=datenquelle)
         return RedirectResponse(f"/laeufe/{lauf.id}", status_code=303)
 
     @app.get("/laeufe/{lauf_id}", include_in_schema=False, response_class=HTMLResponse)
@@ -660,6 +689,7 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
         lauf = _eigener_lauf(request, zugang, lauf_id)
         try:
             optionen = {**lauf.optionen, **_start_optionen(formate, sammel, duplex, pdf),
+                        **absenderangaben.als_option(konfiguration, zugang),
                         "werte": vorlagen_seite.werte_fuer(lauf, konfiguration, wert_name, wert)}
         except EingabeFehler as fehler:
             return seite(request, "lauf.html", status=422, lauf=lauf, links=_links(lauf), fehler=str(fehler),

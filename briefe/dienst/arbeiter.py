@@ -108,6 +108,7 @@ class Fortschritt:
 def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
     from briefe.dienst.pruefung import lesegrenzen
     from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 
     o = lauf.optionen
     return Laufoptionen(
@@ -126,6 +127,7 @@ def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
         vorlagen_ordner=Path(o["vorlagen_ordner"]),
         lesegrenzen=lesegrenzen(),
         **({"werte": tuple(tuple(w) for w in o["werte"])} if o.get("werte") else {}),
+        sachbearbeitung=Sachbearbeitung(**o["sachbearbeitung"]) if o.get("sachbearbeitung") else None,
     )
 
 

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefe.fehler import BriefeFehler
+from briefe.dienst.datenquellen import lies_datenquellen
+from briefe.fehler import BriefeFehler, VorlagenFehler
 from briefe.versand.einstellungen import SCHLUESSEL as VERSAND_SCHLUESSEL
 from briefe.versand.einstellungen import Einstellungen, lies_einstellungen
+from briefe.vorlage.sachbearbeitung import Sachbearbeitung, sachbearbeitung_aus
 
 UMGEBUNG_TOKEN = "BRIEFE_DIENST_TOKEN"
 UMGEBUNG_BENUTZER = "BRIEFE_DIENST_BENUTZER"
@@ -30,6 +32,7 @@ class Benutzer:
     name: str
     passwort: str
     rollen: tuple[str, ...] = ()
+    absender: Sachbearbeitung | None = None  # own sender data for the info block
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Konfiguration:
     tokens: tuple[Token, ...] = ()
     versand: Einstellungen | None = None  # SMTP settings for "Per E-Mail versenden"
     verteilt: str | None = None  # broker of workers on other machines (briefe arbeiter)
+    datenquellen: tuple = ()  # [[datenquelle]]: databases clerks may choose (dienst.datenquellen)
 
     @property
     def datenbank(self) -> Path:
@@ -91,9 +95,10 @@ _ABSCHNITTE: Mapping[str, set[str]] = {
     "grenzen": {"upload_mb", "zeilen", "warteschlange", "arbeiter", "jobs_je_lauf",
                 "zeitlimit_minuten", "aufbewahrung_stunden", "neustarts",
                 "satz_sekunden", "satz_prozesse", "satz_speicher_mb"},
-    "benutzer": {"name", "passwort", "rollen"},
+    "benutzer": {"name", "passwort", "rollen", "absender"},
     "token": {"name", "hash", "rollen"},
     "versand": set(VERSAND_SCHLUESSEL),
+    "datenquelle": set(),  # checked by briefe.dienst.datenquellen
 }
 
 
@@ -185,8 +190,15 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
                 "Erzeugen mit: briefe dienst --passwort-hash",
                 datei=datei,
             )
-        benutzer.append(Benutzer(_text(eintrag, "name", datei, "benutzer"), passwort,
-                                 _rollen(eintrag, datei, "benutzer")))
+        name = _text(eintrag, "name", datei, "benutzer")
+        absender = None
+        if "absender" in eintrag:
+            try:
+                absender = sachbearbeitung_aus(eintrag["absender"], datei)
+            except VorlagenFehler as fehler:
+                raise KonfigurationsFehler(f"[[benutzer]] „{name}“, absender: {fehler.meldung}",
+                                           datei=datei) from None
+        benutzer.append(Benutzer(name, passwort, _rollen(eintrag, datei, "benutzer"), absender))
     tokens = []
     for eintrag in roh.get("token", []):
         if not isinstance(eintrag, dict):
@@ -250,4 +262,5 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         tokens=tuple(tokens),
         versand=_versand(versand, datei, umgebung),
         verteilt=_text(dienst, "verteilt", datei, "dienst") if "verteilt" in dienst else None,
+        datenquellen=lies_datenquellen(roh.get("datenquelle"), datei, KonfigurationsFehler),
     )

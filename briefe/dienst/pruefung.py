@@ -78,6 +78,8 @@ def vorlagen(konfiguration: Konfiguration) -> list[dict]:
             "form": str(vorlage.kopf.get("form", "B")).upper(),
             "variablen": sorted(vorlage.variablen),
             "spalten": sorted(vorlage.spalten),
+            "bausteine": sorted(vorlage.bausteine),
+            "girocode": vorlage.zahlung is not None,
             "absender": {
                 "kennung": a.kennung,
                 "behoerde": a.behoerde,
@@ -312,7 +314,8 @@ def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf, nummer: int |
             filter=tuple(tuple(f) for f in optionen.get("filter", [])), blatt=optionen.get("blatt") or None,
             vorlagen_ordner=konfiguration.vorlagen,
             werte=tuple(tuple(w) for w in optionen["werte"]) if optionen.get("werte") else
-            beispielwerte(Path(optionen["vorlage_pfad"]), konfiguration.vorlagen)))
+            beispielwerte(Path(optionen["vorlage_pfad"]), konfiguration.vorlagen),
+            sachbearbeitung=optionen.get("sachbearbeitung")))  # the clerk's, as in the run
     except BriefeFehler as fehler:
         raise EingabeFehler(str(fehler)) from None
     if nummer is not None:

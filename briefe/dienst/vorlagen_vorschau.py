@@ -202,7 +202,7 @@ def beispiel_betreff(vorlage, vorlagen_ordner: Path) -> str:
         felder.setdefault(spalte, f"‹{spalte}›")
     try:
         werte = dict(beispielwerte(vorlage.pfad, vorlagen_ordner))
-        return (vorlage.mit_werten(werte) if werte else vorlage).erzeuge(Empfaenger(1, felder)).betreff
+        return (vorlage.mit_werten(werte) if werte else vorlage).betreff_fuer(Empfaenger(1, felder))
     except (BriefeFehler, ZeilenFehler, Exception):  # noqa: BLE001 - a list must show every template
         return str(vorlage.kopf.get("betreff", ""))
 

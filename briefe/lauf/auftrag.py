@@ -28,6 +28,8 @@ from briefe.lauf.lauf import Melder, fuehre_aus
 from briefe.lauf.protokoll import PROTOKOLL_JSON, Protokoll, lies_protokoll
 from briefe.lauf.sperre import halte, sperre_ordner
 from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+from briefe.quellen.datenbank import ist_datenbank, relativ_zu
+from briefe.quellen.liste import Mitgliederliste
 from briefe.satz.vertrag import FORMATE
 from briefe.vorlage.startwerte import als_eingabe
 from briefe.vorlage.vorlage import pruefsumme_vorlage
@@ -39,7 +41,10 @@ PLATZHALTER = {"datum": r"\d{4}-\d{2}-\d{2}", "monat": r"\d{4}-\d{2}", "jahr": r
 SCHLUESSEL = {
     "beschreibung": "freier Text",
     "vorlage": "Pfad der Vorlage",
-    "daten": "Pfad der Mitgliederliste",
+    "daten": "Pfad der Mitgliederliste oder Datenbankadresse (postgresql://…, sqlite:///…)",
+    "abfrage": 'bei einer Datenbank: die Abfrage, z. B. abfrage = """SELECT …"""',
+    "abfrage_datei": "bei einer Datenbank: Pfad einer Datei mit der Abfrage",
+    "schluessel": "Spalte, die einen Datensatz bezeichnet (z. B. mitgliedsnr)",
     "ausgabe": "Zielordner, darf {datum}, {monat} oder {jahr} enthalten",
     "formate": 'Liste, z. B. ["pdf", "docx"]',
     "filter": 'Tabelle, z. B. { gremien = "Bildungskonferenz" }',
@@ -65,7 +70,7 @@ class Auftrag:
     name: str
     datei: Path
     vorlage: Path
-    daten: Path
+    daten: Path | str  # a file, or a database address
     ausgabe: Path
     ausgabe_muster: str
     formate: tuple[str, ...] = FORMATE
@@ -83,6 +88,9 @@ class Auftrag:
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
     verteilt: str | None = None
     zeitlimit: int | None = None
+    abfrage: str | None = None
+    abfrage_datei: Path | None = None
+    schluessel: str | None = None
 
     @property
     def sammelordner(self) -> Path:
@@ -102,13 +110,20 @@ class Auftrag:
             vorlage=self.vorlage, daten=self.daten, ausgabe=self.ausgabe, formate=self.formate,
             filter=self.filter, blatt=self.blatt, sammel=self.sammel, duplex=self.duplex,
             zip=self.zip, pdf_variante=None if self.pdf == "standard" else self.pdf,
-            jobs=self.jobs, fortsetzen=fortsetzen, werte=self.werte,
+            jobs=self.jobs, fortsetzen=fortsetzen, werte=self.werte, abfrage=self.abfrage,
+            abfrage_datei=self.abfrage_datei, schluessel=self.schluessel,
         )
 
-    def eingaben(self) -> dict:
-        """What a run folder's results depend on: input checksums and output options."""
+    def eingaben(self, liste: Mitgliederliste | None = None) -> dict:
+        """What a run folder's results depend on: input checksums and output options (for a
+        database the rows of ``liste``, else of a fresh query)."""
+        optionen = self.laufoptionen()
+        if ist_datenbank(self.daten):
+            summe = (liste or vorbereiten(optionen)[1]).pruefsumme
+        else:
+            summe = _pruefsumme(Path(self.daten))
         return {"auftrag": self.name, **journal.eingaben(
-            self.laufoptionen(), pruefsumme_vorlage(self.vorlage), _pruefsumme(self.daten))}
+            optionen, pruefsumme_vorlage(self.vorlage), summe)}
 
     def ist_laufordner(self, ordner: Path) -> bool:
         """Whether a folder name fits this job's output pattern."""
@@ -188,7 +203,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         name=dateiname_teil(pfad.stem) or "auftrag",
         datei=pfad.resolve(),
         vorlage=Path(os.path.normpath(ordner / str(text("vorlage", pflicht=True)))),
-        daten=Path(os.path.normpath(ordner / str(text("daten", pflicht=True)))),
+        daten=_daten(str(text("daten", pflicht=True)), ordner),
         ausgabe=Path(os.path.normpath(ausgabe)),
         ausgabe_muster=Path(muster).name,
         formate=formate,
@@ -206,7 +221,17 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         versand=versand,
         verteilt=text("verteilt"),
         zeitlimit=zahl("zeitlimit", 1),
+        abfrage=text("abfrage"),
+        abfrage_datei=Path(os.path.normpath(ordner / a)) if (a := text("abfrage_datei")) else None,
+        schluessel=text("schluessel"),
     )
+
+
+def _daten(daten: str, ordner: Path) -> Path | str:
+    """The member source of a job: a file or SQLite database relative to the job file."""
+    if ist_datenbank(daten):
+        return relativ_zu(daten, ordner)
+    return Path(os.path.normpath(ordner / daten))
 
 
 def _lies_toml(pfad: Path) -> dict:
@@ -384,12 +409,12 @@ def _dateien_intakt(ordner: Path, protokoll: dict) -> bool:
     return all((ordner / name).is_file() for name in protokoll.get("sammeldateien", []))
 
 
-def ermittle_stand(auftrag: Auftrag) -> Stand:
+def ermittle_stand(auftrag: Auftrag, liste: Mitgliederliste | None = None) -> Stand:
     """Decide from the run folder whether to start, continue or do nothing."""
     ordner = auftrag.ausgabe
     if not ordner.is_dir():
         return Stand("neu")
-    erwartet = auftrag.eingaben()
+    erwartet = auftrag.eingaben(liste)
     kennung = _lies_json(ordner / KENNUNG)
     try:
         protokoll = lies_protokoll(ordner)
@@ -521,9 +546,9 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None, arbeite=No
     when nothing could start.
     """
     melde = melde or (lambda ereignis: None)
-    vorbereiten(auftrag.laufoptionen())  # stop before touching any folder
+    _, liste, _ = vorbereiten(auftrag.laufoptionen())  # stop before touching any folder
     with sperre(auftrag), sperre_ordner(auftrag.ausgabe, f"den Auftrag „{auftrag.name}“"):
-        zustand = ermittle_stand(auftrag)
+        zustand = ermittle_stand(auftrag, liste)
         melde({"ereignis": "auftrag", "auftrag": auftrag.name, "ausgabe": str(auftrag.ausgabe),
                "modus": zustand.modus, "grund": zustand.grund})
         lauf_protokoll = None
@@ -537,7 +562,7 @@ def fuehre_auftrag_aus(auftrag: Auftrag, melde: Melder | None = None, arbeite=No
             if zustand.modus == "neu":
                 (ordner / KENNUNG).unlink(missing_ok=True)
                 entferne_alte_ergebnisse(ordner)
-            eingaben = json.dumps(auftrag.eingaben(), ensure_ascii=False, indent=2)
+            eingaben = json.dumps(auftrag.eingaben(liste), ensure_ascii=False, indent=2)
             schreibe_atomar(ordner / KENNUNG, eingaben.encode("utf-8"))
             lauf_protokoll = fuehre_aus(auftrag.laufoptionen(zustand.modus == "fortsetzen"), melde,
                                         f"den Auftrag „{auftrag.name}“",

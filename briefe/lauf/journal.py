@@ -19,10 +19,12 @@ from briefe.quellen.mitglieder import Empfaenger
 
 JOURNAL = ".briefe-journal.jsonl"
 # Options that do not change a letter; every other field of Laufoptionen counts.
+# A database query counts through the checksum of the rows it gave, not its text.
 OHNE_EINFLUSS = frozenset({"vorlage", "daten", "ausgabe", "jobs", "fortsetzen", "vorlagen_ordner",
-                           "zeitgrenze", "lesegrenzen"})
+                           "zeitgrenze", "lesegrenzen", "abfrage", "abfrage_datei"})
 _TEILE = {"vorlage_sha256": "die Vorlage (mit Absenderprofil und Bildern)",
-          "quelle_sha256": "die Mitgliederliste", "optionen": "die Optionen"}
+          "quelle_sha256": "die Mitgliederliste (bei einer Datenbank: das Ergebnis der Abfrage)",
+          "optionen": "die Optionen"}
 
 
 class FortsetzenUnmoeglich(BriefeFehler):

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from briefe.dateien import atomar, raeume_reste_auf, sha256
+from briefe.dateien import atomar, raeume_reste_auf
+from briefe.lauf import quelle
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
 from briefe.lauf.journal import Journal, eingaben, entferne_alte_ergebnisse, lies_journal, pruefe_fortsetzen
 from briefe.lauf.protokoll import (
@@ -75,7 +76,7 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
     optionen = replace(optionen, ausgabe=ausgabe.resolve())
     raeume_reste_auf(ausgabe)
 
-    quelle_sha256 = sha256(Path(optionen.daten))
+    quelle_sha256 = quelle.quelle_pruefsumme(optionen, liste)
     laufeingaben = eingaben(optionen, vorlage.pruefsumme(), quelle_sha256)
     nach_nummer = dict(enumerate(ausgewaehlt, start=1))
     if optionen.fortsetzen:
@@ -85,7 +86,7 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
         entferne_alte_ergebnisse(ausgabe)
     protokoll = Protokoll(
         vorlage=str(optionen.vorlage),
-        quelle=str(optionen.daten),
+        **quelle.protokollangaben(optionen, vorlage),
         ausgabe=str(optionen.ausgabe),
         beginn=beginn,
         vorlage_sha256=laufeingaben["vorlage_sha256"],
@@ -94,7 +95,10 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
         formate=list(optionen.formate),
         filter=[f"{s}={w}" for s, w in optionen.filter],
         werte=vorlage.werte_als_text(),
+        bausteine=dict(vorlage.bausteine),
+        sachbearbeitung=vorlage.sachbearbeitung.als_dict() if vorlage.sachbearbeitung else {},
         blatt=optionen.blatt,
+        schluessel=optionen.schluessel,
         pdf=optionen.pdf_variante or "standard",
         zeilen_gesamt=len(liste.empfaenger),
         ausgewaehlt=len(ausgewaehlt),
@@ -110,6 +114,8 @@ def _fuehre_aus(optionen: Laufoptionen, melde: Melder | None, vorbereitet, arbei
     jobs = optionen.jobs or os.cpu_count() or 1
     with Journal(ausgabe, laufeingaben) as journal:
         for eintrag in arbeite(optionen, vorlage, auftraege, jobs):
+            if optionen.schluessel:
+                eintrag.datensatz = nach_nummer[eintrag.nummer].wert(optionen.schluessel)
             eintraege[eintrag.nummer] = eintrag
             journal.schreibe(eintrag, nach_nummer[eintrag.nummer])
             melde({"ereignis": "brief", "zeile": eintrag.zeile, "status": eintrag.status})

@@ -37,6 +37,7 @@ class Eintrag:
     probleme: list[dict] = field(default_factory=list)
     name: str = ""  # "Maria Meyer"
     organisation: str = ""
+    datensatz: str = ""  # the record's key: its value in the column ``Protokoll.schluessel``
     # set by ``briefe versenden``: "E-Mail" or "Post", Message-ID, time, the server's answer
     kanal: str = ""
     versandstatus: str = ""
@@ -61,7 +62,12 @@ class Protokoll:
     formate: list[str] = field(default_factory=list)
     filter: list[str] = field(default_factory=list)
     werte: dict[str, str] = field(default_factory=dict)  # start values, parsed, as text
+    bausteine: dict[str, str] = field(default_factory=dict)  # text block -> SHA-256 of its file
+    sachbearbeitung: dict[str, str] = field(default_factory=dict)  # whose data is in the info block
     blatt: str | None = None
+    schluessel: str | None = None  # the column whose value names each record
+    abfrage: str | None = None  # a database's query (``quelle`` its address without password)
+    abfrage_werte: dict[str, str] = field(default_factory=dict)  # its :name parameters, as text
     pdf: str = "standard"
     zeilen_gesamt: int = 0
     ausgewaehlt: int = 0
@@ -93,13 +99,16 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
     versandt = any(e.kanal for e in protokoll.briefe)
-    schreiber.writerow(CSV_SPALTEN + (VERSAND_SPALTEN if versandt else []))
+    mit_schluessel = bool(protokoll.schluessel)
+    schreiber.writerow(CSV_SPALTEN + ([protokoll.schluessel] if mit_schluessel else [])
+                       + (VERSAND_SPALTEN if versandt else []))
     for e in protokoll.briefe:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
-        ] + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
+        ] + ([e.datensatz] if mit_schluessel else [])
+          + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
 

@@ -4,18 +4,18 @@ against each other, the selected recipients, their file names."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefe.dateien import dateiname_teil
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
+from briefe.lauf import quelle
 from briefe.quellen.mitglieder import (
     Empfaenger,
     Lesegrenzen,
     Mitgliederliste,
-    lies_mitglieder,
     normalisiere_spalte,
     passt_filter,
     weitere_spalten_hinweis,
@@ -23,6 +23,7 @@ from briefe.quellen.mitglieder import (
 from briefe.satz.vertrag import FORMATE
 from briefe.vorlage.grenzen import ZEITGRENZE, Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.meldungen import unbekannte_spalten
+from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 
 
@@ -31,7 +32,7 @@ class Laufoptionen:
     """Everything a run needs to know; the same for CLI, job files and the service."""
 
     vorlage: Path
-    daten: Path
+    daten: Path | str  # a file, or a database address (postgresql://…, sqlite:///…)
     ausgabe: Path = Path("ausgabe")
     formate: tuple[str, ...] = FORMATE
     filter: tuple[tuple[str, str], ...] = ()
@@ -46,22 +47,35 @@ class Laufoptionen:
     zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
     lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
     werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
+    abfrage: str | None = None  # a database's query (reads only; :name from werte)
+    abfrage_datei: Path | None = None  # or the file holding it
+    schluessel: str | None = None  # column naming a record in protocol and messages
+    # the clerk's data for the info block (as a dict when it comes from JSON)
+    sachbearbeitung: Sachbearbeitung | Mapping[str, str] | None = None
 
 
 def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
-    """The run's template with its start values checked and filled in."""
-    return lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    """The run's template with its start values checked and filled in (those only the
+    database query uses left out) and the clerk's data."""
+    if not quelle.abfrage_parameter(optionen):
+        vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+    else:
+        vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
+        vorlage = vorlage.mit_werten(quelle.vorlagenwerte(optionen, {w.name for w in vorlage.startwerte}))
+    return vorlage.mit_sachbearbeitung(optionen.sachbearbeitung)
 
 
 def vorbereiten(optionen: Laufoptionen) -> tuple[Vorlage, Mitgliederliste, list[Empfaenger]]:
     """Load template and list, check they fit, select recipients. Errors here stop the run."""
+    quelle.pruefe_quelle(optionen)
     vorlage = lade_laufvorlage(optionen)
-    liste = lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen)
+    liste = quelle.lies_quelle(optionen, vorlage)
+    quelle.pruefe_schluessel(optionen, liste)
     vorhanden = {normal for _, normal in liste.spalten}
     fehlend = sorted(vorlage.pflichtspalten - vorhanden)
     if fehlend:
         meldung, zeile = unbekannte_spalten(fehlend, vorhanden, dict(vorlage.spaltenzeilen),
-                                            liste.quelle.name)
+                                            liste.name, dict(vorlage.spaltenorte))
         raise VorlagenFehler(meldung, datei=vorlage.anzeige, zeile=zeile)
     unbekannte_formate = set(optionen.formate) - set(FORMATE)
     if unbekannte_formate or not optionen.formate:
@@ -102,7 +116,7 @@ def spaltenhinweise(vorlage: Vorlage, liste: Mitgliederliste) -> list[str]:
         aehnlich = difflib.get_close_matches(spalte, vorhanden, n=2, cutoff=0.6)
         hinweise.append(
             f"Die Spalte „{spalte}“ (Vorlage Zeile {vorlage.spaltenzeilen.get(spalte)}) gibt es in "
-            f"{liste.quelle.name} nicht; der Text in ihrem {{% if %}} entfällt bei allen."
+            f"{liste.name} nicht; der Text in ihrem {{% if %}} entfällt bei allen."
             + (f" Ähnlich: {', '.join(aehnlich)}." if aehnlich else ""))
     return hinweise
 
@@ -133,7 +147,7 @@ def pruefe_gleiche_fehler(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) ->
         if fehler is not None:
             punkt = "" if fehler.meldung.endswith((".", "!", "?")) else "."
             raise VorlagenFehler(f"{fehler.meldung}{punkt} Das betrifft jeden Empfänger.",
-                                 datei=fehler.datei, zeile=fehler.zeile)
+                                 datei=fehler.datei, zeile=fehler.zeile, spalte=fehler.spalte)
 
 
 def textprobleme(vorlage: Vorlage, liste: Mitgliederliste,
@@ -148,7 +162,7 @@ def textprobleme(vorlage: Vorlage, liste: Mitgliederliste,
         try:
             vorlage.erzeuge(e)
         except ZeilenFehler as fehler:
-            fehler.datei = fehler.datei or liste.quelle.name
+            fehler.datei = fehler.datei or liste.name
             probleme.append(fehler)
     return probleme
 
@@ -168,7 +182,7 @@ def zeilenprobleme(liste: Mitgliederliste, empfaenger: Iterable[Empfaenger],
     for e in empfaenger:
         lesefehler = [ZeilenFehler(m, zeile=e.zeile, spalte=s) for s, m in e.lesefehler]
         for problem in lesefehler + anschrift_regeln.pruefe(e, folge):
-            problem.datei = problem.datei or liste.quelle.name
+            problem.datei = problem.datei or liste.name
             probleme.append(problem)
     return probleme
 

@@ -90,13 +90,19 @@ class Empfaenger:
 class Mitgliederliste:
     """A read member list; ``hinweise`` are German notes for the protocol."""
 
-    quelle: Path
+    quelle: Path | str  # the file, or a database's address without password
     spalten: tuple[tuple[str, str], ...]
     empfaenger: tuple[Empfaenger, ...]
     kodierung: str | None
     hinweise: tuple[str, ...] = ()
     trennzeichen: str | None = None  # detected CSV separator
     weitere_spalten: tuple[tuple[str, str], ...] = ()  # (header, name) of columns only a template uses
+    pruefsumme: str = ""  # of the rows read from a database ("" for a file: its own checksum counts)
+
+    @property
+    def name(self) -> str:
+        """The source as messages name it: the file name or the database address."""
+        return self.quelle.name if isinstance(self.quelle, Path) else self.quelle
 
 
 def passt_filter(e: Empfaenger, spalte: str, wert: str) -> bool:
@@ -122,17 +128,18 @@ class Lesegrenzen:
 
 
 def baue_liste(
-    pfad: Path,
+    pfad: Path | str,
     zeilen: Iterable[tuple[int, Sequence[object]]],
     *,
+    pruefsumme: str = "",
     kodierung: str | None = None,
     trennzeichen: str | None = None,
     xlsx: bool = False,
     kopf_suchen: bool = True,
     grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008 - frozen
 ) -> Mitgliederliste:
-    """Header search, column mapping and member building shared by all formats."""
-    datei = pfad.name
+    """Header search, column mapping and member building shared by all sources."""
+    datei = pfad.name if isinstance(pfad, Path) else pfad
     notizen: list[str] = []
     zeilen = iter(zeilen)
     vorlauf: list[tuple[int, Sequence[object]]] = []
@@ -233,5 +240,6 @@ def baue_liste(
         hinweise=tuple(notizen),
         trennzeichen=trennzeichen,
         weitere_spalten=tuple(weitere),
+        pruefsumme=pruefsumme,
     )
 

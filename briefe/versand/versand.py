@@ -17,7 +17,8 @@ from pathlib import Path
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.lauf.protokoll import Eintrag, Protokoll, lies_protokoll, schreibe_protokoll
-from briefe.quellen.mitglieder import Empfaenger, lies_mitglieder
+from briefe.quellen.datenbank import ist_datenbank, lies_datenbank
+from briefe.quellen.mitglieder import Empfaenger, Mitgliederliste, lies_mitglieder
 from briefe.versand.einstellungen import Einstellungen, ist_adresse
 from briefe.versand.journal import (
     FEHLER,
@@ -125,6 +126,27 @@ def _vorlagen_ordner(vorlage: Path) -> Path | None:
     return None
 
 
+def _liste_des_laufs(protokoll: dict) -> Mitgliederliste:
+    """The run's member list, read again (file or database query) and refused when it changed."""
+    if ist_datenbank(protokoll["quelle"]):
+        liste = lies_datenbank(protokoll["quelle"], protokoll.get("abfrage") or "",
+                               protokoll.get("abfrage_werte") or {})
+        summe, name = liste.pruefsumme, "Das Ergebnis der Abfrage"
+    else:
+        quelle = Path(protokoll["quelle"])
+        try:
+            summe = sha256(quelle)
+        except OSError:
+            raise BriefeFehler(f"Die Mitgliederliste des Laufs ({quelle}) ist nicht mehr lesbar; ohne "
+                               "sie sind die E-Mail-Adressen unbekannt.") from None
+        liste, name = None, f"Die Mitgliederliste {quelle.name}"
+    if summe != protokoll.get("quelle_sha256"):
+        raise BriefeFehler(
+            f"{name} wurde nach dem Lauf verändert. Damit keine Adresse zum falschen Brief gerät, wird "
+            "nicht versendet. Bitte die Briefe neu erstellen.")
+    return liste or lies_mitglieder(quelle, protokoll.get("blatt"))
+
+
 def plane(ausgabe: Path | str) -> Plan:
     """Read the run's protocol and member list; decide e-mail or post per letter."""
     ausgabe = Path(ausgabe)
@@ -141,17 +163,7 @@ def plane(ausgabe: Path | str) -> Plan:
     if "pdf" not in protokoll.get("formate", []):
         raise BriefeFehler("Dieser Lauf hat keine PDF-Dateien erstellt (Format pdf fehlt); "
                            "versendet werden die PDFs eines Laufs.")
-    quelle = Path(protokoll["quelle"])
-    try:
-        summe = sha256(quelle)
-    except OSError:
-        raise BriefeFehler(f"Die Mitgliederliste des Laufs ({quelle}) ist nicht mehr lesbar; ohne sie "
-                           "sind die E-Mail-Adressen unbekannt.") from None
-    if summe != protokoll.get("quelle_sha256"):
-        raise BriefeFehler(
-            f"Die Mitgliederliste {quelle.name} wurde nach dem Lauf verändert. Damit keine Adresse zum "
-            "falschen Brief gerät, wird nicht versendet. Bitte die Briefe neu erstellen.")
-    liste = lies_mitglieder(quelle, protokoll.get("blatt"))
+    liste = _liste_des_laufs(protokoll)
     nach_zeile = {e.zeile: e for e in liste.empfaenger}
     briefe = []
     for eintrag in protokoll.get("briefe", []):

@@ -228,8 +228,10 @@ def unbekannte_variable(namen: Iterable[str], verfuegbar: Iterable[str],
 
 
 def unbekannte_spalten(fehlend: Iterable[str], vorhanden: Iterable[str],
-                       zeilen: dict[str, int], liste: str) -> tuple[str, int | None]:
-    """The columns a template uses that the list lacks, each with the closest names."""
+                       zeilen: dict[str, int], liste: str,
+                       orte: dict[str, str] | None = None) -> tuple[str, int | None]:
+    """The columns a template uses that the list lacks, each with the closest names; ``orte``
+    names where a column stands outside the template (in a text block)."""
     vorhanden = sorted(vorhanden)
     teile = []
     erste: int | None = None
@@ -238,6 +240,8 @@ def unbekannte_spalten(fehlend: Iterable[str], vorhanden: Iterable[str],
         erste = erste or zeile
         aehnlich = difflib.get_close_matches(spalte, vorhanden, n=3, cutoff=0.5)
         wo = f" (Zeile {zeile})" if zeile else ""
+        if orte and spalte in orte:
+            wo = f" ({orte[spalte]}, eingefügt in Zeile {zeile})"
         tipp = f" Ähnlich: {', '.join(aehnlich)}." if aehnlich else ""
         teile.append(f"„empfaenger.{spalte}“{wo} gibt es in der Mitgliederliste {liste} "
                      f"nicht.{tipp}")

@@ -7,8 +7,9 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from briefe.deutsch.zahlen import lies_zahl
 from briefe.fehler import VorlagenFehler
 
 TYPEN = {
@@ -22,7 +23,6 @@ TYPNAMEN = {"datum": "Datum", "uhrzeit": "Uhrzeit", "betrag": "Betrag", "zahl": 
             "text": "Text"}
 SCHLUESSEL = {"bezeichnung", "typ", "pflicht", "standard"}
 _NAME = re.compile(r"[a-z_][a-z0-9_]*")
-_TAUSENDER = re.compile(r"\d{1,3}(\.\d{3})+")
 
 
 @dataclass(frozen=True)
@@ -114,23 +114,9 @@ def lies_startwerte(daten: object, konstanten: Mapping[str, object], datei: str,
     return tuple(ergebnis)
 
 
-def _zahl(text: str) -> Decimal:
-    roh = text.strip().replace("€", "").replace("EUR", "").replace("\u00a0", "").replace(" ", "")
-    if "," in roh:  # German: 1.234,56
-        roh = roh.replace(".", "").replace(",", ".")
-    elif _TAUSENDER.fullmatch(roh):  # 1.234 is one thousand two hundred and thirty-four
-        roh = roh.replace(".", "")
-    try:
-        zahl = Decimal(roh)
-    except InvalidOperation:
-        raise ValueError(f"„{text}“ ist keine Zahl") from None
-    if not zahl.is_finite():
-        raise ValueError(f"„{text}“ ist keine Zahl")
-    return zahl
-
-
-def lies_wert(startwert: Startwert, text: str) -> object:
-    """Parse one entered text by the value's type; ``ValueError`` with a German reason."""
+def lies_wert(startwert: Startwert, text: str, zahlen: str | None = None) -> object:
+    """Parse one entered text by the value's type; ``ValueError`` with a German reason.
+    Numbers follow ``deutsch.zahlen`` (``zahlen``: the setting ``punkt``/``deutsch``)."""
     text = text.strip()
     if startwert.typ == "text":
         return text
@@ -149,7 +135,7 @@ def lies_wert(startwert: Startwert, text: str) -> object:
             except ValueError:
                 pass
         raise ValueError(f"„{text}“ ist keine Uhrzeit (erwartet z. B. 9:30)")
-    zahl = _zahl(text)
+    zahl = lies_zahl(text, lesart=zahlen)
     if startwert.typ == "betrag":
         if zahl.as_tuple().exponent < -2:  # type: ignore[operator]
             raise ValueError(f"„{text}“ hat mehr als zwei Nachkommastellen")
@@ -166,7 +152,8 @@ def als_protokolltext(wert: object) -> str:
     return str(wert)
 
 
-def pruefe_startwerte(vorlage, eingaben: Mapping[str, str]) -> dict[str, object]:
+def pruefe_startwerte(vorlage, eingaben: Mapping[str, str],
+                      zahlen: str | None = None) -> dict[str, object]:
     """Check the entered texts against a template's start values; all problems at once.
 
     Returns name -> parsed value (date, time, Decimal, int or str); missing optional
@@ -189,9 +176,9 @@ def pruefe_startwerte(vorlage, eingaben: Mapping[str, str]) -> dict[str, object]
             else:
                 continue
         try:
-            werte[name] = lies_wert(startwert, str(text))
+            werte[name] = lies_wert(startwert, str(text), zahlen)
         except ValueError as fehler:
-            probleme.append(f"„{startwert.bezeichnung}“: {fehler}.")
+            probleme.append(f"„{startwert.bezeichnung}“: {str(fehler).rstrip('.')}.")
     if probleme:
         raise VorlagenFehler(
             "Werte beim Start: " + " ".join(probleme),

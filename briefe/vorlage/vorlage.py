@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import sys
-import tomllib
 import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -25,27 +23,28 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.deutsch.formate import FILTER
 from briefe.deutsch.formate import datum as datum_kurz
+from briefe.deutsch.zahlen import WertFehler
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
 from briefe.vorlage import grenzen, meldungen
 from briefe.vorlage.absender import finde_absender, lies_unterschrift
+from briefe.vorlage.bausteine import aufrufe, lies_baustein
+from briefe.vorlage.kopf import TRENNER, kopfzeilen_von, lies_kopf, teile_vorlage  # noqa: F401 (TRENNER re-exported)
 from briefe.vorlage.laufzeitfehler import LAUFZEITFEHLER, laufzeit_text
-from briefe.vorlage.markdown import bereinige, parse, woertlich
+from briefe.vorlage.markdown import GIROCODE_MARKE, bereinige, parse, woertlich
+from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 from briefe.vorlage.startwerte import (
     Startwert,
     als_protokolltext,
     lies_startwerte,
     pruefe_startwerte,
 )
+from briefe.vorlage.zahlung import FELDER as ZAHLUNGSFELDER
+from briefe.vorlage.zahlung import Zahlungskopf, lies_zahlungskopf
 
-TRENNER = "+++"
 KONTEXT = {"empfaenger", "anrede", "anschrift", "absender", "datum", "zeichen", "betreff", "werte"}
-_SCHLUESSEL = {
-    "betreff", "absender", "zeichen", "ihr_zeichen", "datum", "form", "grussformel",
-    "unterschrift", "anlagen", "verteiler", "vermerke", "anrede", "hinweis_maschinell",
-    "beschreibung", "werte", "anschrift_reihenfolge", "titel", "startwerte", "email",
-}
+FUNKTIONEN = {"baustein", "girocode"}  # in the body only
 MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschrift gültig."
 
 
@@ -53,8 +52,26 @@ def _finalize_text(wert: object) -> str:
     return "" if wert is None else bereinige(str(wert))
 
 
+class _Fertig(str):
+    """Markdown made safe already: a filled text block, the GiroCode's place."""
+
+
 def _finalize_markdown(wert: object) -> str:
+    if isinstance(wert, _Fertig):
+        return str(wert)
     return "" if wert is None else woertlich(str(wert))
+
+
+@jinja2.pass_context
+def _baustein(kontext, name: str) -> _Fertig:
+    """``{{ baustein("NAME") }}``: the block filled from the same recipient and values."""
+    vorlage = kontext["_bausteine"][name]  # every name is checked when the template loads
+    return _Fertig(grenzen.begrenzt_zusammenfuegen(vorlage.generate(kontext.get_all())).strip())
+
+
+def _girocode() -> _Fertig:
+    """``{{ girocode() }}``: the place of the GiroCode, a paragraph of its own."""
+    return _Fertig(f"\n\n{GIROCODE_MARKE}\n\n")
 
 
 def _umgebung(finalize) -> SandboxedEnvironment:
@@ -72,6 +89,7 @@ def _umgebung(finalize) -> SandboxedEnvironment:
 
 
 MARKDOWN_UMGEBUNG = _umgebung(_finalize_markdown)
+MARKDOWN_UMGEBUNG.globals.update(baustein=_baustein, girocode=_girocode)
 TEXT_UMGEBUNG = _umgebung(_finalize_text)
 
 
@@ -122,6 +140,21 @@ class Vorlage:
     spaltenzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
     feldzeilen: Mapping[str, int] = field(default_factory=dict, compare=False)
     quelltext: str = field(default="", compare=False, repr=False)
+    bausteine: Mapping[str, str] = field(default_factory=dict)  # name -> SHA-256 of its file
+    bausteinvorlagen: Mapping[str, jinja2.Template] = field(default_factory=dict, compare=False,
+                                                           repr=False)
+    spaltenorte: Mapping[str, str] = field(default_factory=dict, compare=False)  # in a block
+    zahlung: Zahlungskopf | None = None
+    sachbearbeitung: Sachbearbeitung | None = None
+
+    def mit_sachbearbeitung(self, sachbearbeitung: Sachbearbeitung | Mapping | None) -> Vorlage:
+        """This template with a clerk's data in its info block; a new object."""
+        if not sachbearbeitung:
+            return self
+        if isinstance(sachbearbeitung, Mapping):  # from JSON (a worker's chunk)
+            sachbearbeitung = Sachbearbeitung(**sachbearbeitung)
+        return replace(self, absender=sachbearbeitung.absender(self.absender),
+                       sachbearbeitung=sachbearbeitung)
 
     def pruefsumme(self) -> str:
         """SHA-256 over the template and every file it uses (profile, images, base document)."""
@@ -150,9 +183,10 @@ class Vorlage:
         """The template in messages, never its path."""
         return _anzeige(self.kopf, self.pfad)
 
-    def mit_werten(self, eingaben: Mapping[str, str]) -> Vorlage:
-        """This template with the start values entered (German text), checked; a new object."""
-        return replace(self, werte=pruefe_startwerte(self, eingaben))
+    def mit_werten(self, eingaben: Mapping[str, str], zahlen: str | None = None) -> Vorlage:
+        """This template with the start values entered (German text; ``zahlen``: how
+        ``1.234`` is read), checked; a new object."""
+        return replace(self, werte=pruefe_startwerte(self, eingaben, zahlen))
 
     def werte_als_text(self) -> dict[str, str]:
         """The start values in use, as text for the protocol."""
@@ -200,6 +234,7 @@ class Vorlage:
         return Brief(
             absender=self.absender,
             anschrift=adresse.zeilen,
+            anschrift_schriftgrade=adresse.schriftgrade,
             betreff=kontext["betreff"],
             anrede=kontext["anrede"],
             inhalt=parse(quelltext),
@@ -213,7 +248,19 @@ class Vorlage:
             verteiler=self._liste("verteiler", kontext, empfaenger.zeile),
             hinweis_maschinell=_maschinell(self.kopf.get("hinweis_maschinell", False)),
             hinweise=tuple(adresse.hinweise),
+            zahlung=self._zahlung(kontext, empfaenger.zeile),
         )
+
+    def _zahlung(self, kontext: dict, zeile: int):
+        if self.zahlung is None:
+            return None
+        betrag, zweck = (self._feld(f"zahlung.{teil}", kontext, zeile) for teil in ZAHLUNGSFELDER)
+        return self.zahlung.zahlung(betrag, zweck, zeile, self.anzeige)
+
+    def betreff_fuer(self, empfaenger) -> str:
+        """Only the subject for one recipient (the body is not rendered)."""
+        adresse = anschrift_regeln.anschrift(empfaenger, self.anschrift_reihenfolge)
+        return self._kontext(empfaenger, adresse, self.datum())["betreff"]
 
     def email(self, empfaenger) -> tuple[str, str] | None:
         """Subject and text of the e-mail from the ``[email]`` table; None without one."""
@@ -237,6 +284,7 @@ class Vorlage:
             "datum": datum,
             "zeichen": str(self.kopf.get("zeichen", "")),
             "werte": {**dict(self.kopf.get("werte", {})), **self._startwerte()},
+            "_bausteine": self.bausteinvorlagen,
         }
         kontext["anrede"] = (
             self._feld("anrede", kontext, empfaenger.zeile)
@@ -275,13 +323,18 @@ class Vorlage:
             ) from None
         except grenzen.GrenzeUeberschritten as fehler:
             raise self._zeilenfehler(f"Grenze überschritten – {fehler}", ort(fehler), zeile) from None
+        except WertFehler as fehler:  # a filter names the list's column
+            raise self._zeilenfehler(fehler.meldung, ort(fehler), zeile, fehler.spalte) from None
         except LAUFZEITFEHLER as fehler:
             raise self._zeilenfehler(laufzeit_text(fehler), ort(fehler), zeile) from None
 
-    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int) -> ZeilenFehler:
+    def _zeilenfehler(self, grund: str, vorlagenzeile: int | None, zeile: int,
+                      spalte: str | None = None) -> ZeilenFehler:
         """A row's error in this template; keeps the template line for ``pruefen``."""
-        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile)
-        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile)
+        fehler = ZeilenFehler(f"{self.anzeige}, Zeile {vorlagenzeile}: {grund}", zeile=zeile,
+                              spalte=spalte)
+        fehler.vorlagenfehler = VorlagenFehler(grund, datei=self.anzeige, zeile=vorlagenzeile,
+                                               spalte=spalte)
         return fehler
 
 
@@ -313,27 +366,6 @@ def _anzeige(kopf: Mapping[str, object], pfad: Path) -> str:
     return f"Vorlage „{titel}“" if titel else pfad.name
 
 
-def teile_vorlage(text: str, datei: str) -> tuple[str, str, int]:
-    """Split into (front matter, body with the front matter blanked, body start line)."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    zeilen = text.splitlines(keepends=True)
-    if not zeilen or zeilen[0].strip() != TRENNER:
-        raise VorlagenFehler(
-            f"Die Vorlage muss mit einer Zeile „{TRENNER}“ beginnen (Kopfbereich im TOML-Format).",
-            datei=datei, zeile=1,
-        )
-    for nummer, zeile in enumerate(zeilen[1:], start=1):
-        if zeile.strip() == TRENNER:
-            kopf = "".join(zeilen[1:nummer])
-            # Keep line numbers of the body equal to the file's.
-            koerper = "\n" * (nummer + 1) + "".join(zeilen[nummer + 1 :])
-            return kopf, koerper, nummer + 2
-    raise VorlagenFehler(
-        f"Der Kopfbereich wird nicht mit einer Zeile „{TRENNER}“ geschlossen.", datei=datei,
-        zeile=len(zeilen),
-    )
-
-
 def _verwendete_spalten(ast: nodes.Template) -> dict[str, tuple[int, bool]]:
     """Column -> (first line, used outside of any ``{% if %}``)."""
     spalten: dict[str, tuple[int, bool]] = {}
@@ -357,28 +389,9 @@ def _verwendete_spalten(ast: nodes.Template) -> dict[str, tuple[int, bool]]:
     return spalten
 
 
-_KOPFZEILE = re.compile(r"\s*(?:\[\s*([\w.\-\"]+)\s*\]|([\w\-]+)\s*=)")
-
-
-def _kopfzeilen(kopf_text: str) -> dict[str, int]:
-    """Top-level key (or ``[table]``) -> its line in the file (line 1 is ``+++``)."""
-    zeilen: dict[str, int] = {}
-    in_tabelle = False
-    for nummer, zeile in enumerate(kopf_text.split("\n"), start=2):
-        treffer = _KOPFZEILE.match(zeile)
-        if not treffer:
-            continue
-        if treffer[1]:
-            in_tabelle = True
-            zeilen.setdefault(treffer[1].split(".")[0].strip('"'), nummer)
-            zeilen.setdefault(treffer[1].replace('"', ""), nummer)  # [startwerte.termin]
-        elif not in_tabelle:
-            zeilen.setdefault(treffer[2], nummer)
-    return zeilen
-
-
 def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
-                 quelltext: str | None = None, werte: Mapping[str, str] | None = None) -> Vorlage:
+                 quelltext: str | None = None, werte: Mapping[str, str] | None = None,
+                 zahlen: str | None = None) -> Vorlage:
     """Load, check and compile a template; errors name the template (title or file name)
     and the line in the file. ``quelltext`` replaces reading the file (a preview);
     ``werte`` are start values as entered (checked)."""
@@ -393,8 +406,8 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
     else:
         text = quelltext.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     kopf_text, koerper_text, koerper_zeile = teile_vorlage(text, datei)
-    kopfzeilen = _kopfzeilen(kopf_text)
-    kopf = _lies_kopf(kopf_text, datei, kopfzeilen, koerper_zeile - 1)
+    kopfzeilen = kopfzeilen_von(kopf_text)
+    kopf = lies_kopf(kopf_text, datei, kopfzeilen, koerper_zeile - 1)
     datei = _anzeige(kopf, pfad)
     ordner = vorlagen_ordner or pfad.parent
     try:
@@ -425,6 +438,11 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
     for teil in ("betreff", "text"):
         if teil in kopf.get("email", {}):
             quellen[f"email.{teil}"] = str(kopf["email"][teil])
+    zahlung = None
+    if "zahlung" in kopf:
+        zahlung = lies_zahlungskopf(kopf["zahlung"], datei, kopfzeilen.get("zahlung"))
+        for teil in ZAHLUNGSFELDER:
+            quellen[f"zahlung.{teil}"] = str(kopf["zahlung"][teil])
     feldzeilen = {name: kopfzeilen.get(name.split(".")[0], 1) for name in quellen}
     felder = {
         name: _kompiliere(TEXT_UMGEBUNG, quelle, f"<vorlage {name}>", datei, feldzeilen[name] - 1)
@@ -438,18 +456,18 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
         umgebung = MARKDOWN_UMGEBUNG if not name else TEXT_UMGEBUNG
         versatz = feldzeilen[name] - 1 if name else 0
         ast = umgebung.parse(quelle)
-        grenzen.pruefe_einbinden(ast, datei if not name else f"{datei} ({name.split('.')[0]})")
-        unbekannt = meta.find_undeclared_variables(ast) - KONTEXT
-        if unbekannt:
-            zeile = min(k.lineno for k in ast.find_all(nodes.Name) if k.name in unbekannt)
-            raise VorlagenFehler(
-                meldungen.unbekannte_variable(unbekannt, KONTEXT), datei=datei,
-                zeile=zeile + versatz,
-            )
+        _pruefe_ast(ast, datei if not name else f"{datei} ({name.split('.')[0]})", versatz,
+                    KONTEXT | FUNKTIONEN if not name else KONTEXT)
         variablen |= meta.find_undeclared_variables(ast)
-        for spalte, (zeile, pflicht) in _verwendete_spalten(ast).items():
-            alt_zeile, alt_pflicht = spalten.get(spalte, (zeile + versatz, False))
-            spalten[spalte] = (min(alt_zeile, zeile + versatz), alt_pflicht or pflicht)
+        _merke_spalten(spalten, ast, versatz)
+    koerper_ast = MARKDOWN_UMGEBUNG.parse(koerper_text)
+    girocodes = aufrufe(koerper_ast, datei, "girocode")
+    if zahlung is None and girocodes:
+        zeile = girocodes[0][1]
+        raise VorlagenFehler("girocode() braucht eine Tabelle [zahlung] im Kopfbereich (empfaenger, "
+                             "iban, betrag, zweck).", datei=datei, zeile=zeile)
+    bausteine, spaltenorte = _lade_bausteine(koerper_ast, datei, ordner, spalten)
+    dateien = (*dateien, *(b.pfad for b, _ in bausteine.values()))
     vorlage = Vorlage(
         pfad=pfad,
         kopf=kopf,
@@ -464,57 +482,62 @@ def lade_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None, *,
         spaltenzeilen={s: zeile for s, (zeile, _) in spalten.items()},
         feldzeilen=feldzeilen,
         quelltext=text,
+        bausteine={n: b.pruefsumme for n, (b, _) in bausteine.items()},
+        bausteinvorlagen={n: v for n, (_, v) in bausteine.items()},
+        spaltenorte=spaltenorte,
+        zahlung=zahlung,
     )
-    return vorlage if werte is None else vorlage.mit_werten(werte)
+    return vorlage if werte is None else vorlage.mit_werten(werte, zahlen)
 
 
-def _lies_kopf(kopf_text: str, datei: str, kopfzeilen: dict[str, int], ende: int) -> dict:
-    try:
-        kopf = tomllib.loads(kopf_text)
-    except tomllib.TOMLDecodeError as fehler:
-        meldung, zeile = meldungen.toml_fehler(fehler, kopf_text, 2, ende)
-        titel = re.search(r'^\s*(?:titel|beschreibung)\s*=\s*"([^"\n]+)"\s*$', kopf_text, re.M)
-        datei = f"Vorlage „{titel[1]}“" if titel else datei
-        raise VorlagenFehler(f"Fehler im Kopfbereich: {meldung}", datei=datei, zeile=zeile) from None
-    titel = kopf.get("titel") or kopf.get("beschreibung")
-    if titel:
-        datei = f"Vorlage „{titel}“"
-    for schluessel in kopf:
-        if schluessel not in _SCHLUESSEL:
-            raise VorlagenFehler(meldungen.unbekannter_eintrag(schluessel, _SCHLUESSEL,
-                                                               ort=" im Kopfbereich"),
-                                 datei=datei, zeile=kopfzeilen.get(schluessel))
-    for pflicht in ("betreff", "absender"):
-        if not kopf.get(pflicht):
-            raise VorlagenFehler(f"Im Kopfbereich fehlt „{pflicht}“.", datei=datei,
-                                 zeile=kopfzeilen.get(pflicht))
-    anschrift_regeln.reihenfolge(kopf.get("anschrift_reihenfolge"), datei)
-    form = str(kopf.get("form", "B")).upper()
-    if form not in FORMEN:
-        raise VorlagenFehler(f"„form“ muss \"A\" oder \"B\" sein, nicht „{form}“.", datei=datei,
-                             zeile=kopfzeilen.get("form"))
-    datum = kopf.get("datum", "heute")
-    if not isinstance(datum, dt.date) and datum != "heute":
-        raise VorlagenFehler(
-            "„datum“ muss ein Datum wie 2011-08-25 (ohne Anführungszeichen) oder \"heute\" sein.",
-            datei=datei, zeile=kopfzeilen.get("datum"),
-        )
-    if not isinstance(kopf.get("werte", {}), dict):
-        raise VorlagenFehler("„werte“ muss eine Tabelle [werte] sein.", datei=datei,
-                             zeile=kopfzeilen.get("werte"))
-    email = kopf.get("email", {})
-    if not isinstance(email, dict) or set(email) - {"betreff", "text"}:
-        raise VorlagenFehler("„email“ muss eine Tabelle [email] mit betreff und text sein.", datei=datei,
-                             zeile=kopfzeilen.get("email"))
-    for liste in ("anlagen", "verteiler", "vermerke"):
-        if not isinstance(kopf.get(liste, []), list):
-            raise VorlagenFehler(f"„{liste}“ muss eine Liste sein, z. B. [\"…\"].", datei=datei,
-                                 zeile=kopfzeilen.get(liste))
-    for text in ("titel", "beschreibung"):
-        if not isinstance(kopf.get(text, ""), str):
-            raise VorlagenFehler(f"„{text}“ muss ein Text in Anführungszeichen sein.",
-                                 datei=datei, zeile=kopfzeilen.get(text))
-    return kopf
+def _pruefe_ast(ast: nodes.Template, datei: str, versatz: int, erlaubt: set[str]) -> None:
+    grenzen.pruefe_einbinden(ast, datei)
+    unbekannt = meta.find_undeclared_variables(ast) - erlaubt
+    if unbekannt:
+        zeile = min(k.lineno for k in ast.find_all(nodes.Name) if k.name in unbekannt)
+        raise VorlagenFehler(meldungen.unbekannte_variable(unbekannt, KONTEXT), datei=datei,
+                             zeile=zeile + versatz)
+
+
+def _merke_spalten(spalten: dict[str, tuple[int, bool]], ast: nodes.Template, versatz: int,
+                   zeile_fest: int | None = None) -> None:
+    """Add the columns ``ast`` uses (first line, required); ``zeile_fest``: all at that line."""
+    for spalte, (zeile, pflicht) in _verwendete_spalten(ast).items():
+        zeile = zeile_fest if zeile_fest is not None else zeile + versatz
+        alt_zeile, alt_pflicht = spalten.get(spalte, (zeile, False))
+        spalten[spalte] = (min(alt_zeile, zeile), alt_pflicht or pflicht)
+
+
+def _lade_bausteine(ast: nodes.Template, datei: str, ordner: Path,
+                    spalten: dict[str, tuple[int, bool]]) -> tuple[dict, dict[str, str]]:
+    """The blocks the body uses: name -> (Baustein, compiled), and where each column of a block
+    stands in it ("Textbaustein „x“, Zeile 3"); their columns count at the call's line."""
+    geladen: dict = {}
+    orte: dict[str, str] = {}
+    for name, aufrufzeile in aufrufe(ast, datei):
+        if name in geladen:
+            continue
+        try:
+            baustein = lies_baustein(ordner, name)
+        except VorlagenFehler as fehler:
+            if fehler.datei is None:
+                fehler.datei, fehler.zeile = datei, aufrufzeile
+            raise
+        quelle = baustein.text
+        baustein_ast = MARKDOWN_UMGEBUNG.parse(quelle)
+        for funktion in FUNKTIONEN:
+            for _, zeile in aufrufe(baustein_ast, baustein.anzeige, funktion):
+                raise VorlagenFehler(f"{funktion}() ist in einem Textbaustein nicht möglich; "
+                                     "bitte in die Vorlage schreiben.", datei=baustein.anzeige,
+                                     zeile=zeile)
+        _pruefe_ast(baustein_ast, baustein.anzeige, 0, KONTEXT)
+        vorlage = _kompiliere(MARKDOWN_UMGEBUNG, quelle, f"<baustein {name}>", baustein.anzeige)
+        for spalte, (zeile, _) in _verwendete_spalten(baustein_ast).items():
+            if spalte not in spalten:  # the template's own use comes first
+                orte.setdefault(spalte, f"{baustein.anzeige}, Zeile {zeile}")
+        _merke_spalten(spalten, baustein_ast, 0, aufrufzeile)
+        geladen[name] = (baustein, vorlage)
+    return geladen, orte
 
 
 def pruefsumme_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> str:

@@ -31,13 +31,27 @@ from briefe.geometrie import (
     ANSCHRIFT_BREITE,
     ANSCHRIFT_LINKS,
     ANSCHRIFT_RECHTS,
+    GIROCODE_ABSTAND,
+    GIROCODE_BREITE,
+    GIROCODE_SEITE,
     INFOBLOCK_BEZEICHNUNG_BREITE,
     INFOBLOCK_BREITE,
     INFOBLOCK_LINKS,
     SEITE_BREITE,
     TEXT_BREITE,
 )
-from briefe.modell import Absatz, Brief, InfoZeile, Liste, Tabelle, Unterschrift, Zeile
+from briefe.modell import (
+    Absatz,
+    Brief,
+    GiroCodeStelle,
+    InfoZeile,
+    Liste,
+    Tabelle,
+    Unterschrift,
+    Zahlung,
+    Zeile,
+)
+from briefe.satz import girocode
 from briefe.satz.docx.grundlage import (
     SPRACHE,
     ZEILE,
@@ -56,6 +70,7 @@ from briefe.satz.docx.ooxml import (
     abstand,
     bereinige_xml_text,
     bild_im_text,
+    emu,
     freiraum,
     lauf,
     twips,
@@ -235,7 +250,10 @@ class _Schreiber:
         for block in brief.inhalt:
             # A table has no spacing after it: the next paragraph adds one line before.
             vor = abstand(ZEILE, ZEILE) if nach_tabelle else ""
-            if isinstance(block, Absatz):
+            if isinstance(block, GiroCodeStelle):
+                if brief.zahlung:
+                    yield self._girocode(brief.zahlung)
+            elif isinstance(block, Absatz):
                 yield absatz("Brieftext", _zeile(block.teile), vor)
             elif isinstance(block, Liste):
                 yield from self._liste(block, vor)
@@ -253,9 +271,12 @@ class _Schreiber:
             schluss += self._unterschrift(brief.unterschrift)
         if brief.hinweis_maschinell:
             schluss.append(("Hinweis", lauf(brief.hinweis_maschinell), ""))
-        for n, (stil, inhalt, ppr) in enumerate(schluss):
-            halten = "<w:keepNext/>" if n < len(schluss) - 1 else ""
-            yield absatz(stil, inhalt, halten + ppr)
+        schluss_xml = "".join(absatz(stil, inhalt, ("<w:keepNext/>" if n < len(schluss) - 1 else "") + ppr)
+                              for n, (stil, inhalt, ppr) in enumerate(schluss))
+        if brief.zahlung and GiroCodeStelle() not in brief.inhalt:  # beside the closing, right
+            yield self._neben_schluss(schluss_xml, self._girocode(brief.zahlung))
+        else:
+            yield schluss_xml
         if brief.anlagen:
             titel = "Anlage" if len(brief.anlagen) == 1 else "Anlagen"
             yield from _aufstellung("Anlagen", titel, brief.anlagen)
@@ -294,6 +315,29 @@ class _Schreiber:
             teile.append(("Unterschrift", lauf(u.funktion), ""))
         return teile
 
+    @staticmethod
+    def _neben_schluss(schluss: str, girocode_xml: str) -> str:
+        """The closing block left and the GiroCode right, in one borderless row."""
+        rechts = twips(GIROCODE_BREITE)
+        links = twips(TEXT_BREITE) - rechts
+        return (_randlos((links, rechts), [_reihe((links, schluss), (rechts, girocode_xml))])
+                + absatz("Brieftext", "", abstand(0, 0)))
+
+    def _girocode(self, zahlung: Zahlung) -> str:
+        """The code (PNG) and its text side by side in a borderless table."""
+        r_id, _ = self.dok.part.get_or_add_image(io.BytesIO(girocode.png(zahlung)))
+        seite = emu(GIROCODE_SEITE)
+        bild = bild_im_text(r_id, next(self.kennungen), "GiroCode", girocode.BESCHRIFTUNG,
+                            seite, seite)
+        links = twips(GIROCODE_SEITE + GIROCODE_ABSTAND)
+        text = twips(GIROCODE_BREITE) - links
+        einfach = '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+        zeilen = girocode.textzeilen(zahlung)
+        beschriftung = absatz("Infoblock", lauf(zeilen[0], fett=True)) + "".join(
+            absatz("Infoblock", lauf(z)) for z in zeilen[1:])
+        reihe = _reihe((links, absatz("Brieftext", bild, einfach)), (text, beschriftung))
+        return _randlos((links, text), [reihe]) + absatz("Brieftext", "", abstand(0, 0))
+
     def _anschriftfeld(self, brief: Brief) -> str:
         """One floating table at the page: remark zone and recipient zone left, info block right.
 
@@ -307,7 +351,8 @@ class _Schreiber:
         vermerke = [absatz("Ruecksendeangabe", lauf(brief.absender.ruecksendeangabe))] if (
             brief.absender.ruecksendeangabe) else []
         vermerke += [absatz("Vermerk", lauf(v)) for v in brief.vermerke]
-        anschrift = [absatz("Anschrift", lauf(z)) for z in brief.anschrift]
+        anschrift = [absatz("Anschrift", lauf(z, groesse=brief.anschrift_schriftgrad(i)))
+                     for i, z in enumerate(brief.anschrift)]
         leer = absatz("Anschrift")
         oben = twips(form.infoblock_oben - form.anschriftfeld_oben)
         infoblock = _infoblock(brief.infoblock) if brief.infoblock else leer
@@ -375,13 +420,25 @@ def _infoblock(zeilen: tuple[InfoZeile, ...]) -> str:
                 f'{absatz("Infoblock", lauf(zeile.wert))}</w:tc>'
             )
         reihen.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{zellen}</w:tr>")
+    return _randlos((links, rechts), reihen) + winziger_absatz()
+
+
+def _reihe(*zellen: tuple[int, str]) -> str:
+    """One row that does not split across pages; each cell (width in twips, content)."""
+    inhalt = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{breite}" w:type="dxa"/></w:tcPr>{xml}</w:tc>'
+                     for breite, xml in zellen)
+    return f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{inhalt}</w:tr>"
+
+
+def _randlos(spalten: tuple[int, ...], reihen: list[str]) -> str:
+    """A table without borders and cell margins, fixed column widths (twips)."""
+    gitter = "".join(f'<w:gridCol w:w="{breite}"/>' for breite in spalten)
     return (
-        f'<w:tbl><w:tblPr><w:tblW w:w="{links + rechts}" w:type="dxa"/>'
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(spalten)}" w:type="dxa"/>'
         f'{_OHNE_LINIEN}<w:tblLayout w:type="fixed"/>{_OHNE_ZELLENRAND}'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
-        f'<w:tblGrid><w:gridCol w:w="{links}"/><w:gridCol w:w="{rechts}"/></w:tblGrid>'
-        f'{"".join(reihen)}</w:tbl>{winziger_absatz()}'
+        f'<w:tblGrid>{gitter}</w:tblGrid>{"".join(reihen)}</w:tbl>'
     )
 
 

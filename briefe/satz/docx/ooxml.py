@@ -78,15 +78,25 @@ def zeile_twips(schriftgrad: float, faktor: float = ZEILENABSTAND) -> int:
 # --- runs and paragraphs ---------------------------------------------------------
 
 
-def lauf(text: str, fett: bool = False, kursiv: bool = False, unterstrichen: bool = False) -> str:
-    """One run; ``\\n`` becomes a line break, ``\\t`` a tab."""
+def _eigenschaften(fett: bool, kursiv: bool, unterstrichen: bool, groesse: float | None,
+                   sprache: str = "") -> str:
+    """A run's rPr children in schema order."""
+    rpr = ("<w:b/><w:bCs/>" if fett else "") + ("<w:i/><w:iCs/>" if kursiv else "")
+    if groesse is not None:
+        rpr += f'<w:sz w:val="{halbpunkte(groesse)}"/><w:szCs w:val="{halbpunkte(groesse)}"/>'
+    rpr += '<w:u w:val="single"/>' if unterstrichen else ""
+    return rpr + (f'<w:lang w:val="{sprache}"/>' if sprache else "")
+
+
+def lauf(text: str, fett: bool = False, kursiv: bool = False, unterstrichen: bool = False,
+         groesse: float | None = None) -> str:
+    """One run (``groesse`` in pt, else the style's); ``\\n`` becomes a line break,
+    ``\\t`` a tab."""
     text = bereinige_xml_text(text)
-    rpr = ""
-    if fett or kursiv or unterstrichen:
-        rpr = "<w:rPr>" + ("<w:b/><w:bCs/>" if fett else "") + ("<w:i/><w:iCs/>" if kursiv else "")
-        rpr += ('<w:u w:val="single"/>' if unterstrichen else "") + "</w:rPr>"
+    rpr = _eigenschaften(fett, kursiv, unterstrichen, groesse)
+    rpr = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
     if _LANGER_LAUF.search(text):
-        return _mit_langen_laeufen(text, fett, kursiv, unterstrichen)
+        return _mit_langen_laeufen(text, fett, kursiv, unterstrichen, groesse)
     teile = []
     for n, zeile in enumerate(text.split("\n")):
         if n:
@@ -104,18 +114,18 @@ def lauf(text: str, fett: bool = False, kursiv: bool = False, unterstrichen: boo
 _LANGER_LAUF = re.compile(r"[^\s\-\u00ad]{20,}")
 
 
-def _mit_langen_laeufen(text: str, fett: bool, kursiv: bool, unterstrichen: bool) -> str:
+def _mit_langen_laeufen(text: str, fett: bool, kursiv: bool, unterstrichen: bool,
+                        groesse: float | None) -> str:
     teile, ende = [], 0
     for treffer in _LANGER_LAUF.finditer(text):
         if treffer.start() > ende:
-            teile.append(lauf(text[ende:treffer.start()], fett, kursiv, unterstrichen))
-        rpr = ("<w:b/><w:bCs/>" if fett else "") + ("<w:i/><w:iCs/>" if kursiv else "")
-        rpr += ('<w:u w:val="single"/>' if unterstrichen else "") + '<w:lang w:val="zxx"/>'
+            teile.append(lauf(text[ende:treffer.start()], fett, kursiv, unterstrichen, groesse))
+        rpr = _eigenschaften(fett, kursiv, unterstrichen, groesse, "zxx")
         wort = escape(treffer.group(0))
         teile.append(f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{wort}</w:t></w:r>')
         ende = treffer.end()
     if ende < len(text):
-        teile.append(lauf(text[ende:], fett, kursiv, unterstrichen))
+        teile.append(lauf(text[ende:], fett, kursiv, unterstrichen, groesse))
     return "".join(teile)
 
 

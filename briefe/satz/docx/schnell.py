@@ -97,6 +97,10 @@ _WERTE = Wertstellen()  # value slots in the body, learned as for the PDF
 
 
 def _gruppe(brief: Brief) -> _Gruppe:
+    if any(brief.anschrift_schriftgrade):
+        raise NichtSchnell("Anschrift kleiner gesetzt")
+    if brief.zahlung:  # its code differs per letter: the full render
+        raise NichtSchnell("GiroCode")
     _pruefe_text(brief.anrede, "Anrede")
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from briefe import RESSOURCEN
 from briefe import geometrie as g
-from briefe.modell import Absatz, Block, Brief, Liste, Tabelle, Textteil, Zeile
+from briefe.modell import Absatz, Block, Brief, GiroCodeStelle, Liste, Tabelle, Textteil, Zahlung, Zeile
+from briefe.satz import girocode
 
 SCHRIFTEN = RESSOURCEN / "schriften"
 SCHRIFT_FAMILIE = "Briefschrift"
@@ -69,7 +70,16 @@ def _zeile(zeile: Zeile) -> str:
     return "".join(_teil(t) for t in zeile)
 
 
-def _block(block: Block) -> str:
+def _girocode(zahlung: Zahlung) -> str:
+    """The code and its text side by side; the code is inline SVG (nothing to fetch)."""
+    zeilen = "".join(f"<p>{_umbrechbar(z)}</p>" for z in girocode.textzeilen(zahlung))
+    return (f'<figure class="girocode">{girocode.svg(zahlung, g.GIROCODE_SEITE)}'
+            f'<figcaption>{zeilen}</figcaption></figure>')
+
+
+def _block(block: Block, brief: Brief | None = None) -> str:
+    if isinstance(block, GiroCodeStelle):
+        return _girocode(brief.zahlung) if brief is not None and brief.zahlung else ""
     if isinstance(block, Absatz):
         return f"<p>{_zeile(block.teile)}</p>"
     if isinstance(block, Liste):
@@ -140,7 +150,8 @@ def brief_html(brief: Brief) -> str:
         vermerke.append(f'<p class="ruecksende">{_text(absender.ruecksendeangabe)}</p>')
     vermerke += [f'<p class="vermerk">{_text(v)}</p>' for v in brief.vermerke]
     # One paragraph per address line: screen readers pause between lines.
-    anschrift = "".join(f"<p>{escape(z)}</p>" for z in brief.anschrift)
+    anschrift = "".join(f"<p{_kleiner(brief.anschrift_schriftgrad(i))}>{escape(z)}</p>"
+                        for i, z in enumerate(brief.anschrift))
     teile.append(
         f'<div class="anschriftfeld"><div class="vermerkzone">{"".join(vermerke)}</div>'
         f'<address class="empfaenger">{anschrift}</address></div>'
@@ -165,7 +176,7 @@ def brief_html(brief: Brief) -> str:
     teile.append('<main class="brieftext">')
     teile.append(f'<h1 class="betreff">{_umbrechbar(brief.betreff)}</h1>')
     teile.append(f'<p class="anrede">{_text(brief.anrede)}</p>')
-    teile += [_block(b) for b in brief.inhalt]
+    teile += [_block(b, brief) for b in brief.inhalt]
     teile.append(_schluss(brief))
     teile.append("</main></body></html>")
     return "".join(teile)
@@ -177,7 +188,11 @@ def _autor(brief: Brief) -> str:
 
 
 def _schluss(brief: Brief) -> str:
-    teile = ['<div class="schluss">', f'<p class="gruss">{_text(brief.grussformel)}</p>']
+    teile = ['<div class="schluss">']
+    if brief.zahlung and GiroCodeStelle() not in brief.inhalt:  # default: beside the closing
+        teile.append(_girocode(brief.zahlung).replace('class="girocode"',
+                                                      'class="girocode am-schluss"', 1))
+    teile.append(f'<p class="gruss">{_text(brief.grussformel)}</p>')
     unterschrift = brief.unterschrift
     if unterschrift:
         if unterschrift.bild and not unterschrift.gez:
@@ -295,7 +310,15 @@ li {{ margin: 0; }}
 .tabelle th, .tabelle td {{ border-bottom: 0.2mm solid #999; padding: 0.8mm 3mm 0.8mm 0;
                             text-align: left; vertical-align: top; hyphens: manual; }}
 .tabelle th {{ font-weight: bold; }}
-.schluss {{ break-inside: avoid; margin-top: 0; }}
+.schluss {{ break-inside: avoid; margin-top: 0; display: flow-root; }}
+.girocode {{ display: flex; align-items: flex-start; gap: {_mm(g.GIROCODE_ABSTAND)};
+             width: {_mm(g.GIROCODE_BREITE)}; margin: 0 0 {_mm(g.ZEILE)} 0; break-inside: avoid;
+             font-size: {g.SCHRIFTGRAD_INFOBLOCK}pt; line-height: 1.25; hyphens: manual; }}
+.girocode svg {{ flex: none; width: {_mm(g.GIROCODE_SEITE)}; height: {_mm(g.GIROCODE_SEITE)}; }}
+.girocode figcaption {{ flex: 1; }}
+.girocode figcaption p {{ margin: 0; }}
+.girocode figcaption p:first-child {{ font-weight: bold; }}
+.am-schluss {{ float: right; margin: 0 0 {_mm(g.ZEILE)} {_mm(g.ZEILE)}; }}
 .gruss {{ margin-bottom: 0; }}
 .unterschrift-platz {{ height: {_mm(3 * g.ZEILE)}; }}
 .unterschrift-bild {{ display: block; max-height: {_mm(3 * g.ZEILE)}; max-width: 60mm; }}
@@ -307,3 +330,11 @@ li {{ margin: 0; }}
 .anlagen ul, .verteiler ul {{ list-style: none; padding: 0; margin: 0; }}
 .lang {{ overflow-wrap: anywhere; hyphens: manual; }}
 """
+
+
+def _kleiner(schriftgrad: float | None) -> str:
+    """The style of an address line set smaller, on the line pitch of the text."""
+    if schriftgrad is None:
+        return ""
+    return (f' style="font-size: {schriftgrad:g}pt; '
+            f'line-height: {g.SCHRIFTGRAD_TEXT * g.ZEILENABSTAND:g}pt"')

@@ -23,9 +23,9 @@ spliced into the page's ``/Contents`` array exactly where the slot is painted
 WeasyPrint's own ``split_first_line`` and drawn with its own ``draw_text``, so
 glyphs and positions are those of a full render. A letter falls back to the
 full render whenever that cannot be shown: a line does not fit on one line or
-is wider than the long marker, its line height or baseline differ (another
-font), odd characters (control, bidi, double spaces), or a glyph whose PDF
-width WeasyPrint would round differently. A slot's line is shaped and drawn once
+is wider than the long marker, an address line is set smaller, its line height or
+baseline differ (another font), odd characters (control, bidi, double spaces), or a
+glyph whose PDF width WeasyPrint would round differently. A slot's line is shaped and drawn once
 per distinct text and kept (``_Gruppe._linie``): it depends on nothing but the
 slot and the text. Fonts are subset per letter when the
 recipient needs glyphs the skeleton lacks, with WeasyPrint's font code (cached
@@ -165,6 +165,10 @@ _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared be
 def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     """The layout group of ``brief`` (built when a second letter needs it, or at once with
     ``erzwingen``; a few per process)."""
+    if any(brief.anschrift_schriftgrade):
+        raise NichtSchnell("Anschrift kleiner gesetzt")  # another line size: full render
+    if brief.zahlung:  # its code differs per letter: the full render
+        raise NichtSchnell("GiroCode")
     _pruefe_text(brief.anrede, "Anrede")
     for zeile in brief.anschrift:
         _pruefe_text(zeile, "Anschrift")

@@ -1,0 +1,86 @@
+"""The clerk's own sender data in the service ("Meine Absenderangaben"): from ``[[benutzer]]``
+``absender = {…}`` in the configuration, or as the user saved it on the page (that wins);
+and the text blocks the template editor can insert (``GET /api/bausteine``)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from briefe.dateien import schreibe_atomar
+from briefe.dienst.sicherheit import pruefe_csrf
+from briefe.fehler import BriefeFehler
+from briefe.vorlage.bausteine import alle_bausteine
+from briefe.vorlage.sachbearbeitung import SCHLUESSEL, Sachbearbeitung, sachbearbeitung_aus
+
+ORDNER = "absenderangaben"
+
+
+def _datei(konfiguration, name: str):
+    return konfiguration.daten / ORDNER / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.json"
+
+
+def sachbearbeitung_fuer(konfiguration, zugang) -> Sachbearbeitung | None:
+    """A logged-in user's sender data (saved on the page, else from the configuration)."""
+    if zugang is None or zugang.art != "sitzung":
+        return None
+    pfad = _datei(konfiguration, zugang.name)
+    if pfad.is_file():
+        try:
+            return sachbearbeitung_aus(json.loads(pfad.read_text(encoding="utf-8")), pfad.name)
+        except (BriefeFehler, ValueError, OSError):
+            pass
+    benutzer = konfiguration.finde_benutzer(zugang.name)
+    return benutzer.absender if benutzer else None
+
+
+def als_option(konfiguration, zugang) -> dict:
+    """For a run's options: ``{"sachbearbeitung": {…}}`` or nothing."""
+    daten = sachbearbeitung_fuer(konfiguration, zugang)
+    return {"sachbearbeitung": daten.als_dict()} if daten else {}
+
+
+def router(seiten_zugang, api_zugang, seite) -> APIRouter:
+    """The page "Meine Absenderangaben" and the list of text blocks."""
+    r = APIRouter()
+
+    @r.get("/absenderangaben", include_in_schema=False, response_class=HTMLResponse)
+    def zeigen(request: Request, zugang: object = Depends(seiten_zugang)) -> HTMLResponse:
+        k = request.app.state.dienst.konfiguration
+        daten = sachbearbeitung_fuer(k, zugang)
+        return seite(request, "absenderangaben.html", werte=daten.als_dict() if daten else {})
+
+    @r.post("/absenderangaben", include_in_schema=False)
+    def speichern(request: Request, zugang: object = Depends(seiten_zugang),
+                  name: Annotated[str, Form()] = "", zimmer: Annotated[str, Form()] = "",
+                  telefon: Annotated[str, Form()] = "", email: Annotated[str, Form()] = "",
+                  csrf: Annotated[str, Form()] = "") -> Response:
+        if not pruefe_csrf(request.session, csrf):
+            raise HTTPException(403, "Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden.")
+        k = request.app.state.dienst.konfiguration
+        eingaben = {"name": name[:200], "zimmer": zimmer[:50], "telefon": telefon[:50],
+                    "email": email[:200]}
+        try:
+            daten = sachbearbeitung_aus({s: w for s, w in eingaben.items() if s in SCHLUESSEL},
+                                        "Absenderangaben")
+        except BriefeFehler as fehler:
+            return seite(request, "absenderangaben.html", status=422, werte=eingaben,
+                         fehler=fehler.meldung)
+        pfad = _datei(k, zugang.name)
+        pfad.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        schreibe_atomar(pfad, json.dumps(daten.als_dict(), ensure_ascii=False).encode("utf-8"))
+        request.session["hinweis"] = ("Ihre Absenderangaben sind gespeichert; Briefe, die Sie ab "
+                                      "jetzt starten, nennen sie im Informationsblock.")
+        return RedirectResponse("/absenderangaben", status_code=303)
+
+    @r.get("/api/bausteine", summary="Textbausteine für Vorlagen", tags=["Vorlagen"])
+    def bausteine(request: Request, zugang: object = Depends(api_zugang)) -> list[dict]:
+        """Name, Beschreibung, Stand und Text jedes Bausteins; in einer Vorlage fügt
+        `{{ baustein("NAME") }}` ihn ein."""
+        return [b.als_dict() for b in alle_bausteine(request.app.state.dienst.konfiguration.vorlagen)]
+
+    return r
