@@ -428,11 +428,14 @@ def test_warteschlange_voll_429(tmp_path):
 
 
 def test_zeitlimit_und_aufbewahrung(tmp_path):
-    # 1.2 s per run: less than the 39 letters need; results are kept for 3.6 s.
+    # 1.2 s per run: far less than 1,950 letters need; results are kept for 3.6 s.
+    zeilen = MITGLIEDER_CSV.read_text(encoding="utf-8").splitlines()
+    lang = tmp_path / "lang.csv"
+    lang.write_text("\n".join([zeilen[0], *zeilen[1:] * 50]) + "\n", encoding="utf-8")
     d = Dienst(tmp_path, zeitlimit_minuten=0.02, aufbewahrung_stunden=0.001).starte()
     try:
         with d.client() as c:
-            antwort = starte_lauf(c)
+            antwort = starte_lauf(c, lang)
             assert antwort.status_code == 202
             lauf_id = antwort.json()["id"]
             stand = warte_auf_ende(c, lauf_id)

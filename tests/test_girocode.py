@@ -167,7 +167,7 @@ def test_betrag_und_zweck_sind_zeilenfehler(tmp_path):
     zeilen = ["Frau;Eva;Null;Weg 1;58095;Hagen;1;0,00;15.01.2027;A",
               "Herr;Max;Minus;Weg 2;58095;Hagen;2;-5,00;15.01.2027;B",
               "Frau;Ida;Riesig;Weg 3;58095;Hagen;3;1.000.000.000,00;15.01.2027;C",
-              "Herr;Leo;Lang;Weg 4;58095;Hagen;4;10,00;15.01.2027;" + "x" * 150,
+              "Herr;Leo;Lang;Weg 4;58095;Hagen;4;10,00;15.01.2027;" + " ".join(["Beitrag"] * 19) + " 2027",
               "Frau;Uta;Gut;Weg 5;58095;Hagen;5;999.999.999,99;15.01.2027;D"]
     liste.write_text(kopf + "\n".join(zeilen) + "\n", encoding="utf-8")
     ausgabe = tmp_path / "ausgabe"
@@ -179,7 +179,7 @@ def test_betrag_und_zweck_sind_zeilenfehler(tmp_path):
     assert "Betrag 0,00" in nach_zeile[2]["fehler"] and "0,01 €" in nach_zeile[2]["fehler"]
     assert "Betrag -5,00" in nach_zeile[3]["fehler"]
     assert "Betrag 1.000.000.000,00" in nach_zeile[4]["fehler"]
-    assert "Verwendungszweck hat 150 Zeichen" in nach_zeile[5]["fehler"]
+    assert "Verwendungszweck hat 156 Zeichen" in nach_zeile[5]["fehler"]
     assert all("GiroCode" in nach_zeile[z]["fehler"] for z in (2, 3, 4, 5))
     assert len(list(ausgabe.glob("*.pdf"))) == 1
 
