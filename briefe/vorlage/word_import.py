@@ -23,6 +23,7 @@ from docx.text.run import Run
 
 from briefe.fehler import VorlagenFehler
 from briefe.quellen.mitglieder import normalisiere_spalte
+from briefe.vorlage.word_stile import Stile
 
 
 @dataclass(frozen=True)
@@ -107,30 +108,28 @@ class _Leser:
     def __init__(self, dok, spalten: tuple[str, ...]) -> None:
         self.dok = dok
         self.spalten = {normalisiere_spalte(s) for s in spalten}
-        self.orte: dict[str, list[str]] = {}
-        self.saetze: list[str] = []
+        self.orte: dict[str, dict[str, None]] = {}  # ordered sets: linear in the notes
+        self.saetze: dict[str, None] = {}
         self.felder_im_absatz: list[str] = []
         self.absatz = 0
         self.stapel: list[_Feld] = []
         self.ziel: list[_Teil] = []
         self.bloecke: list[_Block] = []
         self.zugeordnet: dict[str, str] = {}
+        self.stile = Stile(dok)
 
     # --- notes ------------------------------------------------------------------------
 
     def notiz(self, art: str) -> None:
-        orte = self.orte.setdefault(art, [])
-        wo = f"Absatz {self.absatz}"
-        if wo not in orte:
-            orte.append(wo)
+        self.orte.setdefault(art, {})[f"Absatz {self.absatz}"] = None
 
     def satz(self, text: str) -> None:
-        if text not in self.saetze:
-            self.saetze.append(text)
+        self.saetze[text] = None
 
     def hinweise(self) -> list[str]:
         ergebnis = []
-        for art, orte in self.orte.items():
+        for art, stellen in self.orte.items():
+            orte = list(stellen)
             if art.startswith("feld:"):
                 text = (f"Feld {art[5:]}{{wo}}: nur der zuletzt in Word angezeigte Text wurde "
                         "übernommen.")
@@ -138,7 +137,7 @@ class _Leser:
                 text = _HINWEISE[art]
             wo = f" ({', '.join(orte[:8])}{', …' if len(orte) > 8 else ''})" if orte else ""
             ergebnis.append(text.format(wo=wo))
-        return ergebnis + self.saetze
+        return ergebnis + list(self.saetze)
 
     # --- document ---------------------------------------------------------------------
 
@@ -179,13 +178,13 @@ class _Leser:
         self.absatz += 1
         self.ziel = []
         self.felder_im_absatz = []
-        ueberschrift = _ist_ueberschrift(absatz)
+        ueberschrift = self.stile.ueberschrift(absatz) > 0
         self._inhalt(absatz._p, absatz, ueberschrift)
         return _verschmelze(self.ziel)
 
     def _absatz(self, absatz: Paragraph) -> None:
         teile = self._lies_absatz(absatz)
-        block = _Block(_listenart(absatz, self.dok), teile, absatz=self.absatz)
+        block = _Block(self.stile.listenart(absatz), teile, absatz=self.absatz)
         if block.art != "absatz" or block.klartext or any(t.roh for t in teile):
             block.markdown = _markdown(teile)
             block.felder = list(self.felder_im_absatz)
@@ -237,9 +236,8 @@ class _Leser:
                 self.notiz("unbekannt")
 
     def _lauf(self, lauf: Run, absatz_fett: bool) -> None:
-        fett = bool(_an(lauf, "bold") or absatz_fett)
-        kursiv = bool(_an(lauf, "italic"))
-        unterstrichen = _an(lauf, "underline")
+        fett, kursiv, unterstrichen = self.stile.lauf(lauf)
+        fett = fett or absatz_fett
         for kind in lauf._r.iterchildren():
             tag = kind.tag
             if tag == qn("w:fldChar"):
@@ -365,67 +363,6 @@ class _Leser:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _an(lauf: Run, eigenschaft: str) -> object:
-    """A run's bold/italic/underline, from the run or its character style."""
-    wert = getattr(lauf, eigenschaft)
-    if wert is None and lauf.style is not None:
-        wert = getattr(lauf.style.font, eigenschaft, None)
-    return wert
-
-
-def _ist_ueberschrift(absatz: Paragraph) -> bool:
-    stil = absatz.style
-    while stil is not None:
-        name = (stil.name or "").lower()
-        if name.startswith(("heading", "überschrift", "title", "titel")):
-            return True
-        stil = stil.base_style
-    return False
-
-
-def _num_pr(absatz: Paragraph):
-    p_pr = absatz._p.pPr
-    if p_pr is not None and p_pr.numPr is not None:
-        return p_pr.numPr
-    stil = absatz.style
-    while stil is not None:
-        s_pr = stil.element.pPr
-        if s_pr is not None and s_pr.numPr is not None:
-            return s_pr.numPr
-        stil = stil.base_style
-    return None
-
-
-def _listenart(absatz: Paragraph, dok) -> str:
-    """``punkt`` (bullet), ``zahl`` (numbered) or ``absatz``: Word's numbering or list style."""
-    num_pr = _num_pr(absatz)
-    if num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0:
-        ebene = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        try:
-            nummerierung = dok.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            nummerierung = None
-        try:
-            abstrakt_id = nummerierung.num_having_numId(num_pr.numId.val).abstractNumId.val
-        except (AttributeError, KeyError):
-            nummerierung = None
-        if nummerierung is not None:
-            for abstrakt in nummerierung.findall(qn("w:abstractNum")):
-                if abstrakt.get(qn("w:abstractNumId")) == str(abstrakt_id):
-                    for lvl in abstrakt.findall(qn("w:lvl")):
-                        if lvl.get(qn("w:ilvl")) == str(ebene):
-                            fmt = lvl.find(qn("w:numFmt"))
-                            wert = fmt.get(qn("w:val")) if fmt is not None else "decimal"
-                            return "punkt" if wert in ("bullet", "none") else "zahl"
-    name = (absatz.style.name or "").lower() if absatz.style is not None else ""
-    if "bullet" in name or "aufzählung" in name:
-        return "punkt"
-    if "number" in name or "nummer" in name:
-        return "zahl"
-    nummeriert = num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0
-    return "punkt" if nummeriert else "absatz"
-
-
 def _verschmelze(teile: list[_Teil]) -> list[_Teil]:
     ergebnis: list[_Teil] = []
     for teil in teile:
@@ -519,8 +456,8 @@ def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list
         else:
             break
     if anfang:
-        leser.orte.setdefault("adressblock", []).extend(
-            f"Absatz {b.absatz}" for b in inhalt[:anfang])
+        leser.orte.setdefault("adressblock", {}).update(
+            dict.fromkeys(f"Absatz {b.absatz}" for b in inhalt[:anfang]))
     inhalt = inhalt[anfang:]
 
     betreff = None
