@@ -23,6 +23,8 @@ from docx.text.run import Run
 
 from briefe.fehler import VorlagenFehler
 from briefe.quellen.mitglieder import normalisiere_spalte
+from briefe.vorlage import word_felder
+from briefe.vorlage.word_hinweise import HINWEISE
 from briefe.vorlage.word_stile import Stile
 
 
@@ -48,31 +50,6 @@ _ESCAPE = set("\\*_`[]<>|&")
 _ZEILENANFANG = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
 _MERGEFIELD = re.compile(r'^\s*MERGEFIELD\s+(?:"([^"]+)"|(\S+))', re.I)
 
-_HINWEISE = {
-    "bild": "Bilder im Brieftext wurden nicht übernommen{wo}; ein Logo gehört ins "
-            "Absenderprofil.",
-    "textfeld": "Textfelder wurden nicht übernommen{wo}; ihren Text bitte in den Brieftext "
-                "schreiben.",
-    "fussnote": "Fußnoten wurden nicht übernommen{wo}.",
-    "endnote": "Endnoten wurden nicht übernommen{wo}.",
-    "kommentar": "Kommentare wurden nicht übernommen{wo}.",
-    "aenderung": "Nachverfolgte Änderungen{wo}: übernommen wurde der Text so, als wären alle "
-                 "Änderungen angenommen; bitte prüfen.",
-    "unterstrichen": "Unterstreichungen{wo} wurden als normaler Text übernommen: das "
-                     "Briefmodell kennt keine Unterstreichung (fett oder kursiv verwenden).",
-    "link": "Verknüpfungen{wo} wurden als Text übernommen, ohne Verweisziel.",
-    "seitenumbruch": "Seitenumbrüche{wo} wurden nicht übernommen; briefe bricht die Seiten "
-                     "selbst um.",
-    "formel": "Formeln wurden nicht übernommen{wo}.",
-    "objekt": "Eingebettete Objekte wurden nicht übernommen{wo}.",
-    "tabellenumbruch": "Zeilenumbrüche in Tabellenzellen{wo} wurden zu Leerzeichen.",
-    "verbunden": "Verbundene Tabellenzellen{wo} wurden getrennt; der Text steht in der ersten "
-                 "Zelle.",
-    "verschachtelt": "Tabellen in Tabellenzellen wurden nicht übernommen{wo}.",
-    "adressblock": "Der Adressblock{wo} wurde nicht übernommen: briefe setzt die Anschrift aus "
-                   "der Mitgliederliste.",
-    "unbekannt": "Unbekannte Inhalte wurden nicht übernommen{wo}.",
-}
 
 
 @dataclass
@@ -89,6 +66,7 @@ class _Feld:
     code: list[str] = field(default_factory=list)
     ergebnis: list[_Teil] = field(default_factory=list)
     im_ergebnis: bool = False
+    innere: dict[str, str] = field(default_factory=dict)  # nested fields in the code
 
 
 @dataclass
@@ -117,6 +95,17 @@ class _Leser:
         self.bloecke: list[_Block] = []
         self.zugeordnet: dict[str, str] = {}
         self.stile = Stile(dok)
+        self.eigenschaften = word_felder.lies_eigenschaften(dok)
+        try:
+            felder = json.loads(self.eigenschaften.get("briefe-felder", "{}"))
+        except ValueError:
+            felder = {}
+        self.felder: dict = felder if isinstance(felder, dict) else {}
+        try:
+            ausdruecke = json.loads(self.eigenschaften.get("briefe-ausdruecke", "[]"))
+        except ValueError:
+            ausdruecke = []
+        self.ausdruecke: list = ausdruecke if isinstance(ausdruecke, list) else []
 
     # --- notes ------------------------------------------------------------------------
 
@@ -134,7 +123,7 @@ class _Leser:
                 text = (f"Feld {art[5:]}{{wo}}: nur der zuletzt in Word angezeigte Text wurde "
                         "übernommen.")
             else:
-                text = _HINWEISE[art]
+                text = HINWEISE[art]
             wo = f" ({', '.join(orte[:8])}{', …' if len(orte) > 8 else ''})" if orte else ""
             ergebnis.append(text.format(wo=wo))
         return ergebnis + list(self.saetze)
@@ -161,9 +150,7 @@ class _Leser:
             elif kind.tag == qn("w:tbl"):
                 self._tabelle(Table(kind, eltern))
             elif kind.tag == qn("w:sdt"):
-                inhalt = kind.find(qn("w:sdtContent"))
-                if inhalt is not None:
-                    self._koerper(inhalt, eltern)
+                self._steuerelement(kind, lambda e: self._koerper(e, eltern), self._roh_block)
             elif kind.tag in (qn("w:sectPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
                               qn("w:proofErr")):
                 continue
@@ -178,7 +165,7 @@ class _Leser:
         self.absatz += 1
         self.ziel = []
         self.felder_im_absatz = []
-        ueberschrift = self.stile.ueberschrift(absatz) > 0
+        ueberschrift = self.stile.ueberschrift(absatz) > 0 and not self.eigenschaften
         self._inhalt(absatz._p, absatz, ueberschrift)
         return _verschmelze(self.ziel)
 
@@ -187,15 +174,42 @@ class _Leser:
         block = _Block(self.stile.listenart(absatz), teile, absatz=self.absatz)
         if block.art != "absatz" or block.klartext or any(t.roh for t in teile):
             block.markdown = _markdown(teile)
+            if ebene := self.eigenschaften and self.stile.ueberschrift(absatz):
+                block.markdown = "#" * ebene + " " + block.markdown
             block.felder = list(self.felder_im_absatz)
             self.bloecke.append(block)
         elif block.klartext == "" and self.bloecke and self.bloecke[-1].art != "leer":
             self.bloecke.append(_Block("leer"))
 
+    def _roh_block(self, text: str) -> None:
+        self.bloecke.append(_Block("roh", markdown=text, absatz=self.absatz))
+
+    def _steuerelement(self, sdt, lies, roh) -> None:
+        """A content control: its content; briefe's condition controls become ``{% if %}``."""
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+        tag = tag.get(qn("w:val")) or "" if tag is not None else ""
+        nummer = tag.removeprefix(word_felder.AUSDRUCK)
+        if tag.startswith(word_felder.AUSDRUCK) and nummer.isdigit() \
+                and int(nummer) < len(self.ausdruecke):  # kept verbatim by the export
+            roh(str(self.ausdruecke[int(nummer)]))
+            return
+        test = word_felder.test_des_tags(tag)
+        inhalt = sdt.find(qn("w:sdtContent"))
+        if test:
+            roh("{% else %}" if test is word_felder.SONST else f"{{% if {test} %}}")
+        if inhalt is not None:
+            lies(inhalt)
+        if test and test is not word_felder.SONST:
+            roh("{% endif %}")
+
     def _ausgabe(self, teil: _Teil) -> None:
         if self.stapel:
             if self.stapel[-1].im_ergebnis:
                 self.stapel[-1].ergebnis.append(teil)
+            elif teil.roh:  # a field inside a field's code (IF … { MERGEFIELD … })
+                nummer = str(len(self.stapel[-1].innere))
+                self.stapel[-1].innere[nummer] = teil.text
+                self.stapel[-1].code.append(f"\x00{nummer}\x00")
             return  # field code: not printed
         self.ziel.append(teil)
 
@@ -221,9 +235,8 @@ class _Leser:
             elif tag in (qn("w:smartTag"), qn("w:customXml")):
                 self._inhalt(kind, absatz, fett)
             elif tag == qn("w:sdt"):
-                inhalt = kind.find(qn("w:sdtContent"))
-                if inhalt is not None:
-                    self._inhalt(inhalt, absatz, fett)
+                self._steuerelement(kind, lambda e: self._inhalt(e, absatz, fett),
+                                    lambda t: self._ausgabe(_Teil(t, roh=True)))
             elif tag in (qn("w:commentRangeStart"),):
                 self.notiz("kommentar")
             elif tag.endswith("}oMath") or tag.endswith("}oMathPara"):
@@ -288,6 +301,11 @@ class _Leser:
             name = (treffer[1] or treffer[2]) if treffer else ""
             self._ausgabe(_Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True,
                                 wortlaut=f"«{name}»"))
+        elif art == "IF" and (bedingung := word_felder.lies_if(code, feld.innere)):
+            test, dann, sonst = bedingung[0], *(_mit_feldern(t, feld.innere) for t in bedingung[1:])
+            sonst = f"{{% else %}}{sonst}" if sonst else ""
+            self._ausgabe(_Teil(f"{{% if {test} %}}{dann}{sonst}{{% endif %}}", vorlage.fett,
+                                vorlage.kursiv, roh=True))
         elif art == "GREETINGLINE":
             self.felder_im_absatz.append("briefanrede")
             self._ausgabe(_Teil("{{ anrede }}", vorlage.fett, vorlage.kursiv, roh=True))
@@ -299,6 +317,12 @@ class _Leser:
                 self._ausgabe(teil)
 
     def _platzhalter(self, feldname: str) -> str:
+        bekannt = self.felder.get(feldname)
+        if isinstance(bekannt, list) and len(bekannt) == 2:  # exported by briefe
+            quelle = word_felder.feld_quelle(str(bekannt[0]), bekannt[1] and str(bekannt[1]))
+            if quelle:
+                self.felder_im_absatz.append(str(bekannt[0]).rpartition(".")[2])
+                return quelle
         spalte = normalisiere_spalte(feldname) or "feld"
         if spalte in BRIEFANREDE:
             self.felder_im_absatz.append("briefanrede")
@@ -361,6 +385,12 @@ class _Leser:
 
 
 # --- helpers ------------------------------------------------------------------------
+
+
+def _mit_feldern(text: str, innere: dict[str, str]) -> str:
+    """Text of an IF field with its nested fields (``\x00n\x00``) as template source."""
+    stuecke = re.split(r"\x00(\d+)\x00", text)
+    return "".join(innere.get(s, "") if i % 2 else _escape(s) for i, s in enumerate(stuecke))
 
 
 def _verschmelze(teile: list[_Teil]) -> list[_Teil]:
@@ -505,6 +535,7 @@ def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list
 def _koerper_text(bloecke: list[_Block]) -> str:
     text = ""
     vorige = None
+    offen = False  # the block before was ``{% if … %}`` or ``{% else %}``: on the next line
     for block in bloecke:
         if block.art == "punkt":
             zeile = f"- {block.markdown}"
@@ -514,11 +545,13 @@ def _koerper_text(bloecke: list[_Block]) -> str:
             zeile = block.markdown
         if vorige is None:
             text = zeile
-        elif block.art in ("punkt", "zahl") and vorige == block.art:
+        elif (block.art in ("punkt", "zahl") and vorige == block.art) or offen \
+                or zeile in ("{% else %}", "{% endif %}"):
             text += "\n" + zeile
         else:
             text += "\n\n" + zeile
         vorige = block.art
+        offen = block.art == "roh" and zeile.startswith(("{% if ", "{% else %}"))
     return text + "\n"
 
 
@@ -534,6 +567,10 @@ def importiere_docx(daten: bytes, *, name: str | None = None, absender: str | No
             "Word oder LibreOffice als .docx speichern.") from None
     leser = _Leser(dok, tuple(spalten))
     leser.lies()
+    kopf_text = leser.eigenschaften.get("briefe-kopf")
+    if kopf_text:  # exported by briefe: the body is the whole document
+        return WordImport(f"+++\n{kopf_text.strip()}\n+++\n" + _koerper_text(
+            [b for b in leser.bloecke if b.art != "leer"]), tuple(leser.hinweise()))
     betreff, bloecke, gruss, unterschrift = _gliedere(leser)
     titel = name or (dok.core_properties.title or "").strip() or betreff or "Aus Word übernommen"
     if not betreff:
