@@ -2,7 +2,7 @@
 
 Built from the letter editor's document (``editor_dokument.zu_dokument``): fields become
 complex ``MERGEFIELD`` fields named after their label and showing «Label», conditions become
-``IF`` fields or briefe's marked content controls (``word_felder``), what the editor keeps as
+``IF`` fields or briefe's marked bookmarks (``word_felder``), what the editor keeps as
 "Ausdruck" stays verbatim in a content control. The letterhead is left out; the front matter
 and the field names travel in the document's custom properties.
 """
@@ -41,9 +41,14 @@ def exportiere_docx(quelltext: str, beschriftungen: Mapping[str, str] | None = N
     schreiber = _Schreiber(beschriftungen or {})
     schreiber.bloecke(zu_dokument(koerper, beschriftungen).get("content", []),
                       schreiber.dok.element.body)
+    koerper_xml = schreiber.dok.element.body
+    abschnitt = koerper_xml.find(qn("w:sectPr"))
+    if abschnitt is not None:
+        koerper_xml.append(abschnitt)  # the section properties stay the body's last child
     word_felder.schreibe_eigenschaften(schreiber.dok, {
         "briefe-kopf": kopf, "briefe-felder": json.dumps(schreiber.felder, ensure_ascii=False),
-        "briefe-ausdruecke": json.dumps(schreiber.ausdruecke, ensure_ascii=False)})
+        "briefe-ausdruecke": json.dumps(schreiber.ausdruecke, ensure_ascii=False),
+        "briefe-bedingungen": json.dumps(schreiber.bedingungen, ensure_ascii=False)})
     puffer = io.BytesIO()
     schreiber.dok.save(puffer)
     return puffer.getvalue()
@@ -74,6 +79,8 @@ class _Schreiber:
         self.beschriftungen = beschriftungen
         self.felder: dict[str, list] = {}  # label → [name, format]
         self.ausdruecke: list[str] = []
+        self.bedingungen: list[dict] = []
+        self.marken = 0
         for absatz in list(self.dok.paragraphs):
             absatz._p.getparent().remove(absatz._p)
 
@@ -104,17 +111,17 @@ class _Schreiber:
         elif art == "table":
             self.tabelle(inhalt, ziel)
         elif art == "bedingung":
-            spalte, bed, wert = attrs.get("spalte"), attrs.get("art") or "gefuellt", attrs.get("wert")
-            titel = word_felder.bedingung_titel(self._label(spalte), bed, wert)
-            sdt, innen = _steuerelement(titel, word_felder.wenn_tag(spalte, bed, wert))
-            ziel.append(sdt)
+            nummer = len(self.bedingungen)
+            self.bedingungen.append({"spalte": attrs.get("spalte"),
+                                     "art": attrs.get("art") or "gefuellt",
+                                     "wert": attrs.get("wert")})
+            vorher = len(ziel)
             for teil in inhalt:
+                anfang = len(ziel)
+                self.bloecke(teil.get("content", []), ziel)
                 if teil.get("type") == "bedingungSonst":
-                    sonst, sonst_innen = _steuerelement("sonst", word_felder.SONST)
-                    innen.append(sonst)
-                    self.bloecke(teil.get("content", []), sonst_innen)
-                else:
-                    self.bloecke(teil.get("content", []), innen)
+                    self._textmarke(ziel, anfang, f"briefe_sonst_{nummer}")
+            self._textmarke(ziel, vorher, f"briefe_wenn_{nummer}")
         elif art == "ausdruckBlock":
             sdt, innen = _steuerelement("Ausdruck (nicht ändern)",
                                         f"{AUSDRUCK}{len(self.ausdruecke)}")
@@ -122,6 +129,26 @@ class _Schreiber:
             ziel.append(sdt)
             absatz = self._neu(innen)
             absatz.add_run(str(attrs.get("quelltext", "")).replace("\n", " ⏎ ")).italic = True
+
+    def _textmarke(self, ziel, anfang: int, name: str) -> None:
+        """A bookmark ``name`` from the first to the last paragraph written into ``ziel`` since
+        child ``anfang`` (an empty paragraph carries it where a table begins or ends)."""
+        neue = [k for k in list(ziel)[anfang:] if k.tag != qn("w:sectPr")]
+        if not neue or neue[0].tag != qn("w:p"):
+            neue.insert(0, OxmlElement("w:p"))
+            ziel.insert(anfang, neue[0])
+        if neue[-1].tag != qn("w:p"):
+            neue.append(OxmlElement("w:p"))
+            neue[-2].addnext(neue[-1])
+        kennung = str(self.marken)
+        self.marken += 1
+        start = _element("w:bookmarkStart", id=kennung, name=name)
+        p_pr = neue[0].find(qn("w:pPr"))
+        if p_pr is not None:
+            p_pr.addnext(start)
+        else:
+            neue[0].insert(0, start)
+        neue[-1].append(_element("w:bookmarkEnd", id=kennung))
 
     def tabelle(self, zeilen: list, ziel) -> None:
         breite = max((len(z.get("content", [])) for z in zeilen), default=0)

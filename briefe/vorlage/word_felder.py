@@ -5,10 +5,14 @@
   field name and format (a label used with two formats gets the format in brackets).
 - An inline condition Word can express is an ``IF`` field:
   ``IF "{ MERGEFIELD Funktion }" <> "" "dann" "sonst"``.
-- A block condition (and one Word cannot express, ``enthaelt``) is a content control whose tag
-  is ``briefe-wenn`` + JSON ``{spalte, art, wert}``, titled "nur wenn «Funktion» gefüllt"; its
-  "sonst" part is a content control tagged ``briefe-sonst`` inside it. This is the marked
-  fallback the import recognises.
+- A block condition is briefe's marked fallback: a bookmark ``briefe_wenn_N`` around its
+  paragraphs (``briefe_sonst_N`` around the "sonst" part inside it); the custom property
+  ``briefe-bedingungen`` holds condition N as ``{spalte, art, wert}``. (Bookmarks, not content
+  controls: LibreOffice shows the field code of fields inside a block content control.)
+- An inline condition Word's IF cannot express (``enthaelt``) is a content control tagged
+  ``briefe-wenn`` + JSON ``{spalte, art, wert}``, titled "nur wenn «Gremien» enthält …", its
+  "sonst" part a content control tagged ``briefe-sonst`` inside it. The import reads both
+  fallbacks, block and inline.
 - The front matter is kept in the custom property ``briefe-kopf``.
 """
 
@@ -84,6 +88,36 @@ def test_des_tags(tag: str) -> str | None:
     if not isinstance(attrs, dict):
         return None
     return bedingung_test(str(attrs.get("spalte")), str(attrs.get("art")), attrs.get("wert"))
+
+
+class Textmarken:
+    """briefe's condition bookmarks while importing: a start gives ``{% if … %}`` or
+    ``{% else %}``, the end of a condition ``{% endif %}``; other bookmarks give nothing."""
+
+    def __init__(self, bedingungen: object) -> None:
+        self.bedingungen = bedingungen if isinstance(bedingungen, list) else []
+        self.namen: dict[str | None, str] = {}
+        self.gueltig: set[str] = set()
+
+    def anfang(self, name: str, kennung: str | None) -> str | None:
+        self.namen[kennung] = name
+        treffer = re.fullmatch(r"briefe_(wenn|sonst)_(\d+)", name)
+        if not treffer:
+            return None
+        if treffer[1] == "sonst":
+            return "{% else %}" if f"briefe_wenn_{treffer[2]}" in self.gueltig else None
+        nummer = int(treffer[2])
+        attrs = self.bedingungen[nummer] if nummer < len(self.bedingungen) else None
+        test = bedingung_test(str(attrs.get("spalte")), str(attrs.get("art")),
+                              attrs.get("wert")) if isinstance(attrs, dict) else None
+        if not test:
+            return None
+        self.gueltig.add(name)
+        return f"{{% if {test} %}}"
+
+    def ende(self, kennung: str | None) -> str | None:
+        name = self.namen.get(kennung, "")
+        return "{% endif %}" if name.startswith("briefe_wenn_") and name in self.gueltig else None
 
 
 # --- IF fields --------------------------------------------------------------------------

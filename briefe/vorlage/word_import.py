@@ -25,6 +25,7 @@ from briefe.fehler import VorlagenFehler
 from briefe.quellen.mitglieder import normalisiere_spalte
 from briefe.vorlage import word_felder
 from briefe.vorlage.word_hinweise import HINWEISE
+from briefe.vorlage.word_markdown import Teil, markdown, mit_feldern, verschmelze
 from briefe.vorlage.word_stile import Stile
 
 
@@ -45,26 +46,14 @@ _ANREDE = re.compile(r"^\s*(sehr geehrte|sehr verehrte|liebe|lieber|hallo|guten 
 _GRUSS = re.compile(r"^\s*(mit )?(freundlichen|freundliche|besten|herzlichen|herzliche|viele|"
                     r"beste|liebe) gr(ü|ue)(ß|ss)en?\b", re.I)
 _IM_AUFTRAG = re.compile(r"^\s*(i\.\s*a\.|im auftrag|i\.\s*v\.|in vertretung|gez\.)\s*$", re.I)
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_ESCAPE = set("\\*_`[]<>|&")
-_ZEILENANFANG = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
 _MERGEFIELD = re.compile(r'^\s*MERGEFIELD\s+(?:"([^"]+)"|(\S+))', re.I)
 
 
 
 @dataclass
-class _Teil:
-    text: str
-    fett: bool = False
-    kursiv: bool = False
-    roh: bool = False  # a placeholder: never escaped
-    wortlaut: str = ""  # a placeholder as Word showed it: «Name»
-
-
-@dataclass
 class _Feld:
     code: list[str] = field(default_factory=list)
-    ergebnis: list[_Teil] = field(default_factory=list)
+    ergebnis: list[Teil] = field(default_factory=list)
     im_ergebnis: bool = False
     innere: dict[str, str] = field(default_factory=dict)  # nested fields in the code
 
@@ -72,7 +61,7 @@ class _Feld:
 @dataclass
 class _Block:
     art: str  # "absatz", "punkt", "zahl", "tabelle"
-    teile: list[_Teil] = field(default_factory=list)
+    teile: list[Teil] = field(default_factory=list)
     markdown: str = ""
     absatz: int = 0
     felder: list[str] = field(default_factory=list)  # merge fields of the paragraph
@@ -91,21 +80,18 @@ class _Leser:
         self.felder_im_absatz: list[str] = []
         self.absatz = 0
         self.stapel: list[_Feld] = []
-        self.ziel: list[_Teil] = []
+        self.ziel: list[Teil] = []
         self.bloecke: list[_Block] = []
         self.zugeordnet: dict[str, str] = {}
         self.stile = Stile(dok)
         self.eigenschaften = word_felder.lies_eigenschaften(dok)
-        try:
-            felder = json.loads(self.eigenschaften.get("briefe-felder", "{}"))
-        except ValueError:
-            felder = {}
+        felder, ausdruecke = (_json(self.eigenschaften, n) for n in ("briefe-felder",
+                                                                      "briefe-ausdruecke"))
         self.felder: dict = felder if isinstance(felder, dict) else {}
-        try:
-            ausdruecke = json.loads(self.eigenschaften.get("briefe-ausdruecke", "[]"))
-        except ValueError:
-            ausdruecke = []
         self.ausdruecke: list = ausdruecke if isinstance(ausdruecke, list) else []
+        self.marken = word_felder.Textmarken(_json(self.eigenschaften, "briefe-bedingungen"))
+        self.vorher: list[str] = []  # condition tags at a paragraph's start, and at its end
+        self.nachher: list[str] = []
 
     # --- notes ------------------------------------------------------------------------
 
@@ -151,7 +137,10 @@ class _Leser:
                 self._tabelle(Table(kind, eltern))
             elif kind.tag == qn("w:sdt"):
                 self._steuerelement(kind, lambda e: self._koerper(e, eltern), self._roh_block)
-            elif kind.tag in (qn("w:sectPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
+            elif kind.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                if tag := self._textmarke(kind):
+                    self._roh_block(tag)
+            elif kind.tag in (qn("w:sectPr"),
                               qn("w:proofErr")):
                 continue
             elif kind.tag.endswith("}oMathPara"):
@@ -161,25 +150,35 @@ class _Leser:
 
     # --- paragraphs -------------------------------------------------------------------
 
-    def _lies_absatz(self, absatz: Paragraph) -> list[_Teil]:
+    def _lies_absatz(self, absatz: Paragraph) -> list[Teil]:
         self.absatz += 1
         self.ziel = []
         self.felder_im_absatz = []
         ueberschrift = self.stile.ueberschrift(absatz) > 0 and not self.eigenschaften
         self._inhalt(absatz._p, absatz, ueberschrift)
-        return _verschmelze(self.ziel)
+        return verschmelze(self.ziel)
+
+    def _textmarke(self, marke) -> str | None:
+        if marke.tag == qn("w:bookmarkStart"):
+            return self.marken.anfang(marke.get(qn("w:name")) or "", marke.get(qn("w:id")))
+        return self.marken.ende(marke.get(qn("w:id")))
 
     def _absatz(self, absatz: Paragraph) -> None:
+        self.vorher, self.nachher = [], []
         teile = self._lies_absatz(absatz)
+        for tag in self.vorher:
+            self._roh_block(tag)
         block = _Block(self.stile.listenart(absatz), teile, absatz=self.absatz)
         if block.art != "absatz" or block.klartext or any(t.roh for t in teile):
-            block.markdown = _markdown(teile)
+            block.markdown = markdown(teile)
             if ebene := self.eigenschaften and self.stile.ueberschrift(absatz):
                 block.markdown = "#" * ebene + " " + block.markdown
             block.felder = list(self.felder_im_absatz)
             self.bloecke.append(block)
         elif block.klartext == "" and self.bloecke and self.bloecke[-1].art != "leer":
             self.bloecke.append(_Block("leer"))
+        for tag in self.nachher:
+            self._roh_block(tag)
 
     def _roh_block(self, text: str) -> None:
         self.bloecke.append(_Block("roh", markdown=text, absatz=self.absatz))
@@ -202,7 +201,7 @@ class _Leser:
         if test and test is not word_felder.SONST:
             roh("{% endif %}")
 
-    def _ausgabe(self, teil: _Teil) -> None:
+    def _ausgabe(self, teil: Teil) -> None:
         if self.stapel:
             if self.stapel[-1].im_ergebnis:
                 self.stapel[-1].ergebnis.append(teil)
@@ -236,12 +235,15 @@ class _Leser:
                 self._inhalt(kind, absatz, fett)
             elif tag == qn("w:sdt"):
                 self._steuerelement(kind, lambda e: self._inhalt(e, absatz, fett),
-                                    lambda t: self._ausgabe(_Teil(t, roh=True)))
+                                    lambda t: self._ausgabe(Teil(t, roh=True)))
             elif tag in (qn("w:commentRangeStart"),):
                 self.notiz("kommentar")
             elif tag.endswith("}oMath") or tag.endswith("}oMathPara"):
                 self.notiz("formel")
-            elif tag in (qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
+            elif tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                if text := self._textmarke(kind):
+                    (self.vorher if tag == qn("w:bookmarkStart") else self.nachher).append(text)
+            elif tag in (qn("w:pPr"),
                          qn("w:proofErr"), qn("w:commentRangeEnd"), qn("w:permStart"),
                          qn("w:permEnd"), qn("w:lastRenderedPageBreak")):
                 continue
@@ -268,16 +270,16 @@ class _Leser:
                 if kind.text:
                     if unterstrichen and kind.text.strip():
                         self.notiz("unterstrichen")
-                    self._ausgabe(_Teil(kind.text, fett, kursiv))
+                    self._ausgabe(Teil(kind.text, fett, kursiv))
             elif tag == qn("w:tab"):
-                self._ausgabe(_Teil(" ", fett, kursiv))
+                self._ausgabe(Teil(" ", fett, kursiv))
             elif tag in (qn("w:br"), qn("w:cr")):
                 if kind.get(qn("w:type")) in ("page", "column"):
                     self.notiz("seitenumbruch")
                 else:
-                    self._ausgabe(_Teil("\n", fett, kursiv))
+                    self._ausgabe(Teil("\n", fett, kursiv))
             elif tag == qn("w:noBreakHyphen"):
-                self._ausgabe(_Teil("-", fett, kursiv))
+                self._ausgabe(Teil("-", fett, kursiv))
             elif tag in (qn("w:drawing"), qn("w:pict")) or tag.endswith("}AlternateContent"):
                 textfeld = any(e.tag == qn("w:txbxContent") for e in kind.iter())
                 self.notiz("textfeld" if textfeld else "bild")
@@ -295,20 +297,20 @@ class _Leser:
     def _feld(self, feld: _Feld) -> None:
         code = "".join(feld.code).strip()
         art = (code.split() or ["?"])[0].upper()
-        vorlage = feld.ergebnis[0] if feld.ergebnis else _Teil("")
+        vorlage = feld.ergebnis[0] if feld.ergebnis else Teil("")
         if art == "MERGEFIELD":
             treffer = _MERGEFIELD.match(code)
             name = (treffer[1] or treffer[2]) if treffer else ""
-            self._ausgabe(_Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True,
+            self._ausgabe(Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True,
                                 wortlaut=f"«{name}»"))
         elif art == "IF" and (bedingung := word_felder.lies_if(code, feld.innere)):
-            test, dann, sonst = bedingung[0], *(_mit_feldern(t, feld.innere) for t in bedingung[1:])
+            test, dann, sonst = bedingung[0], *(mit_feldern(t, feld.innere) for t in bedingung[1:])
             sonst = f"{{% else %}}{sonst}" if sonst else ""
-            self._ausgabe(_Teil(f"{{% if {test} %}}{dann}{sonst}{{% endif %}}", vorlage.fett,
+            self._ausgabe(Teil(f"{{% if {test} %}}{dann}{sonst}{{% endif %}}", vorlage.fett,
                                 vorlage.kursiv, roh=True))
         elif art == "GREETINGLINE":
             self.felder_im_absatz.append("briefanrede")
-            self._ausgabe(_Teil("{{ anrede }}", vorlage.fett, vorlage.kursiv, roh=True))
+            self._ausgabe(Teil("{{ anrede }}", vorlage.fett, vorlage.kursiv, roh=True))
         elif art == "ADDRESSBLOCK":
             self.felder_im_absatz.append("adressblock")
         else:
@@ -365,7 +367,7 @@ class _Leser:
                         self.notiz("tabellenumbruch")
                     if nummer == 0 and any(t.text.strip() and not t.fett for t in teile):
                         kopf_fett = False
-                    texte.append(_markdown(teile, zeilenumbruch=" "))
+                    texte.append(markdown(teile, zeilenumbruch=" "))
                 zellen.append(" ".join(t for t in texte if t))
             if nummer == 0:
                 tr_pr = zeile._tr.trPr
@@ -387,64 +389,12 @@ class _Leser:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _mit_feldern(text: str, innere: dict[str, str]) -> str:
-    """Text of an IF field with its nested fields (``\x00n\x00``) as template source."""
-    stuecke = re.split(r"\x00(\d+)\x00", text)
-    return "".join(innere.get(s, "") if i % 2 else _escape(s) for i, s in enumerate(stuecke))
-
-
-def _verschmelze(teile: list[_Teil]) -> list[_Teil]:
-    ergebnis: list[_Teil] = []
-    for teil in teile:
-        if not teil.text:
-            continue
-        letzter = ergebnis[-1] if ergebnis else None
-        if (letzter and not letzter.roh and not teil.roh
-                and (letzter.fett, letzter.kursiv) == (teil.fett, teil.kursiv)):
-            letzter.text += teil.text
-        else:
-            ergebnis.append(_Teil(teil.text, teil.fett, teil.kursiv, teil.roh, teil.wortlaut))
-    return ergebnis
-
-
-def _escape(text: str) -> str:
-    """Markdown text that shows ``text`` literally; ``{{ … }}`` typed in Word stays."""
-    geschuetzt = set()
-    for treffer in _JINJA.finditer(text):
-        geschuetzt.update(range(treffer.start(), treffer.end()))
-    return "".join("\\" + z if z in _ESCAPE and i not in geschuetzt else z
-                   for i, z in enumerate(text))
-
-
-def _markdown(teile: list[_Teil], zeilenumbruch: str = "\\\n") -> str:
-    """Runs as Markdown: ``**fett**``, ``*kursiv*``, hard line breaks, escaped text."""
-    # Mark Jinja spans typed across runs of the same paragraph as raw.
-    stuecke = []
-    for teil in teile:
-        text = teil.text if teil.roh else _escape(teil.text)
-        if "\n" in text:
-            text = re.sub(r"[ \t]*\n[ \t]*", lambda _: "\n", text)
-        marke = "***" if teil.fett and teil.kursiv else "**" if teil.fett else "*" if teil.kursiv else ""
-        kern = text.strip(" ")
-        if marke and kern.strip():
-            links = text[: len(text) - len(text.lstrip(" "))]
-            rechts = text[len(text.rstrip(" ")):]
-            # a break inside a marked run: mark each line
-            kern = "\n".join(f"{marke}{z.strip()}{marke}" if z.strip() else "" for z in kern.split("\n"))
-            text = links + kern + rechts
-        stuecke.append(text)
-    ergebnis = "".join(stuecke).strip()
-    ergebnis = re.sub(r" {2,}", " ", ergebnis)
-    zeilen = [_ZEILENANFANG.sub(_schuetze_anfang, z.strip()) for z in ergebnis.split("\n")]
-    return zeilenumbruch.join(z for z in zeilen if z) if zeilenumbruch != " " else " ".join(
-        z for z in zeilen if z)
-
-
-def _schuetze_anfang(treffer: re.Match) -> str:
-    zeichen = treffer[2]
-    if zeichen[0].isdigit():
-        return f"{treffer[1]}{zeichen[:-1]}\\{zeichen[-1]}"
-    return f"{treffer[1]}\\{zeichen}"
+def _json(eigenschaften: dict[str, str], name: str) -> object:
+    """A custom property written by the export, read as JSON (None if absent or broken)."""
+    try:
+        return json.loads(eigenschaften.get(name, "null"))
+    except ValueError:
+        return None
 
 
 def _klartext(block: _Block) -> str:
