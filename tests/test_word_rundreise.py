@@ -158,3 +158,18 @@ def test_cli_exportieren(export, tmp_path, capsys):
     assert main(["vorlage", "exportieren", "gibt-es-nicht", "--ausgabe", str(ziel),
                  "--ordner", str(VORLAGEN)]) == 2
     assert "Vorlage nicht lesbar" in capsys.readouterr().err
+
+
+def test_bedingungen_im_absatz_und_als_block_kommen_zurueck(export):
+    """IF field (with else), "enthält" in a paragraph, a block with else and a header row."""
+    quelle = ('+++\ntitel = "x"\n+++\nWir grüßen {% if empfaenger.funktion %}als '
+              "{{ empfaenger.funktion }}{% else %}ohne Amt{% endif %} und "
+              '{% if "Lenkungskreis" in empfaenger.gremien %}den Kreis{% endif %}.\n\n'
+              '{% if "A" in empfaenger.gremien %}\nBlock\n{% else %}\nSonst\n{% endif %}\n\n'
+              "| Kopf | Zwei |\n|---|---|\n| a | b |\n")
+    daten = export(quelle)
+    instr = "".join(t.text or "" for t in docx.Document(io.BytesIO(daten)).element.body.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
+    assert ' IF "' in instr and 'MERGEFIELD "Funktion"' in instr
+    ergebnis = importiere_docx(daten)
+    assert ergebnis.quelltext == quelle and ergebnis.nicht_uebernommen == ()
