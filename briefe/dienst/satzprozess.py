@@ -21,7 +21,8 @@ from briefe.dienst.pruefung import EingabeFehler, SatzFehler
 log = logging.getLogger("briefe.dienst")
 # task → the module of ``briefe.dienst`` that has a function of that name
 AUFGABEN = {"einzelbrief": "pruefung", "vorschau_pdf": "pruefung", "vorschau_png": "pruefung",
-            "pruefe_liste": "pruefung", "entwurf_vorschau": "vorlagen_vorschau"}
+            "pruefe_liste": "pruefung", "entwurf_vorschau": "vorlagen_vorschau",
+            "word_import": "vorlagen_vorschau"}
 START_SEKUNDEN = 120.0  # a worker's start (imports, fonts) is not counted against a request
 
 

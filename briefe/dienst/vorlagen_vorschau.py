@@ -216,3 +216,16 @@ def entwurf_vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, 
     except EntwurfsFehler as fehler:
         return None, 0, fehler.als_dict()
     return daten, seiten, None
+
+
+def word_import(daten: bytes, name: str, absender: str | None) -> tuple[str, list[str]]:
+    """A Word document's template text and what was not carried over, for a worker of
+    ``satzprozess`` (the preview's time and memory limit); an unreadable one is an input error."""
+    from briefe.dienst.pruefung import EingabeFehler
+    from briefe.vorlage.word_import import importiere_docx
+
+    try:
+        ergebnis = importiere_docx(daten, name=name, absender=absender)
+    except BriefeFehler as fehler:
+        raise EingabeFehler(fehler.meldung) from None
+    return ergebnis.quelltext, list(ergebnis.nicht_uebernommen)
