@@ -20,7 +20,7 @@ import httpx
 import pdfplumber
 import pytest
 
-from briefe.dienst.sicherheit import passwort_hash, pruefe_passwort, token_hash
+from briefe.dienst.zugang.sicherheit import passwort_hash, pruefe_passwort, token_hash
 
 WURZEL = Path(__file__).resolve().parent.parent
 MITGLIEDER_CSV = WURZEL / "daten" / "mitglieder.csv"

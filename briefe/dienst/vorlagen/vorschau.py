@@ -14,8 +14,9 @@ import tomllib
 from collections import OrderedDict
 from pathlib import Path
 
+from briefe.dienst.fehler import EingabeFehler
 from briefe.dienst.konfiguration import Konfiguration
-from briefe.dienst.pruefung import EingabeFehler, _render, beispielwerte
+from briefe.dienst.laeufe.pruefung import _render, beispielwerte
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.vorlage.vorlage import TRENNER
 
@@ -169,7 +170,8 @@ def vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: i
 def _entwurf_und_empfaenger(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: int | None,
                             ordner: Path):
     from briefe.deutsch import anschrift as anschrift_regeln
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import vorbereiten
 
     lade_entwurf(konfiguration, quelltext, ordner)
     pfad = ordner / "entwurf.md"
