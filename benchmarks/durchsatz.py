@@ -164,7 +164,7 @@ def lauf_im_kindprozess(auftrag: dict) -> None:
     """Run one measurement (called as ``--lauf JSON``) and print the result as JSON."""
     os.environ.setdefault("BRIEFE_VORLAGEN", str(WURZEL / "vorlagen"))
     from briefe.lauf import lauf
-    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.lauf.optionen import Laufoptionen
     from briefe.satz import renderer as satz_renderer
 
     statistik = Path(auftrag["statistik"])

@@ -77,7 +77,7 @@ def main() -> None:
     import shutil
 
     from briefe.lauf.lauf import fuehre_aus
-    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.lauf.optionen import Laufoptionen
     from tests.test_versand import VORLAGE, schreibe_liste
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -111,7 +111,8 @@ def lauf(daten: Path, ausgabe: Path, formate: str, extra: list[str], arbeiter: l
 def rundreise(url: str, daten: Path, ausgabe: Path, formate: str, anzahl: int = 30) -> dict:
     """Median time of one chunk of 20 rows through broker and a warm worker, without making
     letters (the chunk names a run that does not own the folder, so the worker skips it)."""
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import vorbereiten
     from briefe.verteilt.anwendung import anwendung
     from briefe.verteilt.stapel import AUFGABE, empfaenger_als_dict, optionen_als_dict, packe_vorlage
 

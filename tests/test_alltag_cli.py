@@ -100,7 +100,7 @@ def test_hinweis_auf_weitere_spalten_nur_wenn_er_hilft(tmp_path, capsys):
 
 def test_lauf_meldet_sammelschritte_mit_eigenem_fortschritt(tmp_path):
     from briefe.lauf.lauf import fuehre_aus
-    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.lauf.optionen import Laufoptionen
 
     ereignisse = []
     liste = teilliste(tmp_path / "liste.csv", 3, mit_fehler=True)
@@ -135,7 +135,7 @@ def test_fortschrittsbalken_zeigt_den_sammelschritt(tmp_path):
 
 
 def test_passwort_hash_prueft_die_laenge_schon_bei_der_ersten_eingabe():
-    from briefe.dienst.sicherheit import pruefe_passwort
+    from briefe.dienst.zugang.sicherheit import pruefe_passwort
 
     code, text = im_terminal(["dienst", "--passwort-hash"], [
         ("Neues Passwort (mindestens 10 Zeichen): ", "kurz"),

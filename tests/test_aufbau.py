@@ -84,3 +84,53 @@ def test_jede_stufe_sagt_was_sie_nimmt_und_gibt():
     for stufe in STUFEN:
         doc = ast.get_docstring(ast.parse((PAKET / stufe / "__init__.py").read_text(encoding="utf-8")))
         assert doc and 1 <= len(doc.splitlines()) <= 6, stufe
+
+
+# Inside the service: pages and API use runs and templates, never the other way round.
+DIENST_ORDNER = {
+    "zugang": set(),
+    "laeufe": {"zugang"},
+    "vorlagen": {"zugang", "laeufe"},
+    "versand": {"zugang", "laeufe"},
+    "api": {"zugang", "laeufe", "vorlagen"},
+    "seite": {"zugang", "laeufe", "vorlagen"},
+}
+DIENST_GRUNDLAGE = {"konfiguration", "datenquellen", "fehler", "http_texte"}  # usable from every folder
+
+
+def _dienst_teil(modul: str) -> str | None:
+    teile = modul.split(".")
+    return teile[2] if len(teile) > 2 and teile[:2] == ["briefe", "dienst"] else None
+
+
+@pytest.mark.parametrize("modul", sorted(m for m in MODULE if _dienst_teil(m) in DIENST_ORDNER))
+def test_dienst_ordner_importieren_nur_darunter(modul):
+    ordner = _dienst_teil(modul)
+    erlaubt = DIENST_ORDNER[ordner] | DIENST_GRUNDLAGE | {ordner}
+    falsch = sorted(z for z in MODULE[modul] if _dienst_teil(z) and _dienst_teil(z) not in erlaubt)
+    assert not falsch, f"{modul} importiert {falsch}"
+
+
+def test_dienst_hat_nur_ordner_und_wenige_module_oben():
+    oben = {p.stem for p in (PAKET / "dienst").glob("*.py")} - {"__init__"}
+    assert oben == DIENST_GRUNDLAGE | {"app", "zustand", "fehlerantworten"}
+    for ordner in DIENST_ORDNER:
+        quelle = (PAKET / "dienst" / ordner / "__init__.py").read_text(encoding="utf-8")
+        doc = ast.get_docstring(ast.parse(quelle))
+        assert doc and len([z for z in doc.splitlines() if z.strip()]) == 2, ordner
+
+
+# Longer modules, each with its reason.
+LANG_ERLAUBT = {
+    "satz/pdf/schnell.py": "fast path, being split with the values in running text",
+    "vorlage/word_import.py": "Word import, being reworked for linear time",
+    "satz/docx/grundlage.py": "the DOCX building blocks",
+    "satz/pdf/pruefung.py": "the PDF/A and PDF/UA checks",
+}
+
+
+def test_kein_modul_ueber_600_zeilen():
+    lang = {name: n for p in PAKET.rglob("*.py")
+            if (name := str(p.relative_to(PAKET))) not in LANG_ERLAUBT
+            and (n := len(p.read_text(encoding="utf-8").splitlines())) > 600}
+    assert not lang, lang

@@ -425,7 +425,7 @@ def test_platzhalter_und_relative_pfade(tmp_path):
     teilliste(tmp_path / "liste.csv", 1)
     job = auftrag(tmp_path / "a" / "b", daten="../../liste.csv", ausgabe="../../aus/brief-{jahr}-{monat}")
     gelesen: Auftrag = lies_auftrag(job, heute=dt.date(2025, 3, 9))
-    assert gelesen.daten == tmp_path / "liste.csv"
+    assert gelesen.optionen.daten == tmp_path / "liste.csv"
     assert gelesen.ausgabe == tmp_path / "aus" / "brief-2025-2025-03"
     assert gelesen.ist_laufordner(Path("brief-2024-2024-11"))
     assert not gelesen.ist_laufordner(Path("brief-2024-11"))

@@ -84,7 +84,7 @@ def umgebung(tmp_path_factory):
     run (PDF and DOCX, combined files) and a run standing in its combined-PDF step."""
     from playwright.sync_api import expect
 
-    from briefe.dienst.speicher import LAEUFT, Lauf, Speicher
+    from briefe.dienst.laeufe.speicher import LAEUFT, Lauf, Speicher
 
     expect.set_options(timeout=60_000)
     ordner = tmp_path_factory.mktemp("alltag")

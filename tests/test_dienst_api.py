@@ -20,7 +20,7 @@ import httpx
 import pdfplumber
 import pytest
 
-from briefe.dienst.sicherheit import passwort_hash, pruefe_passwort, token_hash
+from briefe.dienst.zugang.sicherheit import passwort_hash, pruefe_passwort, token_hash
 
 WURZEL = Path(__file__).resolve().parent.parent
 MITGLIEDER_CSV = WURZEL / "daten" / "mitglieder.csv"
@@ -463,40 +463,45 @@ def _prozesse_mit(text: str) -> list[int]:
 
 
 def test_neustart_mitten_im_lauf_verliert_nichts(tmp_path):
+    # Ten times the list (390 rows, 10 bad) so the fast path cannot finish before the kill.
+    zeilen = MITGLIEDER_CSV.read_text(encoding="utf-8").splitlines(keepends=True)
+    lang = tmp_path / "lang.csv"
+    lang.write_text(zeilen[0] + "".join(zeilen[1:] * 10), encoding="utf-8")
     d = Dienst(tmp_path, arbeiter=1, jobs_je_lauf=1).starte()
     try:
         with d.client() as c:
-            antwort = starte_lauf(c, sammel="true")
+            antwort = starte_lauf(c, lang, sammel="true")
             assert antwort.status_code == 202
             lauf_id = antwort.json()["id"]
+
             def drei_fertig():
                 stand = c.get(f"/api/laeufe/{lauf_id}").json()
                 return stand if stand["fortschritt"]["fertig"] >= 3 else None
 
             stand = warte_bis(drei_fertig, schritt=0.05, was="drei Briefe")
-            assert stand["status"] == "laeuft" and stand["fortschritt"]["fertig"] < 39
+            assert stand["status"] == "laeuft" and stand["fortschritt"]["fertig"] < 390
         d.stoppe(signal.SIGKILL)
         # The worker dies with the service.
         warte_bis(lambda: not _prozesse_mit(lauf_id), frist=30, was="Arbeitsprozess beendet")
         journal = d.daten / "laeufe" / lauf_id / "ausgabe" / ".briefe-journal.jsonl"
         vor_dem_neustart = len(journal.read_text(encoding="utf-8").splitlines())
-        assert 3 <= vor_dem_neustart < 39
+        assert 3 <= vor_dem_neustart < 390
 
         d.starte()
         with d.client() as c:
             stand = warte_auf_ende(c, lauf_id)
             assert stand["status"] == "fertig", stand
-            assert (stand["ok"], stand["fehler"]) == (38, 1)
-            assert stand["fortgesetzt"] >= vor_dem_neustart - 1  # the bad row is made again
+            assert (stand["ok"], stand["fehler"]) == (380, 10)
+            assert stand["fortgesetzt"] >= vor_dem_neustart - 10  # bad rows are made again
             assert "aus dem unterbrochenen Lauf übernommen" in stand["meldung"]
             protokoll = c.get(f"/api/laeufe/{lauf_id}/protokoll.json").json()
             nummern = [b["nummer"] for b in protokoll["briefe"]]
-            assert nummern == list(range(1, 40))
+            assert nummern == list(range(1, 391))
             archiv = c.get(f"/api/laeufe/{lauf_id}/ergebnis").content
             with zipfile.ZipFile(io.BytesIO(archiv)) as z:
                 namen = z.namelist()
                 briefe = [n for n in namen if re.fullmatch(r"\d{4}-.+\.pdf", n)]
-                assert len(briefe) == 38 and len(set(namen)) == len(namen)
+                assert len(briefe) == 380 and len(set(namen)) == len(namen)
                 seiten = sum(pdf_seiten(z.read(n)) for n in briefe)
                 # Every letter exactly once in the print file.
                 assert pdf_seiten(z.read("serienbrief.pdf")) == seiten

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from briefe.fehler import BriefeFehler
 from briefe.lauf.lauf import fuehre_aus
-from briefe.lauf.vorbereitung import Laufoptionen
+from briefe.lauf.optionen import Laufoptionen
 from tests.conftest import WURZEL
 from tests.pdfhilfe import seiten_text
 

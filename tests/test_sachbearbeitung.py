@@ -11,7 +11,7 @@ import zipfile
 import pdfplumber
 import pytest
 
-from briefe.dienst.sicherheit import passwort_hash
+from briefe.dienst.zugang.sicherheit import passwort_hash
 from tests.test_dienst_api import PASSWORT, WURZEL, Dienst, _csrf, warte_bis
 
 BEITRAEGE = WURZEL / "daten" / "beitraege.csv"
@@ -152,7 +152,8 @@ def test_verteilter_lauf_traegt_die_angaben(tmp_path):
     """Chunks for workers on other machines travel as JSON; the clerk's data goes with them."""
     from pathlib import Path
 
-    from briefe.lauf.vorbereitung import Laufoptionen, lade_laufvorlage
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import lade_laufvorlage
     from briefe.verteilt.stapel import optionen_als_dict, optionen_aus_dict
     from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 

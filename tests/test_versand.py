@@ -75,7 +75,7 @@ def vorlagen(tmp_path_factory) -> Path:
 def lauf(vorlagen, tmp_path_factory) -> Path:
     """One finished run (PDF only, standard variant) to copy for each test."""
     from briefe.lauf.lauf import fuehre_aus
-    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.lauf.optionen import Laufoptionen
 
     ordner = tmp_path_factory.mktemp("lauf")
     liste = schreibe_liste(ordner / "mitglieder.csv")
@@ -432,7 +432,7 @@ def test_geaenderte_vorlage_wird_abgelehnt(ausgabe, vorlagen, tmp_path):
 def test_startwerte_des_laufs_im_email_text(vorlagen, tmp_path):
     """A value given at the start (``--wert``) says the same in the e-mail as in the letter."""
     from briefe.lauf.lauf import fuehre_aus
-    from briefe.lauf.vorbereitung import Laufoptionen
+    from briefe.lauf.optionen import Laufoptionen
     from briefe.versand.versand import versende
 
     vorlage = vorlagen / "termin.md"

@@ -321,7 +321,8 @@ def test_vorlage_reist_mit_dem_stapel_und_eine_andere_wird_abgelehnt(tmp_path):
     import copy
 
     from briefe import __version__
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import vorbereiten
     from briefe.verteilt import marken
     from briefe.verteilt import stapel as st
     from briefe.verteilt.arbeiter import bearbeite_stapel

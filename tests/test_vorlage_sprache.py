@@ -12,7 +12,8 @@ import pytest
 from briefe.cli.haupt import main
 from briefe.fehler import VorlagenFehler
 from briefe.lauf.auftrag import lies_auftrag
-from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+from briefe.lauf.optionen import Laufoptionen
+from briefe.lauf.vorbereitung import vorbereiten
 from briefe.vorlage.startwerte import pruefe_startwerte
 from briefe.vorlage.vorlage import lade_vorlage
 from tests.conftest import MEYER, VORLAGEN, empfaenger

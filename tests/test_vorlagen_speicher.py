@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from briefe.dienst.konfiguration import KonfigurationsFehler, lade_konfiguration
-from briefe.dienst.vorlagen_speicher import UngueltigeVorlage, VorlagenKonflikt, VorlagenSpeicher
+from briefe.dienst.vorlagen.speicher import UngueltigeVorlage, VorlagenKonflikt, VorlagenSpeicher
 from briefe.lauf.protokoll import textversion
 from briefe.vorlage.vorlage import lade_vorlage
 from tests.test_dienst_api import WURZEL

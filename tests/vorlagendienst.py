@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from briefe.dienst.sicherheit import passwort_hash, token_hash
+from briefe.dienst.zugang.sicherheit import passwort_hash, token_hash
 from tests.test_dienst_api import BENUTZER, PASSWORT, WURZEL, Dienst
 
 REDAKTION = "redaktion"

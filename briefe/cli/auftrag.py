@@ -144,13 +144,13 @@ def _pruefen(args) -> int:
     print(f"Auftrag: {auftrag.name} ({args.auftrag})")
     if auftrag.beschreibung:
         print(f"  {auftrag.beschreibung}")
-    print(f"Vorlage: {auftrag.vorlage} (Absender: {vorlage.absender.kennung})")
-    filter_text = ", ".join(f"{s}={w}" for s, w in auftrag.filter)
-    print(f"Mitgliederliste: {auftrag.daten}, {len(liste.empfaenger)} Zeilen, "
+    print(f"Vorlage: {auftrag.optionen.vorlage} (Absender: {vorlage.absender.kennung})")
+    filter_text = ", ".join(f"{s}={w}" for s, w in auftrag.optionen.filter)
+    print(f"Mitgliederliste: {auftrag.optionen.daten}, {len(liste.empfaenger)} Zeilen, "
           f"{len(ausgewaehlt)} ausgewählt" + (f" (Filter: {filter_text})." if filter_text else "."))
-    extras = [name for name, an in (("Sammeldatei", auftrag.sammel), ("Duplex", auftrag.duplex),
-                                    ("ZIP", auftrag.zip)) if an]
-    print(f"Formate: {', '.join(auftrag.formate)}; PDF: {auftrag.pdf}"
+    o = auftrag.optionen
+    extras = [name for name, an in (("Sammeldatei", o.sammel), ("Duplex", o.duplex), ("ZIP", o.zip)) if an]
+    print(f"Formate: {', '.join(o.formate)}; PDF: {o.pdf_variante or 'standard'}"
           + (f"; {', '.join(extras)}" if extras else ""))
     if vorlage.werte_als_text():
         print("Werte beim Start: " + ", ".join(f"{n} = {w}" for n, w in vorlage.werte_als_text().items()))

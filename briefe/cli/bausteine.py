@@ -35,18 +35,3 @@ def bausteine_befehl(args) -> int:
             print(f"  {baustein.beschreibung}")
         print(f'  Einfügen: {{{{ baustein("{baustein.name}") }}}}')
     return EXIT_OK if all(isinstance(b, Baustein) for b in bausteine) else EXIT_FEHLER
-
-
-def sachbearbeitung_argument(parser) -> None:
-    """``--sachbearbeitung DATEI.toml``."""
-    parser.add_argument("--sachbearbeitung", type=Path, metavar="DATEI.toml",
-                        help="eigene Absenderangaben (name, zimmer, telefon, email) für "
-                             "„Auskunft erteilt“, Telefon und E-Mail im Informationsblock")
-
-
-def sachbearbeitung(args):
-    """The clerk's data named by ``--sachbearbeitung``, or None."""
-    from briefe.vorlage.sachbearbeitung import lies_sachbearbeitung
-
-    pfad = getattr(args, "sachbearbeitung", None)
-    return lies_sachbearbeitung(pfad) if pfad else None

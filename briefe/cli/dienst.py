@@ -51,7 +51,7 @@ def _passwort_lesen() -> str:
 
 def dienst(args) -> int:
     from briefe.dienst.konfiguration import KonfigurationsFehler, lade_konfiguration
-    from briefe.dienst.sicherheit import neues_token, passwort_hash, token_hash
+    from briefe.dienst.zugang.sicherheit import neues_token, passwort_hash, token_hash
 
     if args.passwort_hash:
         passwort = _passwort_lesen()

@@ -6,7 +6,6 @@ problems), 2 nothing could start, 3 the same job is already running.
 
 from __future__ import annotations
 
-import argparse
 import atexit
 import datetime as dt
 import json
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from briefe import __version__
-from briefe.cli.bausteine import sachbearbeitung, sachbearbeitung_argument
+from briefe.cli.optionen import aus_argumenten, optionen_argumente
 from briefe.cli.parser import Parser
 from briefe.fehler import BriefeFehler
 
@@ -33,85 +32,11 @@ Option fehlerhaft) · 3 derselbe Auftrag oder ein anderer Lauf in denselben
 Ausgabeordner läuft bereits."""
 
 
-def _filter(text: str) -> tuple[str, str]:
-    spalte, gleich, wert = text.partition("=")
-    if not gleich or not spalte.strip():
-        raise argparse.ArgumentTypeError(f"„{text}“: erwartet SPALTE=WERT, z. B. gremien=Lenkungskreis")
-    return spalte.strip(), wert.strip()
+QUELLE = ("filter", "blatt", "abfrage", "abfrage_datei", "schluessel", "werte")
+LAUF = ("ausgabe", "formate", *QUELLE, "sammel", "duplex", "zip", "pdf", "jobs", "fortsetzen", "zeitgrenze")
 
 
-def _wert(text: str) -> tuple[str, str]:
-    name, gleich, wert = text.partition("=")
-    if not gleich or not name.strip():
-        raise argparse.ArgumentTypeError(f"„{text}“: erwartet NAME=WERT, z. B. konferenz=12.03.2027")
-    return name.strip(), wert.strip()
-
-
-def wert_argument(parser) -> None:
-    """``--wert NAME=WERT``: a value the template asks at the start."""
-    parser.add_argument("--wert", type=_wert, action="append", default=[], dest="werte",
-                        metavar="NAME=WERT",
-                        help="Wert beim Start, den die Vorlage erfragt; mehrfach möglich, z. B. "
-                             "--wert konferenz=12.03.2027 --wert beitrag=7,50 (welche Werte: "
-                             "briefe vorlagen)")
-
-
-def daten_argument(text: str) -> Path | str:
-    """A member file, or a database address kept as written (``postgresql://…``)."""
-    from briefe.quellen.datenbank import ist_datenbank
-
-    return text if ist_datenbank(text) else Path(text)
-
-
-def quelle_argumente(parser) -> None:
-    """``--blatt``, and for a database ``--abfrage``/``--abfrage-datei``; ``--schluessel``."""
-    parser.add_argument("--blatt", metavar="NAME", help="Tabellenblatt einer XLSX-Datei "
-                        "(Standard: das erste)")
-    abfrage = parser.add_mutually_exclusive_group()
-    abfrage.add_argument("--abfrage", metavar="SQL",
-                         help="bei einer Datenbank: die Abfrage, die die Mitglieder liest, z. B. "
-                              "\"SELECT * FROM mitglieder WHERE austritt IS NULL\"; Werte als :name "
-                              "aus --wert name=…")
-    abfrage.add_argument("--abfrage-datei", type=Path, metavar="DATEI.sql",
-                         help="bei einer Datenbank: die Abfrage aus einer Datei")
-    parser.add_argument("--schluessel", metavar="SPALTE",
-                        help="Spalte, die einen Datensatz bezeichnet (z. B. mitgliedsnr); steht im "
-                             "Protokoll und in Meldungen")
-
-
-def _formate(text: str) -> tuple[str, ...]:
-    return tuple(f.strip().lower() for f in text.split(",") if f.strip())
-
-
-def lauf_argumente(parser) -> None:
-    """Options shared by ``erstellen`` and the job files."""
-    parser.add_argument("--ausgabe", type=Path, default=Path("ausgabe"), metavar="ORDNER",
-                        help="Ordner für Briefe und Protokoll (Standard: ausgabe/)")
-    parser.add_argument("--format", type=_formate, default=("pdf", "docx"), dest="formate",
-                        metavar="pdf,docx", help="Dateiformate je Brief (Standard: pdf,docx)")
-    parser.add_argument("--filter", type=_filter, action="append", default=[],
-                        metavar="SPALTE=WERT",
-                        help="nur passende Empfänger; mehrfach möglich; bei „gremien“ zählt die "
-                             "Mitgliedschaft, z. B. --filter gremien=Lenkungskreis")
-    quelle_argumente(parser)
-    parser.add_argument("--sammel", action="store_true",
-                        help="zusätzlich serienbrief.pdf und serienbrief.docx mit allen Briefen")
-    parser.add_argument("--duplex", action="store_true",
-                        help="im Sammel-PDF Leerseiten einfügen, damit jeder Brief auf einer "
-                             "Vorderseite beginnt")
-    parser.add_argument("--zip", action="store_true", help="alles zusätzlich als serienbrief.zip")
-    from briefe.satz.pdf.weasy import KENNUNGEN, VARIANTEN
-
-    parser.add_argument("--pdf", choices=list(VARIANTEN), default="standard", dest="pdf_variante",
-                        help="PDF-Art: " + ", ".join(f"{name} ({KENNUNGEN[name]})" for name in VARIANTEN)
-                             + "; prüfen mit „briefe pdf pruefen DATEI.pdf“")
-    parser.add_argument("--jobs", type=int, default=0, metavar="N",
-                        help="Anzahl paralleler Prozesse (Standard: Anzahl der Kerne)")
-    parser.add_argument("--fortsetzen", action="store_true",
-                        help="abgebrochenen Lauf fortsetzen: fertige, geprüfte Briefe behalten")
-    parser.add_argument("--zeitgrenze", type=float, default=60.0, metavar="SEKUNDEN",
-                        help="höchstens so lange je Brief, sonst wird die Zeile als Fehler gemeldet "
-                             "(Standard: 60; 0 = ohne Grenze)")
+def log_argument(parser) -> None:
     parser.add_argument("--log-format", choices=["text", "json"], default="text",
                         help="text: kurze Zusammenfassung (Standard); json: eine JSON-Zeile je "
                              "Ereignis, ohne personenbezogene Daten")
@@ -127,15 +52,8 @@ def parser() -> Parser:
         "erstellen", help="Briefe aus Vorlage und Mitgliederliste erstellen",
         description="Erstellt je Empfänger einen Brief (PDF und/oder DOCX) und ein Protokoll.",
     )
-    erstellen.add_argument("vorlage", type=Path, metavar="VORLAGE", help="Vorlage, z. B. "
-                           "vorlagen/bildungsnetzwerk-2011.md")
-    erstellen.add_argument("daten", type=daten_argument, metavar="DATEN",
-                           help="Mitgliederliste (CSV, XLSX oder JSON) oder Datenbank, z. B. "
-                                "postgresql://benutzer@rechner/verein oder sqlite:///mitglieder.db "
-                                "(mit --abfrage)")
-    lauf_argumente(erstellen)
-    wert_argument(erstellen)
-    sachbearbeitung_argument(erstellen)
+    optionen_argumente(erstellen, ("vorlage", "daten", *LAUF, "sachbearbeitung"))
+    log_argument(erstellen)
     from briefe.cli import verteilt
 
     verteilt.argumente(erstellen)
@@ -145,13 +63,7 @@ def parser() -> Parser:
         description="Meldet jedes Problem (Zeile, Spalte, was falsch ist). Rückgabewert 1, "
                     "wenn es Probleme gibt.",
     )
-    pruefen.add_argument("vorlage", type=Path, metavar="VORLAGE")
-    pruefen.add_argument("daten", type=daten_argument, metavar="DATEN")
-    pruefen.add_argument("--filter", type=_filter, action="append", default=[],
-                         metavar="SPALTE=WERT")
-    quelle_argumente(pruefen)
-    wert_argument(pruefen)
-    sachbearbeitung_argument(pruefen)
+    optionen_argumente(pruefen, ("vorlage", "daten", *QUELLE, "sachbearbeitung"))
 
     vorlagen = befehle.add_parser("vorlagen", help="Vorlagen und ihre Variablen auflisten")
     vorlagen.add_argument("--ordner", type=Path, default=Path("vorlagen"),
@@ -245,16 +157,8 @@ def zusammenfassung(protokoll, ausgabe: Path) -> str:
 
 def _erstellen(args) -> int:
     from briefe.lauf.lauf import fuehre_aus
-    from briefe.lauf.vorbereitung import Laufoptionen
 
-    optionen = Laufoptionen(
-        vorlage=args.vorlage, daten=args.daten, ausgabe=args.ausgabe, formate=args.formate,
-        filter=tuple(args.filter), blatt=args.blatt, sammel=args.sammel, duplex=args.duplex,
-        zip=args.zip, pdf_variante=None if args.pdf_variante == "standard" else args.pdf_variante,
-        jobs=args.jobs, fortsetzen=args.fortsetzen, werte=tuple(args.werte),
-        zeitgrenze=args.zeitgrenze, abfrage=args.abfrage, abfrage_datei=args.abfrage_datei,
-        schluessel=args.schluessel, sachbearbeitung=sachbearbeitung(args),
-    )
+    optionen = aus_argumenten(args)
     from briefe.cli.verteilt import arbeit
 
     arbeitsweise = arbeit(args.verteilt, args.zeitlimit, args.stapel)  # checks the broker before any file
@@ -264,14 +168,13 @@ def _erstellen(args) -> int:
     finally:
         schliesse()
     if args.log_format == "text":
-        print(zusammenfassung(protokoll, args.ausgabe))
+        print(zusammenfassung(protokoll, optionen.ausgabe))
     return protokoll.exit_code
 
 
 def _pruefen(args) -> int:
     from briefe.lauf.spaltenpruefung import fasse_zusammen
     from briefe.lauf.vorbereitung import (
-        Laufoptionen,
         spaltenhinweise,
         textprobleme,
         vorbereiten,
@@ -279,10 +182,7 @@ def _pruefen(args) -> int:
         zeilenprobleme,
     )
 
-    optionen = Laufoptionen(vorlage=args.vorlage, daten=args.daten, filter=tuple(args.filter),
-                            blatt=args.blatt, werte=tuple(args.werte), abfrage=args.abfrage,
-                            abfrage_datei=args.abfrage_datei, schluessel=args.schluessel,
-                            sachbearbeitung=sachbearbeitung(args))
+    optionen = aus_argumenten(args)
     vorlage, liste, ausgewaehlt = vorbereiten(optionen)
     print(f"Vorlage: {vorlage.titel}")
     if vorlage.werte_als_text():

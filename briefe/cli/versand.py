@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from briefe.cli.haupt import EXIT_START, melder
+from briefe.cli.optionen import wert as optionswert
 from briefe.fehler import BriefeFehler
 
 BESCHREIBUNG = """\
@@ -110,7 +111,7 @@ def richte_ein(befehle) -> None:
                                help="danach per E-Mail versenden wie „briefe versenden“ (PDF-Art dann "
                                     "barrierefrei, wenn --pdf nicht angegeben ist)")
         smtp_argumente(erstellen)
-        erstellen.set_defaults(handler=_erstellen_und_versenden, pdf_variante=None)
+        erstellen.set_defaults(handler=_erstellen_und_versenden)
 
 
 def _erstellen_und_versenden(args) -> int:
@@ -119,12 +120,12 @@ def _erstellen_und_versenden(args) -> int:
     if not args.versenden:
         return _erstellen(args)
     einstellungen = einstellungen_aus(args)  # bad settings stop before any letter is made
-    if "pdf" not in args.formate:
+    if "pdf" not in optionswert(args, "formate"):
         raise BriefeFehler("--versenden braucht PDF-Dateien: --format muss pdf enthalten.")
-    if args.pdf_variante is None:
-        args.pdf_variante = "barrierefrei"  # README „PDF-Arten“: PDF/UA for e-mail
+    if args.pdf is None:
+        args.pdf = "barrierefrei"  # README „PDF-Arten“: PDF/UA for e-mail
     code = _erstellen(args)
-    return max(code, versende_und_melde(args.ausgabe, einstellungen, args))
+    return max(code, versende_und_melde(optionswert(args, "ausgabe"), einstellungen, args))
 
 
 def _versenden(args) -> int:

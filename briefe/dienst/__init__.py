@@ -1,6 +1,7 @@
 """The service (Dienst): an HTTP API for other systems and a web page for office staff.
 
-One ASGI application (FastAPI): ``app`` builds it, ``verteiler`` hands queued
-runs to worker processes (``arbeiter``), ``speicher`` keeps run state in SQLite.
-Kept import-light: worker processes import only what they need.
+``app`` assembles one FastAPI application from ``api/`` (JSON routes), ``seite/`` (pages),
+``versand/`` (sending from the page) on top of ``laeufe/`` (runs, queue, workers),
+``vorlagen/`` (editor storage) and ``zugang/`` (users, sessions, limits). Kept
+import-light: worker processes import only what they need.
 """

@@ -212,7 +212,7 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
             )
         tokens.append(Token(_text(eintrag, "name", datei, "token"), wert, _rollen(eintrag, datei, "token")))
 
-    from briefe.dienst.sicherheit import token_hash
+    from briefe.dienst.zugang.sicherheit import token_hash
 
     if umgebung.get(UMGEBUNG_TOKEN):
         token = umgebung[UMGEBUNG_TOKEN].strip()

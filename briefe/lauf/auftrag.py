@@ -17,7 +17,7 @@ import shutil
 import string
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefe.dateien import dateiname_teil, schreibe_atomar, sha256
@@ -25,72 +25,59 @@ from briefe.fehler import AuftragsFehler
 from briefe.lauf import journal
 from briefe.lauf.journal import JOURNAL, entferne_alte_ergebnisse
 from briefe.lauf.lauf import Melder, fuehre_aus
+from briefe.lauf.optionen import (
+    AUFTRAG,
+    Laufoptionen,
+    OptionsFehler,
+    angaben,
+    art,
+    lies_eintraege,
+    lies_ganz,
+    lies_text,
+    lies_wahr,
+)
 from briefe.lauf.protokoll import PROTOKOLL_JSON, Protokoll, lies_protokoll
 from briefe.lauf.sperre import halte, sperre_ordner
-from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+from briefe.lauf.vorbereitung import vorbereiten
 from briefe.quellen.datenbank import ist_datenbank, relativ_zu
 from briefe.quellen.liste import Mitgliederliste
-from briefe.satz.vertrag import FORMATE
-from briefe.vorlage.startwerte import als_eingabe
 from briefe.vorlage.vorlage import pruefsumme_vorlage
 
 KENNUNG = ".briefe-auftrag.json"
 LAUFLOG = "laeufe.jsonl"
 PLATZHALTER = {"datum": r"\d{4}-\d{2}-\d{2}", "monat": r"\d{4}-\d{2}", "jahr": r"\d{4}"}
 
-SCHLUESSEL = {
+# What a job adds to the run options (those are declared in ``lauf.optionen``).
+AUFTRAG_SCHLUESSEL = {
     "beschreibung": "freier Text",
-    "vorlage": "Pfad der Vorlage",
-    "daten": "Pfad der Mitgliederliste oder Datenbankadresse (postgresql://…, sqlite:///…)",
-    "abfrage": 'bei einer Datenbank: die Abfrage, z. B. abfrage = """SELECT …"""',
-    "abfrage_datei": "bei einer Datenbank: Pfad einer Datei mit der Abfrage",
-    "schluessel": "Spalte, die einen Datensatz bezeichnet (z. B. mitgliedsnr)",
-    "ausgabe": "Zielordner, darf {datum}, {monat} oder {jahr} enthalten",
-    "formate": 'Liste, z. B. ["pdf", "docx"]',
-    "filter": 'Tabelle, z. B. { gremien = "Bildungskonferenz" }',
-    "blatt": "Tabellenblatt einer XLSX-Datei",
-    "sammel": "true/false",
-    "duplex": "true/false",
-    "zip": "true/false",
-    "pdf": "standard, archiv, barrierefrei oder archiv-barrierefrei",
-    "jobs": "Anzahl paralleler Prozesse, 0 = alle Kerne",
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
-    "werte": 'Tabelle der Werte beim Start, z. B. [werte] mit konferenz = 2027-03-12',
     "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
     "verteilt": 'Broker für Arbeiter auf anderen Rechnern, z. B. "redis://rechner:6379/0"',
     "zeitlimit": "Sekunden ohne Fortschritt der Arbeiter, bis ein verteilter Lauf aufgibt",
 }
+SCHLUESSEL = {s: a.hilfe for s, (_, a) in angaben(AUFTRAG).items()} | AUFTRAG_SCHLUESSEL
 
 
 @dataclass(frozen=True)
 class Auftrag:
-    """A read, checked job file; paths are absolute, placeholders filled in."""
+    """A read, checked job file: its run options (paths absolute, placeholders filled in) and
+    what a job adds: schedule name, retention, output pattern, sending, workers."""
 
     name: str
     datei: Path
-    vorlage: Path
-    daten: Path | str  # a file, or a database address
-    ausgabe: Path
+    optionen: Laufoptionen
     ausgabe_muster: str
-    formate: tuple[str, ...] = FORMATE
-    filter: tuple[tuple[str, str], ...] = ()
-    blatt: str | None = None
-    sammel: bool = False
-    duplex: bool = False
-    zip: bool = False
-    pdf: str = "standard"
-    jobs: int = 0
     aufbewahrung_tage: int | None = None
     beschreibung: str = ""
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
-    werte: tuple[tuple[str, str], ...] = ()
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
     verteilt: str | None = None
     zeitlimit: int | None = None
-    abfrage: str | None = None
-    abfrage_datei: Path | None = None
-    schluessel: str | None = None
+
+    @property
+    def ausgabe(self) -> Path:
+        return self.optionen.ausgabe
 
     @property
     def sammelordner(self) -> Path:
@@ -106,24 +93,18 @@ class Auftrag:
         return self.sammelordner / LAUFLOG
 
     def laufoptionen(self, fortsetzen: bool = False) -> Laufoptionen:
-        return Laufoptionen(
-            vorlage=self.vorlage, daten=self.daten, ausgabe=self.ausgabe, formate=self.formate,
-            filter=self.filter, blatt=self.blatt, sammel=self.sammel, duplex=self.duplex,
-            zip=self.zip, pdf_variante=None if self.pdf == "standard" else self.pdf,
-            jobs=self.jobs, fortsetzen=fortsetzen, werte=self.werte, abfrage=self.abfrage,
-            abfrage_datei=self.abfrage_datei, schluessel=self.schluessel,
-        )
+        return replace(self.optionen, fortsetzen=fortsetzen)
 
     def eingaben(self, liste: Mitgliederliste | None = None) -> dict:
         """What a run folder's results depend on: input checksums and output options (for a
         database the rows of ``liste``, else of a fresh query)."""
-        optionen = self.laufoptionen()
-        if ist_datenbank(self.daten):
+        optionen = self.optionen
+        if ist_datenbank(optionen.daten):
             summe = (liste or vorbereiten(optionen)[1]).pruefsumme
         else:
-            summe = _pruefsumme(Path(self.daten))
+            summe = _pruefsumme(Path(optionen.daten))
         return {"auftrag": self.name, **journal.eingaben(
-            optionen, pruefsumme_vorlage(self.vorlage), summe)}
+            optionen, pruefsumme_vorlage(optionen.vorlage), summe)}
 
     def ist_laufordner(self, ordner: Path) -> bool:
         """Whether a folder name fits this job's output pattern."""
@@ -146,92 +127,64 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
                 f"Unbekannter Eintrag „{schluessel}“.{tipp} Erlaubt: {', '.join(SCHLUESSEL)}.",
                 datei=datei,
             )
-    ordner = pfad.resolve().parent
-    heute = heute or dt.date.today()
-
-    def text(schluessel: str, pflicht: bool = False) -> str | None:
-        wert = daten.get(schluessel)
-        if wert is None:
-            if pflicht:
+    for schluessel in ("vorlage", "daten", "ausgabe"):
+        if not isinstance(daten.get(schluessel), str) or not daten[schluessel].strip():
+            if schluessel not in daten:
                 raise AuftragsFehler(f"„{schluessel}“ fehlt ({SCHLUESSEL[schluessel]}).", datei=datei)
-            return None
-        if not isinstance(wert, str) or (pflicht and not wert.strip()):
-            raise AuftragsFehler(
-                f"„{schluessel}“ muss ein Text in Anführungszeichen sein, nicht {_art(wert)}.",
-                datei=datei,
-            )
-        return wert
-
-    def wahr(schluessel: str) -> bool:
-        wert = daten.get(schluessel, False)
-        if not isinstance(wert, bool):
-            raise AuftragsFehler(
-                f"„{schluessel}“ muss true oder false sein (ohne Anführungszeichen), nicht {_art(wert)}.",
-                datei=datei,
-            )
-        return wert
-
-    def zahl(schluessel: str, minimum: int) -> int | None:
-        wert = daten.get(schluessel)
-        if wert is None:
-            return None
-        if isinstance(wert, bool) or not isinstance(wert, int) or wert < minimum:
-            raise AuftragsFehler(
-                f"„{schluessel}“ muss eine ganze Zahl ab {minimum} sein, nicht {_art(wert)}.",
-                datei=datei,
-            )
-        return wert
-
-    muster = text("ausgabe", pflicht=True)
-    assert muster is not None
-    ausgabe = ordner / _fuelle_platzhalter(muster, heute, datei)
-    formate = _formate(daten.get("formate", list(FORMATE)), datei)
+            raise AuftragsFehler(f"„{schluessel}“ muss ein Text in Anführungszeichen sein, nicht "
+                                 f"{art(daten[schluessel])}.", datei=datei)
+    ordner = pfad.resolve().parent
+    muster = daten["ausgabe"]
+    eintraege = {s: w for s, w in daten.items() if s not in AUFTRAG_SCHLUESSEL}
+    eintraege["ausgabe"] = _fuelle_platzhalter(muster, heute or dt.date.today(), datei)
     versand = daten.get("versand")
     if versand is not None and not isinstance(versand, dict):
-        raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {_art(versand)}.",
+        raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {art(versand)}.",
                              datei=datei)
-    pdf = text("pdf") or ("barrierefrei" if versand is not None else "standard")  # PDF/UA for e-mail
-    from briefe.satz.pdf.weasy import VARIANTEN
-
-    if pdf not in VARIANTEN:
-        raise AuftragsFehler(f"„pdf“: unbekannte Art „{pdf}“; möglich: {', '.join(VARIANTEN)}.",
-                             datei=datei)
-    sammel, duplex = wahr("sammel"), wahr("duplex")
-    if duplex and not sammel:
+    if "pdf" not in eintraege and versand is not None:
+        eintraege["pdf"] = "barrierefrei"  # PDF/UA for e-mail
+    try:
+        felder = lies_eintraege(eintraege, AUFTRAG)
+    except OptionsFehler as fehler:
+        raise AuftragsFehler(fehler.meldung, datei=datei) from None
+    for name, angabe in angaben(AUFTRAG).values():
+        if angabe.pfad and felder.get(name) is not None:
+            felder[name] = _relativ(felder[name], ordner)
+    if felder.get("duplex") and not felder.get("sammel"):
         raise AuftragsFehler("„duplex“ wirkt nur zusammen mit sammel = true.", datei=datei)
+
+    def zahl(schluessel: str, minimum: int) -> int | None:
+        lies = lies_ganz(minimum)
+        return _auftragswert(lambda s, w: None if w is None else lies(s, w), daten, schluessel, datei)
+
     return Auftrag(
         name=dateiname_teil(pfad.stem) or "auftrag",
         datei=pfad.resolve(),
-        vorlage=Path(os.path.normpath(ordner / str(text("vorlage", pflicht=True)))),
-        daten=_daten(str(text("daten", pflicht=True)), ordner),
-        ausgabe=Path(os.path.normpath(ausgabe)),
+        optionen=Laufoptionen(**felder),
         ausgabe_muster=Path(muster).name,
-        formate=formate,
-        filter=_filter(daten.get("filter", {}), datei),
-        blatt=text("blatt"),
-        sammel=sammel,
-        duplex=duplex,
-        zip=wahr("zip"),
-        pdf=pdf,
-        jobs=zahl("jobs", 0) or 0,
         aufbewahrung_tage=zahl("aufbewahrung_tage", 1),
-        beschreibung=text("beschreibung") or "",
-        fehler_ok=wahr("fehler_ok"),
-        werte=_werte(daten.get("werte", {}), datei),
+        beschreibung=_auftragswert(lambda s, w: lies_text(s, w) or "", daten, "beschreibung", datei),
+        fehler_ok=_auftragswert(lies_wahr, daten, "fehler_ok", datei, False),
         versand=versand,
-        verteilt=text("verteilt"),
+        verteilt=_auftragswert(lies_text, daten, "verteilt", datei),
         zeitlimit=zahl("zeitlimit", 1),
-        abfrage=text("abfrage"),
-        abfrage_datei=Path(os.path.normpath(ordner / a)) if (a := text("abfrage_datei")) else None,
-        schluessel=text("schluessel"),
     )
 
 
-def _daten(daten: str, ordner: Path) -> Path | str:
-    """The member source of a job: a file or SQLite database relative to the job file."""
-    if ist_datenbank(daten):
-        return relativ_zu(daten, ordner)
-    return Path(os.path.normpath(ordner / daten))
+def _auftragswert(lies, daten: dict, schluessel: str, datei: str, standard: object = None) -> object:
+    """A key a job adds, read like the run options' values."""
+    try:
+        return lies(schluessel, daten[schluessel]) if schluessel in daten else (
+            standard if standard is not None else lies(schluessel, None))
+    except OptionsFehler as fehler:
+        raise AuftragsFehler(fehler.meldung, datei=datei) from None
+
+
+def _relativ(pfad: Path | str, ordner: Path) -> Path | str:
+    """A path of a job (or an SQLite database's address) relative to the job file."""
+    if isinstance(pfad, str) and ist_datenbank(pfad):
+        return relativ_zu(pfad, ordner)
+    return Path(os.path.normpath(ordner / pfad))
 
 
 def _lies_toml(pfad: Path) -> dict:
@@ -254,73 +207,6 @@ def _lies_toml(pfad: Path) -> dict:
             + ". Häufige Ursachen: Text ohne Anführungszeichen, fehlendes „=“, doppelter Eintrag.",
             datei=datei,
         ) from None
-
-
-def _art(wert: object) -> str:
-    """A value's TOML kind, in German, for error messages."""
-    if isinstance(wert, bool):
-        return f"der Wahrheitswert {str(wert).lower()}"
-    if isinstance(wert, int | float):
-        return f"die Zahl {wert}"
-    if isinstance(wert, str):
-        return f"der Text „{wert}“"
-    if isinstance(wert, list):
-        return "eine Liste"
-    if isinstance(wert, dict):
-        return "eine Tabelle"
-    return "ein Datum"
-
-
-def _formate(wert: object, datei: str) -> tuple[str, ...]:
-    if not isinstance(wert, list) or not wert or not all(isinstance(f, str) for f in wert):
-        raise AuftragsFehler(
-            f'„formate“ muss eine Liste sein, z. B. formate = ["pdf", "docx"], nicht {_art(wert)}.',
-            datei=datei,
-        )
-    formate = tuple(f.strip().lower() for f in wert)
-    unbekannt = [f for f in formate if f not in FORMATE]
-    if unbekannt:
-        raise AuftragsFehler(
-            f"„formate“: unbekanntes Format „{unbekannt[0]}“; möglich: {', '.join(FORMATE)}.",
-            datei=datei,
-        )
-    return tuple(dict.fromkeys(formate))
-
-
-def _filter(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
-    if not isinstance(wert, dict):
-        raise AuftragsFehler(
-            f'„filter“ muss eine Tabelle sein, z. B. filter = {{ gremien = "Bildungskonferenz" }}, '
-            f"nicht {_art(wert)}.",
-            datei=datei,
-        )
-    paare = []
-    for spalte, gesucht in wert.items():
-        if not isinstance(gesucht, str):
-            raise AuftragsFehler(
-                f"„filter“: der Wert für „{spalte}“ muss ein Text in Anführungszeichen sein, "
-                f"nicht {_art(gesucht)}.",
-                datei=datei,
-            )
-        paare.append((spalte, gesucht))
-    return tuple(paare)
-
-
-def _werte(wert: object, datei: str) -> tuple[tuple[str, str], ...]:
-    """The ``[werte]`` table: start values of the template, as text (checked at the run)."""
-    if not isinstance(wert, dict):
-        raise AuftragsFehler(
-            f"„werte“ muss eine Tabelle sein, z. B. [werte] mit konferenz = 2027-03-12, "
-            f"nicht {_art(wert)}.",
-            datei=datei,
-        )
-    for name, eintrag in wert.items():
-        if isinstance(eintrag, list | dict):
-            raise AuftragsFehler(
-                f"„werte“: „{name}“ muss ein einzelner Wert sein, nicht {_art(eintrag)}.",
-                datei=datei,
-            )
-    return tuple((name, als_eingabe(eintrag)) for name, eintrag in wert.items())
 
 
 def _platzhalter(teil: str) -> list[str]:

@@ -19,6 +19,7 @@ from briefe.dateien import atomar, raeume_reste_auf
 from briefe.lauf import quelle
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
 from briefe.lauf.journal import Journal, eingaben, entferne_alte_ergebnisse, lies_journal, pruefe_fortsetzen
+from briefe.lauf.optionen import Laufoptionen
 from briefe.lauf.protokoll import (
     PROTOKOLL_CSV,
     PROTOKOLL_JSON,
@@ -32,7 +33,7 @@ from briefe.lauf.protokoll import (
 )
 from briefe.lauf.prozesse import arbeite, renderer_fuer
 from briefe.lauf.sperre import sperre_ordner
-from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+from briefe.lauf.vorbereitung import vorbereiten
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz.vertrag import Sammelstueck
 from briefe.vorlage.vorlage import Vorlage

@@ -20,8 +20,9 @@ from briefe.dateien import atomar, schliesse_ab, sha256
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
+from briefe.lauf.optionen import Laufoptionen
 from briefe.lauf.protokoll import Eintrag
-from briefe.lauf.vorbereitung import Laufoptionen, basisname, lade_laufvorlage
+from briefe.lauf.vorbereitung import basisname, lade_laufvorlage
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
 from briefe.satz.schriften import abgedeckt, fehlende_zeichen

@@ -4,54 +4,25 @@ against each other, the selected recipients, their file names."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
+from collections.abc import Iterable
+from dataclasses import replace
 
 from briefe.dateien import dateiname_teil
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf import quelle
+from briefe.lauf.optionen import Laufoptionen
 from briefe.quellen.mitglieder import (
     Empfaenger,
-    Lesegrenzen,
     Mitgliederliste,
     normalisiere_spalte,
     passt_filter,
     weitere_spalten_hinweis,
 )
 from briefe.satz.vertrag import FORMATE
-from briefe.vorlage.grenzen import ZEITGRENZE, Zeitueberschreitung, zeitgrenze
+from briefe.vorlage.grenzen import Zeitueberschreitung, zeitgrenze
 from briefe.vorlage.meldungen import unbekannte_spalten
-from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
-
-
-@dataclass(frozen=True)
-class Laufoptionen:
-    """Everything a run needs to know; the same for CLI, job files and the service."""
-
-    vorlage: Path
-    daten: Path | str  # a file, or a database address (postgresql://…, sqlite:///…)
-    ausgabe: Path = Path("ausgabe")
-    formate: tuple[str, ...] = FORMATE
-    filter: tuple[tuple[str, str], ...] = ()
-    blatt: str | None = None
-    sammel: bool = False
-    duplex: bool = False
-    zip: bool = False
-    pdf_variante: str | None = None
-    jobs: int = 0
-    fortsetzen: bool = False
-    vorlagen_ordner: Path | None = None
-    zeitgrenze: float = ZEITGRENZE  # seconds per letter; 0 = none
-    lesegrenzen: Lesegrenzen = Lesegrenzen()  # rows and value lengths of the list
-    werte: tuple[tuple[str, str], ...] = ()  # start values as entered: (name, text)
-    abfrage: str | None = None  # a database's query (reads only; :name from werte)
-    abfrage_datei: Path | None = None  # or the file holding it
-    schluessel: str | None = None  # column naming a record in protocol and messages
-    # the clerk's data for the info block (as a dict when it comes from JSON)
-    sachbearbeitung: Sachbearbeitung | Mapping[str, str] | None = None
 
 
 def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:

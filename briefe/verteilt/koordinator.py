@@ -21,8 +21,8 @@ from pathlib import Path
 
 from briefe import __version__
 from briefe.dateien import raeume_reste_auf, schreibe_atomar
+from briefe.lauf.optionen import Laufoptionen
 from briefe.lauf.protokoll import Eintrag
-from briefe.lauf.vorbereitung import Laufoptionen
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.verteilt import marken
 from briefe.verteilt.anwendung import IN_ARBEIT, anwendung, pruefe_broker

@@ -18,8 +18,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from briefe.fehler import BriefeFehler
+from briefe.lauf.optionen import Laufoptionen
 from briefe.lauf.protokoll import Eintrag
-from briefe.lauf.vorbereitung import Laufoptionen
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.vorlage.vorlage import Vorlage, lade_vorlage
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from briefe.dateien import dateiname_teil, schreibe_atomar
+from briefe.dienst.fehler import EingabeFehler, SatzFehler, ZuGross, groesse_text
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.satz.pdf.weasy import VARIANTEN
@@ -25,30 +26,6 @@ MAX_FELDLAENGE = 2000
 
 # WeasyPrint and fontconfig are not made for concurrent use in one process.
 _SATZ = threading.Lock()
-
-
-class EingabeFehler(BriefeFehler):
-    """A request the service cannot take (HTTP 422); ``probleme`` lists row problems."""
-
-    status = 422
-
-    def __init__(self, meldung: str, probleme: list[dict] | None = None, **ort) -> None:
-        super().__init__(meldung, **ort)
-        self.probleme = probleme or []
-
-
-class ZuGross(EingabeFehler):
-    status = 413
-
-
-def _deutsche_zahl(zahl: float) -> str:
-    return f"{zahl:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".").removesuffix(",0")
-
-
-def groesse_text(anzahl_bytes: int) -> str:
-    if anzahl_bytes >= 1024 * 1024:
-        return f"{_deutsche_zahl(anzahl_bytes / 1024 / 1024)} MB"
-    return f"{_deutsche_zahl(anzahl_bytes / 1024)} KB"
 
 
 # --- templates ---------------------------------------------------------------------
@@ -138,36 +115,6 @@ def speichere_upload(quelle: BinaryIO, ziel: Path, grenze: int) -> int:
     return geschrieben
 
 
-def filter_aus_text(eintraege: list[str]) -> list[list[str]]:
-    """``["gremien=Lenkungskreis"]`` → ``[["gremien", "Lenkungskreis"]]``; empty entries are skipped."""
-    ergebnis = []
-    for eintrag in eintraege:
-        for teil in eintrag.splitlines():
-            if not teil.strip():
-                continue
-            spalte, gleich, wert = teil.partition("=")
-            if not gleich or not spalte.strip():
-                raise EingabeFehler(
-                    f"Filter „{teil.strip()}“: erwartet SPALTE=WERT, z. B. gremien=Lenkungskreis.")
-            ergebnis.append([spalte.strip(), wert.strip()])
-    return ergebnis
-
-
-def formate_aus_text(eintraege: list[str]) -> list[str]:
-    formate: list[str] = []
-    for eintrag in eintraege:
-        for teil in eintrag.replace(";", ",").split(","):
-            teil = teil.strip().lower()
-            if teil and teil not in formate:
-                formate.append(teil)
-    if not formate:
-        raise EingabeFehler("Bitte mindestens ein Format wählen (pdf, docx).")
-    falsch = [f for f in formate if f not in ("pdf", "docx")]
-    if falsch:
-        raise EingabeFehler(f"Unbekanntes Format {', '.join(falsch)}; erlaubt: pdf, docx.")
-    return formate
-
-
 def lesegrenzen(konfiguration: Konfiguration | None = None):
     """Uploaded lists: rows as configured (checked while reading), values as in ``/api/briefe``."""
     from briefe.quellen.mitglieder import MAX_ZEILEN, Lesegrenzen
@@ -189,8 +136,9 @@ def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str,
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
                  filter: list[list[str]], blatt: str | None) -> dict:
     """Read and check a member list against a template, without making anything."""
+    from briefe.lauf.optionen import Laufoptionen
     from briefe.lauf.spaltenpruefung import fasse_zusammen
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten, zeilenhinweise, zeilenprobleme
+    from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
                             blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen,
@@ -222,10 +170,6 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
 # --- one letter ----------------------------------------------------------------------
 
 
-class SatzFehler(BriefeFehler):
-    """The renderer refused a letter for a server-side reason (template, sender profile)."""
-
-
 def _render(brief, format_: str, pdf_variante: str | None) -> bytes:
     try:
         return _render_roh(brief, format_, pdf_variante)
@@ -252,7 +196,8 @@ def _render_roh(brief, format_: str, pdf_variante: str | None) -> bytes:
 def einzelbrief(konfiguration: Konfiguration, vorlage: str, felder: dict, format_: str = "pdf",
                 pdf_variante: str = "standard") -> tuple[bytes, str]:
     """One letter from recipient fields (the column names of a member list). Returns (bytes, name)."""
-    from briefe.lauf.vorbereitung import Laufoptionen, basisname, vorbereiten, zeilenprobleme
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import basisname, vorbereiten, zeilenprobleme
 
     if format_ not in ("pdf", "docx"):
         raise EingabeFehler(f"Unbekanntes Format „{format_}“; erlaubt: pdf, docx.")
@@ -302,7 +247,8 @@ def vorschau_pdf(konfiguration: Konfiguration, ordner: Path, lauf, nummer: int |
     """The first letter of a checked list (or the ``nummer``-th selected one) as PDF
     (cached in the run folder)."""
     from briefe.deutsch import anschrift as anschrift_regeln
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import vorbereiten
 
     zwischenspeicher = ordner / _vorschau_name(nummer, "pdf")
     if zwischenspeicher.is_file():

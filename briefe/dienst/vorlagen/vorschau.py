@@ -14,8 +14,9 @@ import tomllib
 from collections import OrderedDict
 from pathlib import Path
 
+from briefe.dienst.fehler import EingabeFehler
 from briefe.dienst.konfiguration import Konfiguration
-from briefe.dienst.pruefung import EingabeFehler, _render, beispielwerte
+from briefe.dienst.laeufe.pruefung import _render, beispielwerte
 from briefe.fehler import BriefeFehler, ZeilenFehler
 from briefe.vorlage.vorlage import TRENNER
 
@@ -169,7 +170,8 @@ def vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: i
 def _entwurf_und_empfaenger(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: int | None,
                             ordner: Path):
     from briefe.deutsch import anschrift as anschrift_regeln
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import vorbereiten
 
     lade_entwurf(konfiguration, quelltext, ordner)
     pfad = ordner / "entwurf.md"
@@ -209,7 +211,7 @@ def beispiel_betreff(vorlage, vorlagen_ordner: Path) -> str:
 
 def entwurf_vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: int | None,
                      format_: str, seite: int) -> tuple[bytes | None, int, dict | None]:
-    """A draft's preview (see ``vorlagen_vorschau.vorschau``), for a worker of ``satzprozess``:
+    """A draft's preview (see ``vorschau``), for a worker of ``satzprozess``:
     (data, pages, None), or (None, 0, the draft error as a dict) when the template is broken."""
     try:
         daten, seiten = vorschau(konfiguration, quelltext, liste, zeile, format_, seite)
@@ -221,7 +223,7 @@ def entwurf_vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, 
 def word_import(daten: bytes, name: str, absender: str | None) -> tuple[str, list[str]]:
     """A Word document's template text and what was not carried over, for a worker of
     ``satzprozess`` (the preview's time and memory limit); an unreadable one is an input error."""
-    from briefe.dienst.pruefung import EingabeFehler
+    from briefe.dienst.fehler import EingabeFehler
     from briefe.vorlage.word_import import importiere_docx
 
     try:

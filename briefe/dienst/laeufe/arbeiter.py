@@ -1,4 +1,4 @@
-"""A worker process: makes the letters of one run (``python -m briefe.dienst.arbeiter``).
+"""A worker process: makes the letters of one run (``python -m briefe.dienst.laeufe.arbeiter``).
 
 It dies with the service (``PR_SET_PDEATHSIG``), holds a lock on its run folder
 so two processes never write the same run, and records progress in SQLite.
@@ -18,9 +18,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from briefe.dienst.speicher import FEHLGESCHLAGEN, FERTIG, LAEUFT, Lauf, Speicher
+from briefe.dienst.laeufe.speicher import FEHLGESCHLAGEN, FERTIG, LAEUFT, Lauf, Speicher
 
-MARKE = "briefe.dienst.arbeiter"  # in every worker's command line (found after a crash)
+MARKE = "briefe.dienst.laeufe.arbeiter"  # in every worker's command line (found after a crash)
 SPERRE = ".lauf.sperre"
 FORTSCHRITT_ALLE = 0.3  # seconds between progress writes
 
@@ -106,27 +106,19 @@ class Fortschritt:
 
 
 def laufoptionen(lauf: Lauf, ordner: Path, jobs: int):
-    from briefe.dienst.pruefung import lesegrenzen
-    from briefe.lauf.vorbereitung import Laufoptionen
+    """The run's options: those the form set (as declared in ``lauf.optionen``) and the
+    service's own (folders, workers, limits)."""
+    from briefe.dienst.laeufe.pruefung import lesegrenzen
+    from briefe.lauf.optionen import DIENST, angaben, laufoptionen
     from briefe.vorlage.sachbearbeitung import Sachbearbeitung
 
     o = lauf.optionen
-    return Laufoptionen(
-        vorlage=Path(o["vorlage_pfad"]),
-        daten=ordner / "eingabe" / lauf.eingabe,
-        ausgabe=ordner / "ausgabe",
-        formate=tuple(o.get("formate", ["pdf", "docx"])),
-        filter=tuple(tuple(f) for f in o.get("filter", [])),
-        blatt=o.get("blatt") or None,
-        sammel=bool(o.get("sammel", True)),
-        duplex=bool(o.get("duplex", False)),
-        zip=True,
-        pdf_variante=None if o.get("pdf", "standard") == "standard" else o["pdf"],
-        jobs=jobs,
-        fortsetzen=bool(lauf.fortsetzen),
-        vorlagen_ordner=Path(o["vorlagen_ordner"]),
+    gewaehlt = {s: o[s] for s in angaben(DIENST) if o.get(s) is not None and s != "vorlage"}
+    return laufoptionen(
+        {"sammel": True, **gewaehlt}, DIENST,
+        vorlage=Path(o["vorlage_pfad"]), daten=ordner / "eingabe" / lauf.eingabe, ausgabe=ordner / "ausgabe",
+        zip=True, jobs=jobs, fortsetzen=bool(lauf.fortsetzen), vorlagen_ordner=Path(o["vorlagen_ordner"]),
         lesegrenzen=lesegrenzen(),
-        **({"werte": tuple(tuple(w) for w in o["werte"])} if o.get("werte") else {}),
         sachbearbeitung=Sachbearbeitung(**o["sachbearbeitung"]) if o.get("sachbearbeitung") else None,
     )
 

@@ -4,7 +4,6 @@ and the text blocks the template editor can insert (``GET /api/bausteine``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Annotated
 
@@ -12,36 +11,11 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from briefe.dateien import schreibe_atomar
-from briefe.dienst.sicherheit import pruefe_csrf
+from briefe.dienst.zugang.absenderangaben import datei, sachbearbeitung_fuer
+from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.vorlage.bausteine import alle_bausteine
-from briefe.vorlage.sachbearbeitung import SCHLUESSEL, Sachbearbeitung, sachbearbeitung_aus
-
-ORDNER = "absenderangaben"
-
-
-def _datei(konfiguration, name: str):
-    return konfiguration.daten / ORDNER / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.json"
-
-
-def sachbearbeitung_fuer(konfiguration, zugang) -> Sachbearbeitung | None:
-    """A logged-in user's sender data (saved on the page, else from the configuration)."""
-    if zugang is None or zugang.art != "sitzung":
-        return None
-    pfad = _datei(konfiguration, zugang.name)
-    if pfad.is_file():
-        try:
-            return sachbearbeitung_aus(json.loads(pfad.read_text(encoding="utf-8")), pfad.name)
-        except (BriefeFehler, ValueError, OSError):
-            pass
-    benutzer = konfiguration.finde_benutzer(zugang.name)
-    return benutzer.absender if benutzer else None
-
-
-def als_option(konfiguration, zugang) -> dict:
-    """For a run's options: ``{"sachbearbeitung": {…}}`` or nothing."""
-    daten = sachbearbeitung_fuer(konfiguration, zugang)
-    return {"sachbearbeitung": daten.als_dict()} if daten else {}
+from briefe.vorlage.sachbearbeitung import SCHLUESSEL, sachbearbeitung_aus
 
 
 def router(seiten_zugang, api_zugang, seite) -> APIRouter:
@@ -70,7 +44,7 @@ def router(seiten_zugang, api_zugang, seite) -> APIRouter:
         except BriefeFehler as fehler:
             return seite(request, "absenderangaben.html", status=422, werte=eingaben,
                          fehler=fehler.meldung)
-        pfad = _datei(k, zugang.name)
+        pfad = datei(k, zugang.name)
         pfad.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         schreibe_atomar(pfad, json.dumps(daten.als_dict(), ensure_ascii=False).encode("utf-8"))
         request.session["hinweis"] = ("Ihre Absenderangaben sind gespeichert; Briefe, die Sie ab "

@@ -1,5 +1,5 @@
 """The template pages for clerks with the role ``vorlagen``: list, editor (new, edit, copy),
-Word import, version history with restore. The editor talks to ``vorlagen_api``."""
+Word import, version history with restore. The editor talks to ``api.vorlagen``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from briefe.dienst.sicherheit import pruefe_csrf
-from briefe.dienst.vorlagen_api import importiere_word, pruefe_rolle, speicher, wer
-from briefe.dienst.vorlagen_speicher import UngueltigeVorlage, VorlagenKonflikt, pruefe_name
-from briefe.dienst.vorlagen_vorschau import beispiel_betreff
+from briefe.dienst.vorlagen.speicher import UngueltigeVorlage, VorlagenKonflikt, pruefe_name
+from briefe.dienst.vorlagen.vorschau import beispiel_betreff
+from briefe.dienst.vorlagen.zugriff import importiere_word, pruefe_rolle, speicher, wer
+from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 
 STARTWERT_TYPEN = {"text": "Text", "datum": "Datum", "uhrzeit": "Uhrzeit", "betrag": "Betrag", "zahl": "Zahl"}
@@ -21,16 +21,6 @@ STARTWERT_TYPEN = {"text": "Text", "datum": "Datum", "uhrzeit": "Uhrzeit", "betr
 def titel_von(vorlage) -> str:
     kopf = vorlage.kopf
     return str(kopf.get("titel") or kopf.get("beschreibung") or vorlage.name)
-
-
-def startwerte_von(pfad, vorlagen_ordner) -> list:
-    """The values a template asks for at the start (empty for broken templates)."""
-    from briefe.vorlage.vorlage import lade_vorlage
-
-    try:
-        return list(getattr(lade_vorlage(pfad, vorlagen_ordner), "startwerte", ()) or ())
-    except BriefeFehler:
-        return []
 
 
 def _neuer_text(absender: list[str]) -> str:
@@ -150,35 +140,3 @@ def pruefe_name_ok(name: str) -> bool:
     except UngueltigeVorlage:
         return False
     return True
-
-
-def pruefe_werte(pfad, vorlagen_ordner, eingaben: dict[str, str]) -> list[list[str]]:
-    """The values entered at the start, checked against the template (German errors)."""
-    from briefe.dienst.pruefung import EingabeFehler
-    from briefe.vorlage.vorlage import lade_vorlage
-
-    try:
-        vorlage = lade_vorlage(pfad, vorlagen_ordner)
-    except BriefeFehler as fehler:
-        raise EingabeFehler(fehler.meldung) from None
-    if not getattr(vorlage, "startwerte", None):
-        return []
-    from briefe.vorlage.startwerte import pruefe_startwerte
-
-    try:
-        pruefe_startwerte(vorlage, eingaben)
-    except BriefeFehler as fehler:
-        raise EingabeFehler(fehler.meldung) from None
-    return [[w.name, eingaben.get(w.name, "")] for w in vorlage.startwerte]
-
-
-def startwerte_fuer(lauf, konfiguration) -> list:
-    """The start values a run's form asks for (none for a run without its template)."""
-    pfad = lauf.optionen.get("vorlage_pfad")
-    return startwerte_von(pfad, konfiguration.vorlagen) if pfad else []
-
-
-def werte_fuer(lauf, konfiguration, namen: list[str], werte: list[str]) -> list[list[str]]:
-    """The run form's start values (``wert_name``/``wert`` pairs), checked."""
-    eingaben = dict(zip(namen, werte, strict=False))
-    return pruefe_werte(lauf.optionen["vorlage_pfad"], konfiguration.vorlagen, eingaben)

@@ -14,9 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from briefe.dienst.arbeiter import MARKE, lauf_ordner
 from briefe.dienst.konfiguration import Konfiguration
-from briefe.dienst.speicher import ABGEBROCHEN, FEHLGESCHLAGEN, LAEUFT, Lauf, Speicher
+from briefe.dienst.laeufe.arbeiter import MARKE, lauf_ordner
+from briefe.dienst.laeufe.speicher import ABGEBROCHEN, FEHLGESCHLAGEN, LAEUFT, Lauf, Speicher
 
 log = logging.getLogger("briefe.dienst")
 AUFRAEUMEN_ALLE = 30.0  # seconds

@@ -16,13 +16,13 @@ import multiprocessing
 import queue
 import threading
 
-from briefe.dienst.pruefung import EingabeFehler, SatzFehler
+from briefe.dienst.fehler import EingabeFehler, SatzFehler
 
 log = logging.getLogger("briefe.dienst")
 # task → the module of ``briefe.dienst`` that has a function of that name
-AUFGABEN = {"einzelbrief": "pruefung", "vorschau_pdf": "pruefung", "vorschau_png": "pruefung",
-            "pruefe_liste": "pruefung", "entwurf_vorschau": "vorlagen_vorschau",
-            "word_import": "vorlagen_vorschau"}
+AUFGABEN = {"einzelbrief": "laeufe.pruefung", "vorschau_pdf": "laeufe.pruefung",
+            "vorschau_png": "laeufe.pruefung", "pruefe_liste": "laeufe.pruefung",
+            "entwurf_vorschau": "vorlagen.vorschau", "word_import": "vorlagen.vorschau"}
 START_SEKUNDEN = 120.0  # a worker's start (imports, fonts) is not counted against a request
 
 

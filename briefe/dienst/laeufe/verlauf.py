@@ -1,21 +1,18 @@
 """The run history, the single letters of a finished run (one file each, only files its
 protocol records) and stepping through the recipients in the preview."""
 
-# No ``from __future__ import annotations``: the route signatures use dependencies made at run time.
+from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.responses import FileResponse
 
 from briefe.dateien import schreibe_atomar
-from briefe.dienst import pruefung
-from briefe.dienst.arbeiter import lauf_ordner
+from briefe.dienst.fehler import DienstFehler
 from briefe.dienst.konfiguration import Konfiguration
-from briefe.dienst.speicher import FERTIG, Lauf, Speicher
+from briefe.dienst.laeufe.arbeiter import lauf_ordner
+from briefe.dienst.laeufe.speicher import FERTIG, Lauf
 from briefe.fehler import BriefeFehler
 from briefe.lauf.lauf import SCHRITT_NAMEN
 from briefe.lauf.protokoll import lies_protokoll
@@ -23,8 +20,6 @@ from briefe.lauf.protokoll import lies_protokoll
 UEBERSICHT = "empfaenger.json"  # cached list of the selected recipients (run folder)
 ARTEN = {".pdf": "application/pdf",
          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-BEISPIEL = Path(__file__).resolve().parents[2] / "daten" / "mitglieder.xlsx"
-VERLAUF_ANZAHL = 100
 
 
 # --- recipients of a run ----------------------------------------------------------------
@@ -33,7 +28,8 @@ VERLAUF_ANZAHL = 100
 def empfaenger_uebersicht(konfiguration: Konfiguration, lauf: Lauf) -> list[dict]:
     """Every selected recipient of a run: number, row, name, organisation, address problems."""
     from briefe.deutsch import anschrift as anschrift_regeln
-    from briefe.lauf.vorbereitung import Laufoptionen, vorbereiten
+    from briefe.lauf.optionen import Laufoptionen
+    from briefe.lauf.vorbereitung import vorbereiten
 
     ordner = lauf_ordner(konfiguration.daten, lauf.id)
     zwischenspeicher = ordner / UEBERSICHT
@@ -155,73 +151,10 @@ def schritt_json(schritt: dict) -> dict:
             "erledigt_text": [SCHRITT_NAMEN.get(s, s) for s in schritt.get("erledigt", [])]}
 
 
-# --- routes -----------------------------------------------------------------------------
-
-
-def richte_ein(app: FastAPI, seiten_env, *, seite: Callable, seiten_zugang: Callable, api_zugang: Callable,
-               eigener_lauf: Callable, fehler: type[Exception], konfiguration: Konfiguration,
-               speicher: Speicher) -> None:
-    """Register the routes of this module and the helpers its page parts use."""
-    seiten_env.globals["verlauf_zeile"] = verlauf_zeile
-    seiten_env.globals["briefliste"] = lambda lauf: briefliste(konfiguration, lauf)
-    seiten_env.globals["vorschau_auswahl"] = lambda lauf, nr: vorschau_auswahl(konfiguration, lauf, nr)
-    seiten_env.globals["schritt_json"] = schritt_json
-    seiten_env.globals["beispiel_liste"] = BEISPIEL.is_file()
-    router = APIRouter()
-    Seite = Annotated[object, Depends(seiten_zugang)]
-    Api = Annotated[object, Depends(api_zugang)]
-
-    @router.get("/laeufe", include_in_schema=False, response_class=HTMLResponse)
-    def verlauf_seite(request: Request, zugang: Seite) -> HTMLResponse:
-        return seite(request, "verlauf.html", laeufe=speicher.laeufe(zugang.besitzer, VERLAUF_ANZAHL))
-
-    def _datei(request: Request, zugang, lauf_id: str, name: str) -> FileResponse:
-        lauf = eigener_lauf(request, zugang, lauf_id)
-        pfad = _protokollierte_datei(konfiguration, lauf, name)
-        if pfad is None:
-            raise fehler(404, f"Die Datei „{name[:80]}“ gehört nicht zu den Briefen dieses Laufs "
-                              "(oder der Lauf ist nicht fertig oder gelöscht).")
-        return FileResponse(pfad, media_type=ARTEN[pfad.suffix], filename=name)
-
-    @router.get("/laeufe/{lauf_id}/dateien/{name}", include_in_schema=False)
-    def datei_seite(request: Request, lauf_id: str, name: str, zugang: Seite) -> FileResponse:
-        return _datei(request, zugang, lauf_id, name)
-
-    @router.get("/api/laeufe/{lauf_id}/dateien/{name}", tags=["Serienbriefe"],
-                summary="Ein einzelner Brief (PDF oder DOCX) eines fertigen Laufs",
-                response_class=FileResponse,
-                responses={200: {"content": {a: {} for a in ARTEN.values()}},
-                           404: {"description": "Keine Datei dieses Laufs (Name wie im Protokoll)"}})
-    def datei_api(request: Request, lauf_id: str, name: str, zugang: Api) -> FileResponse:
-        """`name` wie in `protokoll.json` unter `briefe[].dateien`, z. B. `0001-becker-martin.pdf`."""
-        return _datei(request, zugang, lauf_id, name)
-
-    def _vorschau(request: Request, zugang, lauf_id: str) -> tuple[Lauf, Path]:
-        lauf = eigener_lauf(request, zugang, lauf_id)
-        if lauf.geloescht:
-            raise fehler(410, "Die Dateien dieses Laufs wurden gelöscht.")
-        return lauf, lauf_ordner(konfiguration.daten, lauf.id)
-
-    @router.get("/laeufe/{lauf_id}/vorschau/{nummer}.pdf", include_in_schema=False)
-    def vorschau_pdf(request: Request, lauf_id: str, nummer: int, zugang: Seite) -> Response:
-        lauf, ordner = _vorschau(request, zugang, lauf_id)
-        return Response(pruefung.vorschau_pdf(konfiguration, ordner, lauf, nummer),
-                        media_type="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="vorschau-{nummer}.pdf"'})
-
-    @router.get("/laeufe/{lauf_id}/vorschau/{nummer}.png", include_in_schema=False)
-    def vorschau_png(request: Request, lauf_id: str, nummer: int, zugang: Seite) -> Response:
-        lauf, ordner = _vorschau(request, zugang, lauf_id)
-        daten = pruefung.vorschau_png(konfiguration, ordner, lauf, nummer=nummer)
-        if daten is None:
-            raise fehler(404, "Für die Bildvorschau fehlt pdftoppm (Paket poppler-utils).")
-        return Response(daten, media_type="image/png")
-
-    @router.get("/beispiel/mitglieder.xlsx", include_in_schema=False)
-    def beispiel(zugang: Seite) -> FileResponse:
-        if not BEISPIEL.is_file():
-            raise fehler(404, "Die Beispielliste liegt dieser Installation nicht bei.")
-        return FileResponse(BEISPIEL, filename="mitglieder.xlsx", media_type=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-
-    app.include_router(router)
+def briefdatei(konfiguration: Konfiguration, lauf: Lauf, name: str) -> FileResponse:
+    """One letter file of a finished run, by its name in the protocol (404 for any other)."""
+    pfad = _protokollierte_datei(konfiguration, lauf, name)
+    if pfad is None:
+        raise DienstFehler(404, f"Die Datei „{name[:80]}“ gehört nicht zu den Briefen dieses Laufs "
+                                "(oder der Lauf ist nicht fertig oder gelöscht).")
+    return FileResponse(pfad, media_type=ARTEN[pfad.suffix], filename=name)

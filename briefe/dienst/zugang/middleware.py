@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from briefe.dienst.pruefung import groesse_text
+from briefe.dienst.fehler import groesse_text
 
 LEEREN_BIS = 64 * 1024 * 1024  # read (and drop) a too large body up to this, for a clean answer
 

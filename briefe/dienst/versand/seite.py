@@ -16,9 +16,9 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from briefe.dienst.arbeiter import lauf_ordner
-from briefe.dienst.sicherheit import pruefe_csrf
-from briefe.dienst.speicher import FERTIG
+from briefe.dienst.laeufe.arbeiter import lauf_ordner
+from briefe.dienst.laeufe.speicher import FERTIG
+from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.versand.post import POSTDATEI
 
