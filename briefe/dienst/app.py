@@ -11,8 +11,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
+from briefe.satz.schriften import SCHRIFTEN
 from briefe.dienst import fehlerantworten
 from briefe.dienst.api import briefe as api_briefe
+from briefe.dienst.api import editor as api_editor
 from briefe.dienst.api import laeufe as api_laeufe
 from briefe.dienst.api import vorlagen as api_vorlagen
 from briefe.dienst.konfiguration import Konfiguration
@@ -57,9 +59,11 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
                        upload_bytes=konfiguration.upload_bytes)
     app.add_middleware(Sicherheitskoepfe)
     app.mount("/statisch", StaticFiles(directory=str(rahmen.STATISCH)), name="statisch")
+    app.mount("/schriften", StaticFiles(directory=str(SCHRIFTEN)), name="schriften")
     fehlerantworten.richte_ein(app)
     app.include_router(versand_router(seiten_zugang, eigener_lauf))
     app.include_router(api_vorlagen.router(api_zugang))
+    app.include_router(api_editor.router(api_zugang))
     app.include_router(seite_vorlagen.router(seiten_zugang, rahmen.seite))
     app.include_router(absenderangaben.router(seiten_zugang, api_zugang, rahmen.seite))
     app.include_router(api_briefe.router(dienst))

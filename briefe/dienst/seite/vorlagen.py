@@ -14,6 +14,7 @@ from briefe.dienst.vorlagen.vorschau import beispiel_betreff
 from briefe.dienst.vorlagen.zugriff import importiere_word, pruefe_rolle, speicher, wer
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
+from briefe.vorlage import editor_felder
 
 STARTWERT_TYPEN = {"text": "Text", "datum": "Datum", "uhrzeit": "Uhrzeit", "betrag": "Betrag", "zahl": "Zahl"}
 
@@ -51,7 +52,8 @@ def router(seiten_zugang, seite) -> APIRouter:
                nicht_uebernommen: list[str] | None = None, status: int = 200) -> HTMLResponse:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         daten = {"name": name, "quelltext": quelltext, "version": version, "neu": neu,
-                 "absender": _absender(ordner), "typen": STARTWERT_TYPEN}
+                 "absender": _absender(ordner), "typen": STARTWERT_TYPEN,
+                 "formate": editor_felder.FORMATE}
         return seite(request, "vorlage_editor.html", status=status, vname=name, neu=neu,
                      daten=json.dumps(daten, ensure_ascii=False).replace("</", "<\\/"),
                      nicht_uebernommen=nicht_uebernommen)

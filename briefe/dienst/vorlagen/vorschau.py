@@ -110,7 +110,9 @@ def lies_liste(pfad: Path) -> dict:
         raise EingabeFehler(fehler.meldung) from None
     return {
         "spalten": [{"kopf": kopf, "spalte": spalte} for kopf, spalte in liste.spalten],
-        "empfaenger": [{"zeile": e.zeile, "name": anzeigename(e)} for e in liste.empfaenger],
+        "empfaenger": [{"zeile": e.zeile, "name": anzeigename(e),
+                        "werte": {spalte: e.wert(spalte) for _, spalte in liste.spalten}}
+                       for e in liste.empfaenger],
     }
 
 

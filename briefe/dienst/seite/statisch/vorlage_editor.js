@@ -1,5 +1,6 @@
-// Template editor: front matter as a form (or the whole text), toolbar, placeholder picker,
-// live preview of any row of a sample list, saving with version check. Plain JS, no libraries.
+// Template editor: front matter as a form (or the whole text), the letter body in the WYSIWYG
+// editor (brief_editor.js, Tiptap) with fields, conditions and text blocks, live preview of any
+// row of a sample list, saving with version check.
 (function () {
   "use strict";
   var daten = JSON.parse(document.getElementById("editor-daten").textContent);
@@ -38,6 +39,38 @@
     return zeilen;
   }
 
+  // --- fields in the front matter: «Label» on the page, {{ name }} in the template --------------
+  function feldListe() {
+    var felder = [];
+    zustand.spalten.forEach(function (s) { felder.push(["empfaenger." + s.spalte, s.kopf || s.spalte]); });
+    document.querySelectorAll("#startwerte .startwert").forEach(function (z) {
+      var name = z.querySelector(".sw-name").value.trim();
+      if (name) { felder.push(["werte." + name, z.querySelector(".sw-bezeichnung").value.trim() || name]); }
+    });
+    [["anrede", "Anrede"], ["datum", "Datum"], ["zeichen", "Zeichen"]].forEach(function (f) { felder.push(f); });
+    if (!zustand.spalten.length) {
+      [["vorname", "Vorname"], ["nachname", "Nachname"], ["organisation", "Einrichtung"], ["funktion", "Funktion"],
+        ["gremien", "Gremien"]].forEach(function (f) { felder.push(["empfaenger." + f[0], f[1]]); });
+    }
+    return felder;
+  }
+  function beschriftung(name) {
+    var f = feldListe().find(function (e) { return e[0] === name; });
+    if (f) { return f[1]; }
+    var rest = name.split(".").pop();
+    return rest.charAt(0).toUpperCase() + rest.slice(1).replace(/_/g, " ");
+  }
+  function felderZuQuelle(text) {
+    return text.replace(/«([^«»]+)»/g, function (ganz, label) {
+      var f = feldListe().find(function (e) { return e[1] === label; });
+      return f ? "{{ " + f[0] + " }}" : ganz;
+    });
+  }
+  function quelleZuFeldern(text) {
+    return String(text).replace(/\{\{\s*((?:empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen)\s*\}\}/g,
+      function (ganz, name) { return "«" + beschriftung(name) + "»"; });
+  }
+
   // --- form <-> front matter -----------------------------------------------------------
   function zeilenListe(text) { return text.split("\n").map(function (z) { return z.trim(); }).filter(Boolean); }
 
@@ -45,6 +78,7 @@
     var kopf = {};
     ["titel", "beschreibung", "betreff", "absender", "zeichen"].forEach(function (k) {
       var wert = document.querySelector('[data-feld="' + k + '"]').value.trim();
+      if (k === "betreff") { wert = felderZuQuelle(wert); }
       if (wert || k === "betreff" || k === "absender") { kopf[k] = wert; }
     });
     kopf.datum = $("f-datum-art").value === "fest" && $("f-datum").value ? { $datum: $("f-datum").value } : "heute";
@@ -52,7 +86,7 @@
     var gruss = $("f-grussformel").value.trim();
     if (gruss) { kopf.grussformel = gruss; }
     ["anlagen", "verteiler", "vermerke"].forEach(function (k) {
-      var liste = zeilenListe(document.querySelector('[data-liste="' + k + '"]').value);
+      var liste = zeilenListe(document.querySelector('[data-liste="' + k + '"]').value).map(felderZuQuelle);
       if (liste.length) { kopf[k] = liste; }
     });
     if ($("f-maschinell").checked) { kopf.hinweis_maschinell = zustand.maschinellText || true; }
@@ -99,11 +133,32 @@
       return tabelle || (k ? k[1] : null);
     });
     zustand.kopfZeilen = kopf.split("\n").length;
-    return "+++\n" + kopf + "\n+++\n" + $("f-text").value;
+    return koerperAusEditor().then(function (koerper) { return "+++\n" + kopf + "\n+++\n" + koerper; });
+  }
+
+  // The body of the editor's document (unchanged since loading: the template's own text).
+  function koerperAusEditor() {
+    if (zustand.unveraendert) { return Promise.resolve(zustand.koerper); }
+    var dok = JSON.stringify(brief.dokument());
+    if (dok === zustand.letztesDokument) { return Promise.resolve(zustand.koerper); }
+    return senden("/api/editor/quelltext", form({ dokument: dok })).then(function (antwort) {
+      return antwort.json().then(function (inhalt) {
+        if (!antwort.ok) { throw inhalt; }
+        zustand.letztesDokument = dok;
+        zustand.koerper = inhalt.koerper;
+        return inhalt.koerper;
+      });
+    });
   }
 
   function aktuellerQuelltext() {
-    return zustand.ansicht === "text" ? $("f-quelltext").value : quelltextAusFormular();
+    return zustand.ansicht === "text" ? Promise.resolve($("f-quelltext").value) : quelltextAusFormular();
+  }
+
+  function beschriftungen() {
+    var b = {};
+    feldListe().forEach(function (f) { b[f[0]] = f[1]; });
+    return b;
   }
 
   function formularFuellen(teile) {
@@ -112,7 +167,8 @@
     zustand.rest = {};
     Object.keys(kopf).forEach(function (k) { if (FORM_SCHLUESSEL.indexOf(k) < 0) { zustand.rest[k] = kopf[k]; } });
     ["titel", "beschreibung", "betreff", "zeichen"].forEach(function (k) {
-      document.querySelector('[data-feld="' + k + '"]').value = typeof kopf[k] === "string" ? kopf[k] : "";
+      var text = typeof kopf[k] === "string" ? kopf[k] : "";
+      document.querySelector('[data-feld="' + k + '"]').value = k === "betreff" ? quelleZuFeldern(text) : text;
     });
     var absender = $("f-absender");
     if (kopf.absender && daten.absender.indexOf(kopf.absender) < 0) {
@@ -125,7 +181,7 @@
     } else { $("f-datum-art").value = "heute"; $("f-datum").value = ""; }
     $("f-grussformel").value = kopf.grussformel || "";
     ["anlagen", "verteiler", "vermerke"].forEach(function (k) {
-      document.querySelector('[data-liste="' + k + '"]').value = (kopf[k] || []).join("\n");
+      document.querySelector('[data-liste="' + k + '"]').value = (kopf[k] || []).map(quelleZuFeldern).join("\n");
     });
     $("f-maschinell").checked = !!kopf.hinweis_maschinell;
     zustand.maschinellText = typeof kopf.hinweis_maschinell === "string" ? kopf.hinweis_maschinell : null;
@@ -136,8 +192,17 @@
     $("startwerte").textContent = "";
     var sw = kopf.startwerte || {};
     Object.keys(sw).forEach(function (name) { startwertZeile(name, sw[name]); });
-    $("f-text").value = teile.koerper;
     platzhalterAuswahl();
+    zustand.koerper = teile.koerper;
+    zustand.unveraendert = true;
+    zustand.letztesDokument = null;
+    return senden("/api/editor/dokument", form({ koerper: teile.koerper, beschriftungen: JSON.stringify(beschriftungen()) }))
+      .then(function (antwort) {
+        return antwort.json().then(function (inhalt) {
+          if (!antwort.ok) { throw inhalt; }
+          brief.setzeDokument(inhalt.dokument);
+        });
+      });
   }
 
   var swNummer = 0;
@@ -168,79 +233,113 @@
     return zeile;
   }
 
-  // --- toolbar and placeholders --------------------------------------------------------
-  function ersetze(feld, vorher, nachher, platzhalterText) {
-    var a = feld.selectionStart, b = feld.selectionEnd, text = feld.value;
-    var mitte = text.slice(a, b) || platzhalterText || "";
-    feld.value = text.slice(0, a) + vorher + mitte + nachher + text.slice(b);
-    feld.focus();
-    feld.selectionStart = a + vorher.length;
-    feld.selectionEnd = a + vorher.length + mitte.length;
-    geaendert();
-  }
-  function zeilenPraefix(feld, praefix) {
-    var a = feld.selectionStart, b = feld.selectionEnd, text = feld.value;
-    var start = text.lastIndexOf("\n", a - 1) + 1;
-    var teil = text.slice(start, b) || "Eintrag";
-    var nummer = 0;
-    var neu = teil.split("\n").map(function (z) { nummer += 1; return praefix(nummer) + z; }).join("\n");
-    var davor = start > 0 && text.slice(0, start).slice(-2) !== "\n\n" ? "\n" : "";
-    feld.value = text.slice(0, start) + davor + neu + text.slice(Math.max(b, start));
-    feld.focus();
-    feld.selectionStart = feld.selectionEnd = start + davor.length + neu.length;
-    geaendert();
-  }
-  var WERKZEUGE = {
-    fett: function (f) { ersetze(f, "**", "**", "fett"); },
-    kursiv: function (f) { ersetze(f, "*", "*", "kursiv"); },
-    aufzaehlung: function (f) { zeilenPraefix(f, function () { return "- "; }); },
-    nummerierung: function (f) { zeilenPraefix(f, function (n) { return n + ". "; }); },
-    tabelle: function (f) { ersetze(f, "\n\n| Spalte 1 | Spalte 2 |\n|----------|----------|\n| ", " | |\n\n", "Inhalt"); },
-    umbruch: function (f) { ersetze(f, "\\\n", "", ""); }
-  };
-
+  // --- toolbar, field picker, dialogs ---------------------------------------------------------
   function platzhalterAuswahl() {
     var auswahl = $("p-was"), alt = auswahl.value;
     auswahl.textContent = "";
-    function gruppe(titel, eintraege) {
-      if (!eintraege.length) { return; }
-      var g = document.createElement("optgroup");
-      g.label = titel;
-      eintraege.forEach(function (e) { g.appendChild(new Option(e[0], e[1])); });
-      auswahl.appendChild(g);
-    }
-    gruppe("Spalten der Beispielliste", zustand.spalten.map(function (s) {
-      return [s.kopf || s.spalte, "empfaenger." + s.spalte];
-    }));
-    var werte = [];
-    document.querySelectorAll("#startwerte .startwert").forEach(function (z) {
-      var name = z.querySelector(".sw-name").value.trim();
-      if (name) { werte.push([z.querySelector(".sw-bezeichnung").value.trim() || name, "werte." + name]); }
-    });
-    gruppe("Werte beim Start", werte);
-    gruppe("Allgemein", [["Anrede", "anrede"], ["Datum des Briefs", "datum"], ["Betreff", "betreff"],
-      ["Zeichen", "zeichen"], ["Absender: Behörde", "absender.behoerde"]]);
-    if (!zustand.spalten.length) {
-      gruppe("Spalten (Beispielliste wählen für Ihre Überschriften)", [["Vorname", "empfaenger.vorname"],
-        ["Nachname", "empfaenger.nachname"], ["Einrichtung", "empfaenger.organisation"]]);
-    }
+    feldListe().forEach(function (f) { auswahl.appendChild(new Option("«" + f[1] + "»", f[0])); });
     if (alt) { auswahl.value = alt; }
     if (!auswahl.value && auswahl.options.length) { auswahl.selectedIndex = 0; }
+    if (brief) { brief.neuZeichnen(); }
   }
-
+  function formatOptionen(auswahl) {
+    auswahl.appendChild(new Option("wie in der Liste", ""));
+    Object.keys(daten.formate).forEach(function (f) { auswahl.appendChild(new Option(daten.formate[f], f)); });
+  }
+  function feldAttrs(name, format) {
+    return { ausdruck: format ? name + " | " + format : name, name: name, format: format || null, label: beschriftung(name) };
+  }
+  var letztesEingabefeld = null;
   function platzhalterEinfuegen() {
     var was = $("p-was").value, format = $("p-format").value;
     if (!was) { return; }
-    var ausdruck = "{{ " + was + (format ? " | " + format : "") + " }}";
-    var feld = zustand.ansicht === "text" ? $("f-quelltext") : $("f-text");
-    if ($("p-wenn").checked) {
-      // "+%}" keeps the line break after the condition (the template trims it otherwise).
-      ersetze(feld, "{% if " + was + " %}", "{% endif +%}", ausdruck);
-    } else {
-      ersetze(feld, "", "", ausdruck);
-      feld.selectionStart = feld.selectionEnd;
+    var feld = letztesEingabefeld;
+    if (feld && zustand.ansicht === "formular") {
+      var a = feld.selectionStart, b = feld.selectionEnd, text = "«" + beschriftung(was) + "»";
+      feld.value = feld.value.slice(0, a) + text + feld.value.slice(b);
+      feld.focus();
+      feld.selectionStart = feld.selectionEnd = a + text.length;
+      geaendert();
+      return;
     }
+    if (zustand.ansicht === "text") {
+      var q = $("f-quelltext"), s0 = q.selectionStart, ausdruck = "{{ " + feldAttrs(was, format).ausdruck + " }}";
+      q.value = q.value.slice(0, s0) + ausdruck + q.value.slice(q.selectionEnd);
+      geaendert();
+      return;
+    }
+    brief.feldEinfuegen(feldAttrs(was, format));
   }
+  function dialog(id, vorbereiten) {
+    var d = $(id);
+    vorbereiten(d);
+    d.returnValue = "";
+    d.showModal();
+    return new Promise(function (fertig) {
+      d.addEventListener("close", function () { fertig(d.returnValue === "ok"); }, { once: true });
+    });
+  }
+  function feldKlick(attrs, setze) {
+    dialog("d-format", function () { $("d-format-wahl").value = attrs.format || ""; }).then(function (ok) {
+      if (!ok) { return; }
+      var format = $("d-format-wahl").value;
+      setze(feldAttrs(attrs.name, format));
+    });
+  }
+  function bedingungDialog(attrs, mitSonst) {
+    var spalte = $("d-spalte");
+    spalte.textContent = "";
+    feldListe().forEach(function (f) { spalte.appendChild(new Option("«" + f[1] + "»", f[0])); });
+    if (attrs && !feldListe().some(function (f) { return f[0] === attrs.spalte; })) {
+      spalte.appendChild(new Option("«" + beschriftung(attrs.spalte) + "»", attrs.spalte));
+    }
+    return dialog("d-bedingung", function () {
+      spalte.value = attrs ? attrs.spalte : spalte.options[0].value;
+      $("d-art").value = attrs ? attrs.art : "gefuellt";
+      $("d-wert").value = attrs && attrs.wert ? attrs.wert : "";
+      $("d-sonst").checked = !!mitSonst;
+    }).then(function (ok) {
+      if (!ok) { return null; }
+      var art = $("d-art").value;
+      return { attrs: { spalte: spalte.value, art: art, wert: art === "gefuellt" || art === "leer" ? null : $("d-wert").value },
+        sonst: $("d-sonst").checked };
+    });
+  }
+  function bausteinDialog() {
+    fetch("/api/bausteine", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (a) { return a.json(); }).then(function (liste) {
+        var wahl = $("d-baustein-wahl");
+        wahl.textContent = "";
+        liste.forEach(function (b) { wahl.appendChild(new Option(b.titel || b.name, b.name)); });
+        if (!liste.length) { wahl.appendChild(new Option("(keine Textbausteine vorhanden)", "")); }
+        return dialog("d-baustein", function () {});
+      }).then(function (ok) {
+        var name = $("d-baustein-wahl").value;
+        if (ok && name) { brief.ausdruckEinfuegen('{{ baustein("' + name + '") }}', true); }
+      });
+  }
+  function wertFuer(name) {
+    var e = zustand.empfaenger[zustand.index];
+    if (!e || !e.werte) { return null; }
+    var teile = name.split(".");
+    if (teile[0] === "empfaenger") { return teile[1] in e.werte ? e.werte[teile[1]] : ""; }
+    if (teile[0] === "werte") {
+      var zeile = Array.prototype.find.call(document.querySelectorAll("#startwerte .startwert"), function (z) {
+        return z.querySelector(".sw-name").value.trim() === teile[1];
+      });
+      return zeile ? zeile.querySelector(".sw-standard").value : "";
+    }
+    return null;
+  }
+
+  var brief = window.BriefEditor.erstelle($("f-text"), {
+    beschriftung: beschriftung, formate: daten.formate, wert: wertFuer, feldKlick: feldKlick,
+    felder: function () { return feldListe().map(function (f) { return feldAttrs(f[0], null); }); },
+    bedingungKlick: function (attrs, setze, mitSonst) {
+      bedingungDialog(attrs, mitSonst).then(function (w) { if (w) { setze(w.attrs, w.sonst); } });
+    },
+    beiAenderung: function () { zustand.unveraendert = false; geaendert(); }
+  });
 
   // --- switching views --------------------------------------------------------------------
   function senden(url, formular, methode) {
@@ -265,15 +364,17 @@
     return senden("/api/entwurf/zerlegen", form({ quelltext: text })).then(function (antwort) {
       return antwort.json().then(function (inhalt) {
         if (!antwort.ok) { throw inhalt; }
-        formularFuellen(inhalt);
+        return formularFuellen(inhalt);
       });
     });
   }
 
   $("ansicht-text").addEventListener("click", function () {
     if (zustand.ansicht === "text") { return; }
-    $("f-quelltext").value = quelltextAusFormular();
-    zeigeAnsicht("text");
+    quelltextAusFormular().then(function (text) {
+      $("f-quelltext").value = text;
+      zeigeAnsicht("text");
+    }).catch(function (f) { zeigeFehler(f); });
   });
   $("ansicht-formular").addEventListener("click", function () {
     if (zustand.ansicht === "formular") { return; }
@@ -314,7 +415,7 @@
     box.textContent = ortText(f) + (f.detail || "Die Vorschau ist fehlgeschlagen.");
     var schluessel = feldVonZeile(f);
     var element = schluessel && $(FELD_ELEMENT[schluessel]);
-    if (!element && f.zeile) { element = zustand.ansicht === "text" ? $("f-quelltext") : $("f-text"); }
+    if (!element && f.zeile) { element = zustand.ansicht === "text" ? $("f-quelltext") : $("f-text").firstChild; }
     if (element) { element.classList.add("feld-fehler"); element.setAttribute("aria-invalid", "true"); }
   }
 
@@ -341,14 +442,14 @@
   function vorschau() {
     if (!zustand.liste || !zustand.empfaenger.length) { return; }
     var e = zustand.empfaenger[zustand.index];
-    var text = aktuellerQuelltext();
     zustand.anfrage += 1;
     var nummer = zustand.anfrage;
+    var text;
     $("v-zeile").value = e.zeile;
     $("v-wer").textContent = "Empfänger " + (zustand.index + 1) + " von " + zustand.empfaenger.length + ": " + e.name +
       " (Zeile " + e.zeile + ")";
     $("v-seiten").setAttribute("aria-busy", "true");
-    seiteLaden(text, nummer, e, 1).then(function (erste) {
+    aktuellerQuelltext().then(function (t) { text = t; return seiteLaden(text, nummer, e, 1); }).then(function (erste) {
       if (!erste) { return; }
       var laden = [Promise.resolve(erste)];
       for (var s = 2; s <= erste.seiten; s += 1) { laden.push(seiteLaden(text, nummer, e, s)); }
@@ -424,9 +525,11 @@
   $("v-pdf").addEventListener("click", function () {
     if (!zustand.liste || !zustand.empfaenger.length) { return; }
     var e = zustand.empfaenger[zustand.index];
-    var f = form({ quelltext: aktuellerQuelltext(), zeile: String(e.zeile), format: "pdf" });
-    f.append("liste", zustand.liste);
-    senden("/api/vorschau", f).then(function (antwort) {
+    aktuellerQuelltext().then(function (text) {
+      var f = form({ quelltext: text, zeile: String(e.zeile), format: "pdf" });
+      f.append("liste", zustand.liste);
+      return senden("/api/vorschau", f);
+    }).then(function (antwort) {
       if (!antwort.ok) { return antwort.json().then(function (inhalt) { zeigeFehler(inhalt); }); }
       return antwort.blob().then(function (b) {
         var link = document.createElement("a");
@@ -451,9 +554,9 @@
       $("f-name").focus();
       return;
     }
-    var text = aktuellerQuelltext();
-    senden("/api/vorlagen/" + name, form({ quelltext: text, version: zustand.neu ? "" : zustand.version }), "PUT")
-      .then(function (antwort) {
+    aktuellerQuelltext().then(function (text) {
+      return senden("/api/vorlagen/" + name, form({ quelltext: text, version: zustand.neu ? "" : zustand.version }), "PUT");
+    }).then(function (antwort) {
         return antwort.json().then(function (inhalt) {
           if (antwort.status === 422 && (inhalt.zeile || inhalt.feld)) { zeigeFehler(inhalt); }
           if (!antwort.ok) { meldung(ortText(inhalt) + inhalt.detail, "fehler"); return; }
@@ -465,18 +568,37 @@
           meldung("Gespeichert als Version " + inhalt.nummer + " (" + inhalt.was + ").", "ok");
         });
       })
-      .catch(function () { meldung("Speichern fehlgeschlagen: keine Verbindung zum Dienst. Ihr Text ist noch hier.", "fehler"); });
+      .catch(function (f) {
+        if (f && f.detail) { meldung(f.detail, "fehler"); return; }
+        meldung("Speichern fehlgeschlagen: keine Verbindung zum Dienst. Ihr Text ist noch hier.", "fehler");
+      });
   });
 
   // --- start ---------------------------------------------------------------------------------
   daten.absender.forEach(function (a) { $("f-absender").appendChild(new Option(a, a)); });
   $("f-name").value = daten.name;
-  document.querySelectorAll("[data-werkzeug]").forEach(function (knopf) {
-    knopf.addEventListener("click", function () {
-      WERKZEUGE[knopf.getAttribute("data-werkzeug")](zustand.ansicht === "text" ? $("f-quelltext") : $("f-text"));
-    });
+  document.querySelectorAll("[data-befehl]").forEach(function (knopf) {
+    knopf.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    knopf.addEventListener("click", function () { brief.befehl(knopf.getAttribute("data-befehl")); });
+  });
+  formatOptionen($("p-format"));
+  formatOptionen($("d-format-wahl"));
+  $("p-einfuegen").addEventListener("mousedown", function (e) {
+    if (document.activeElement && document.activeElement.closest && !document.activeElement.closest(".ProseMirror")) {
+      letztesEingabefeld = document.activeElement.matches("#f-betreff, [data-liste]") ? document.activeElement : null;
+    } else { letztesEingabefeld = null; }
   });
   $("p-einfuegen").addEventListener("click", platzhalterEinfuegen);
+  $("p-einfuegen").addEventListener("dragstart", function (e) {
+    var attrs = feldAttrs($("p-was").value, $("p-format").value);
+    e.dataTransfer.setData("text/html", '<span data-feld="' + JSON.stringify(attrs).replace(/&/g, "&amp;").replace(/"/g, "&quot;") +
+      '">«' + attrs.label + "»</span>");
+    e.dataTransfer.setData("text/plain", "«" + attrs.label + "»");
+  });
+  $("bedingung-knopf").addEventListener("click", function () {
+    bedingungDialog(null, false).then(function (w) { if (w) { brief.bedingungEinfuegen(w.attrs, w.sonst); } });
+  });
+  $("baustein-knopf").addEventListener("click", bausteinDialog);
   $("startwert-neu").addEventListener("click", function () {
     startwertZeile("", {}).querySelector(".sw-name").focus();
   });

@@ -1,0 +1,57 @@
+"""The letter editor's conversions: a template body as the editor's document and back.
+Every route needs the role ``vorlagen``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from briefe.dienst.vorlagen.zugriff import pruefe_rolle
+from briefe.fehler import VorlagenFehler
+from briefe.vorlage.editor_dokument import aus_dokument, zu_dokument
+
+
+def _json(text: str, was: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise HTTPException(422, f"{was} ist kein gültiges JSON.") from None
+
+
+def router(api_zugang) -> APIRouter:
+    """The routes; ``api_zugang`` is the service's authentication dependency."""
+
+    def zugang_mit_rolle(request: Request, zugang: object = Depends(api_zugang)):
+        pruefe_rolle(request, zugang)
+        return zugang
+
+    rolle = Depends(zugang_mit_rolle)
+    r = APIRouter(prefix="/api/editor", tags=["Vorlagen bearbeiten"])
+
+    @r.post("/dokument", summary="Brieftext als Editor-Dokument (Tiptap-JSON)")
+    def dokument(*, zugang: object = rolle,
+                 koerper: Annotated[str, Form(description="Brieftext der Vorlage (ohne Kopfbereich)")] = "",
+                 beschriftungen: Annotated[str, Form(description="JSON: Feldname → Beschriftung")] = "{}",
+                 ) -> dict:
+        namen = _json(beschriftungen, "„beschriftungen“")
+        if not isinstance(namen, dict):
+            raise HTTPException(422, "„beschriftungen“ muss eine Zuordnung Feldname → Beschriftung sein.")
+        return {"dokument": zu_dokument(koerper, {str(k): str(v) for k, v in namen.items()})}
+
+    @r.post("/quelltext", summary="Editor-Dokument als Brieftext der Vorlage",
+            responses={422: {"description": "Dokument nicht als Vorlage darstellbar"}})
+    def quelltext(*, zugang: object = rolle,
+                  dokument: Annotated[str, Form(description="Das Editor-Dokument (Tiptap-JSON)")],
+                  ):
+        inhalt = _json(dokument, "Das Dokument")
+        if not isinstance(inhalt, dict):
+            raise HTTPException(422, "Das Dokument muss ein JSON-Objekt sein.")
+        try:
+            return {"koerper": aus_dokument(inhalt)}
+        except VorlagenFehler as fehler:
+            return JSONResponse({"detail": fehler.meldung}, status_code=422)
+
+    return r
