@@ -39,6 +39,7 @@ def router(api_zugang) -> APIRouter:
         namen = _json(beschriftungen, "„beschriftungen“")
         if not isinstance(namen, dict):
             raise HTTPException(422, "„beschriftungen“ muss eine Zuordnung Feldname → Beschriftung sein.")
+        koerper = koerper.replace("\r\n", "\n")  # a form sends line breaks as CRLF
         return {"dokument": zu_dokument(koerper, {str(k): str(v) for k, v in namen.items()})}
 
     @r.post("/quelltext", summary="Editor-Dokument als Brieftext der Vorlage",

@@ -272,7 +272,7 @@ function erstelle(ort, optionen) {
   });
 
   var editor = new Editor({
-    element: ort,
+    element: ort, injectCSS: false,
     extensions: [
       StarterKit.configure({ blockquote: false, code: false, codeBlock: false, horizontalRule: false, strike: false,
         link: false, underline: false, heading: { levels: [1, 2, 3] } }),
