@@ -22,5 +22,6 @@ def test_bundle_entspricht_den_quellen(tmp_path):
     for befehl in (["npm", "ci", "--no-audit", "--no-fund"], ["npm", "run", "build"]):
         subprocess.run(befehl, cwd=ziel, check=True, capture_output=True, timeout=300)
     gebaut = tmp_path / "briefe" / "dienst" / "seite" / "statisch" / "brief_editor.js"
-    assert gebaut.read_bytes() == BUNDLE.read_bytes(), "Bundle neu bauen: cd werkzeuge/editor && npm ci && npm run build"
+    hinweis = "Bundle neu bauen: cd werkzeuge/editor && npm ci && npm run build"
+    assert gebaut.read_bytes() == BUNDLE.read_bytes(), hinweis
     assert b"BriefEditor" in gebaut.read_bytes()

@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from briefe import __version__
-from briefe.satz.schriften import SCHRIFTEN
 from briefe.dienst import fehlerantworten
 from briefe.dienst.api import briefe as api_briefe
 from briefe.dienst.api import editor as api_editor
@@ -27,6 +26,7 @@ from briefe.dienst.versand.seite import versand_router
 from briefe.dienst.zugang.anmeldung import api_zugang, seiten_zugang
 from briefe.dienst.zugang.middleware import GroessenGrenze, Sicherheitskoepfe
 from briefe.dienst.zustand import Dienst
+from briefe.satz.schriften import SCHRIFTEN
 
 
 def erstelle_app(konfiguration: Konfiguration) -> FastAPI:

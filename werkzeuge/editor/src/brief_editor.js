@@ -213,10 +213,12 @@ function erstelle(ort, optionen) {
   // Typing « or @ offers the fields.
   function vorschlag(zeichen, schluessel) {
     return {
-      char: zeichen, pluginKey: new PluginKey(schluessel), allowedPrefixes: null,
+      char: zeichen, pluginKey: new PluginKey(schluessel), allowedPrefixes: [" ", "("],
       items: function (p) {
         var q = p.query.toLowerCase();
-        return o.felder().filter(function (f) { return f.label.toLowerCase().indexOf(q) >= 0; }).slice(0, 12);
+        var passend = o.felder().filter(function (f) { return f.label.toLowerCase().indexOf(q) >= 0; });
+        var vorn = passend.filter(function (f) { return f.label.toLowerCase().indexOf(q) === 0; });
+        return vorn.concat(passend.filter(function (f) { return vorn.indexOf(f) < 0; })).slice(0, 12);
       },
       command: function (p) {
         p.editor.chain().focus().insertContentAt(p.range, [{ type: "feld", attrs: p.props }, { type: "text", text: " " }]).run();

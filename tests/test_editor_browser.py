@@ -1,0 +1,185 @@
+"""The clerk writes a letter in the WYSIWYG editor (Playwright driving Debian's Chromium)
+against a real service, never typing a brace, percent sign or asterisk: bold text, a list, a
+table, fields from the picker and typed with «, a condition with a "sonst" part; the preview of
+recipients 1 and 3; save, reopen, change a field's format by clicking it; the saved template
+through ``briefe erstellen`` gives the letters the preview showed. A template with a loop opens
+with an "Ausdruck" chip and saves its body unchanged.
+
+With ``BRIEFE_SEITENBILD_EDITOR=docs/brief-editor.png`` the test saves the README picture."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_dienst_api import MITGLIEDER_CSV, WURZEL
+from tests.test_dienst_browser import OHNE_CHROMIUM, anmelden, chromium
+from tests.test_vorlagen_browser import pdf_text, vorschau_pdf, warte_auf_vorschau
+from tests.vorlagendienst import REDAKTION, VorlagenDienst
+
+pytestmark = OHNE_CHROMIUM
+
+SCHLEIFE = """+++
+betreff = "Ihre Gremien"
+absender = "stadt-hagen-lenkungskreis"
++++
+Sie sind Mitglied in:
+
+{% for g in empfaenger.gremien.split(",") %}
+- {{ g | trim }}
+{% endfor %}
+
+Mit Dank für Ihre Mitarbeit.
+"""
+
+
+@pytest.fixture(scope="module")
+def dienst(tmp_path_factory):
+    d = VorlagenDienst(tmp_path_factory.mktemp("editor-browser")).starte()
+    yield d
+    d.stoppe()
+
+
+def ohne_beschriftung(knoten):
+    if isinstance(knoten, dict):
+        return {k: ohne_beschriftung(v) for k, v in knoten.items() if k != "label"}
+    if isinstance(knoten, list):
+        return [ohne_beschriftung(k) for k in knoten]
+    return knoten
+
+
+def zeilen(text: str) -> list[str]:
+    return [z.strip() for z in text.splitlines() if z.strip()]
+
+
+def test_brief_im_editor_schreiben(dienst, tmp_path):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    (dienst.vorlagen / "gremien.md").write_text(SCHLEIFE, encoding="utf-8")
+    with chromium("--lang=de-DE") as browser:
+        kontext = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True,
+                                      locale="de-DE")
+        seite = kontext.new_page()
+        anmelden(seite, dienst.url, REDAKTION)
+        feld = seite.get_by_label("Feld", exact=True)
+
+        # A template with a loop: a protected chip, the body saved as it was.
+        seite.goto(dienst.url + "/vorlagen/gremien")
+        text = seite.get_by_role("textbox", name="Brieftext")
+        expect(text.get_by_role("button", name="Ausdruck (geschützt")).to_be_visible()
+        assert "{%" not in text.inner_text()
+        seite.get_by_role("button", name="Speichern").click()
+        expect(seite.get_by_text("Gespeichert als Version")).to_be_visible()
+        gespeichert = (dienst.vorlagen / "gremien.md").read_text(encoding="utf-8")
+        assert gespeichert.split("+++\n", 2)[2] == SCHLEIFE.split("+++\n", 2)[2]
+
+        # A new letter.
+        seite.goto(dienst.url + "/vorlagen/neu")
+        seite.get_by_label("Name der Vorlage").fill("editor-brief")
+        seite.get_by_label("Beispielliste").set_input_files(MITGLIEDER_CSV)
+        expect(feld.locator("option", has_text="«Funktion»")).to_have_count(1)
+        seite.get_by_label("Betreff").fill("Einladung für ")
+        seite.get_by_label("Betreff").press("End")
+        feld.select_option(label="«Name»")
+        seite.get_by_role("button", name="Feld einfügen").click()
+        expect(seite.get_by_label("Betreff")).to_have_value("Einladung für «Name»")
+
+        text = seite.get_by_role("textbox", name="Brieftext")
+        text.click()
+        seite.keyboard.type("wir laden Sie ")
+        seite.get_by_role("button", name="fett").click()
+        seite.keyboard.type("herzlich")
+        seite.get_by_role("button", name="fett").click()
+        seite.keyboard.type(" ein, ")
+        feld.select_option(label="«Vorname»")
+        seite.get_by_role("button", name="Feld einfügen").click()
+        feld.select_option(label="«Name»")
+        seite.get_by_role("button", name="Feld einfügen").click()
+        seite.keyboard.type("aus ", delay=30)
+        seite.keyboard.type("«Or", delay=30)
+        expect(seite.get_by_role("listbox", name="Feld wählen")).to_contain_text("«Ort»")
+        seite.keyboard.press("Enter")
+        seite.keyboard.type("(PLZ als Betrag: ")
+        feld.select_option(label="«PLZ»")
+        seite.get_by_label("Format", exact=True).select_option("betrag")
+        seite.get_by_role("button", name="Feld einfügen").click()
+        seite.keyboard.type(").")
+        seite.keyboard.press("Enter")
+        seite.get_by_role("button", name="Aufzählung").click()
+        seite.keyboard.type("Punkt eins")
+        seite.keyboard.press("Enter")
+        seite.keyboard.press("Enter")
+        seite.keyboard.type("Sie kommen als Schulaufsicht.")
+        seite.keyboard.press("Enter")
+        seite.keyboard.type("Ende der Einladung.")
+
+        text.get_by_text("Sie kommen als Schulaufsicht.").click()
+        seite.get_by_role("button", name="Bedingung…").click()
+        seite.get_by_label("Spalte", exact=True).select_option(label="«Funktion»")
+        seite.get_by_label("Bedingung", exact=True).select_option("gleich")
+        seite.get_by_label("Wert", exact=True).fill("Schulaufsicht")
+        seite.get_by_label("mit „sonst“-Teil").check()
+        seite.get_by_role("button", name="Übernehmen").click()
+        expect(text).to_contain_text("nur wenn «Funktion» ist gleich „Schulaufsicht“")
+        text.locator(".bedingung-sonst p").click()
+        seite.keyboard.type("Sie kommen als Gast.")
+
+        text.get_by_text("Ende der Einladung.").click()
+        seite.keyboard.press("End")
+        seite.get_by_role("button", name="Tabelle").click()
+        for zelle in ("Zeit", "Thema", "9 Uhr", "Begrüßung"):
+            seite.keyboard.type(zelle)
+            seite.keyboard.press("Tab")
+        seite.get_by_role("button", name="Spalte +").click()
+        seite.get_by_role("button", name="Zeile −").click()
+        sichtbar = text.inner_text()
+        for code in ("{{", "{%", "**"):
+            assert code not in sichtbar
+        assert "«Vorname»" in sichtbar and "«Ort»" in sichtbar and "Betrag" in sichtbar
+
+        # The preview of recipients 1 and 3.
+        warte_auf_vorschau(seite, 2)
+        bild = os.environ.get("BRIEFE_SEITENBILD_EDITOR")
+        seite.screenshot(path=str(WURZEL / bild if bild else tmp_path / "editor.png"))
+        erste, zeichen = vorschau_pdf(seite, tmp_path / "erste.pdf")
+        assert "wir laden Sie herzlich ein, Martin Becker" in " ".join(erste.split()) and "Hagen" in erste
+        assert "58.095,00 €" in erste and "Sie kommen als Gast." in erste
+        assert "Schulaufsicht." not in erste and "Einladung für Becker" in erste
+        assert "herzlich" in "".join(z["text"] for z in zeichen if "Bold" in z["fontname"])
+        seite.get_by_role("button", name="Nächster").click()
+        seite.get_by_role("button", name="Nächster").click()
+        warte_auf_vorschau(seite, 4)
+        dritte = vorschau_pdf(seite, tmp_path / "dritte.pdf")[0]
+        assert "Stefan Flader aus Arnsberg" in dritte and "Sie kommen als Schulaufsicht." in dritte
+        assert "Gast" not in dritte
+
+        # Save, reopen: the same document.
+        dokument = text.evaluate("t => t.editor.getJSON()")
+        seite.get_by_role("button", name="Speichern").click()
+        expect(seite.get_by_text("Gespeichert als Version 1")).to_be_visible()
+        seite.goto(dienst.url + "/vorlagen/editor-brief")
+        expect(text.get_by_role("button", name="Feld PLZ, Format Betrag")).to_be_visible()
+        assert ohne_beschriftung(text.evaluate("t => t.editor.getJSON()")) == ohne_beschriftung(dokument)
+        expect(seite.get_by_label("Betreff")).to_have_value("Einladung für «Nachname»")
+
+        # Clicking a chip changes its format.
+        text.get_by_role("button", name="Feld PLZ, Format Betrag").click()
+        seite.get_by_label("Neues Format").select_option("zahl")
+        seite.get_by_role("button", name="Übernehmen").click()
+        expect(text.get_by_role("button", name="Feld PLZ, Format Zahl")).to_be_visible()
+        seite.get_by_role("button", name="Textform").click()
+        zahl = re.compile(r"\{\{ empfaenger\.plz \| zahl \}\}")
+        expect(seite.get_by_label("Vorlagentext")).to_have_value(zahl)
+
+    # The saved template through the command gives the letters the preview showed.
+    ausgabe = tmp_path / "briefe"
+    subprocess.run([sys.executable, "-m", "briefe", "erstellen", str(dienst.vorlagen / "editor-brief.md"),
+                    str(MITGLIEDER_CSV), "--ausgabe", str(ausgabe), "--format", "pdf",
+                    "--filter", "ort=Arnsberg"], check=True, capture_output=True, timeout=120, cwd=WURZEL)
+    (brief,) = [p for p in ausgabe.glob("*.pdf") if "Flader" in pdf_text(p)[0]]
+    assert zeilen(pdf_text(brief)[0]) == zeilen(dritte)
