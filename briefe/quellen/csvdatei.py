@@ -85,7 +85,8 @@ def _pruefe_anfuehrungszeichen(zellen: Sequence[str], zeichen: str, nr: int, dat
                 datei=datei, zeile=nr)
 
 
-def lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
+def lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008
+             zahlen: str | None = None) -> Mitgliederliste:
     text, kodierung = _dekodiere(daten, pfad.name)
     text = text.replace("\x00", "")
     erste, _, rest = text.partition("\n")
@@ -107,5 +108,6 @@ def lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> 
                 f"Die CSV-Datei ist fehlerhaft ({fehler}).", datei=pfad.name, zeile=nr + 1
             ) from None
 
-    return baue_liste(pfad, zeilen(), kodierung=kodierung, trennzeichen=zeichen, grenzen=grenzen)
+    return baue_liste(pfad, zeilen(), kodierung=kodierung, trennzeichen=zeichen, grenzen=grenzen,
+                      zahlen=zahlen)
 

@@ -18,7 +18,8 @@ def _ganzzahl(ziffern: str) -> int | str:
     return int(ziffern)
 
 
-def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
+def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008
+              zahlen: str | None = None) -> Mitgliederliste:
     try:
         text = daten.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -60,4 +61,4 @@ def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) ->
             for index, eintrag in enumerate(inhalt)
         ),
     )
-    return baue_liste(pfad, zeilen, kopf_suchen=False, grenzen=grenzen)
+    return baue_liste(pfad, zeilen, kopf_suchen=False, grenzen=grenzen, zahlen=zahlen)
