@@ -32,7 +32,7 @@ Option fehlerhaft) · 3 derselbe Auftrag oder ein anderer Lauf in denselben
 Ausgabeordner läuft bereits."""
 
 
-QUELLE = ("filter", "blatt", "abfrage", "abfrage_datei", "schluessel", "werte")
+QUELLE = ("filter", "blatt", "zahlen", "abfrage", "abfrage_datei", "schluessel", "werte")
 LAUF = ("ausgabe", "formate", *QUELLE, "sammel", "duplex", "zip", "pdf", "jobs", "fortsetzen", "zeitgrenze")
 
 
