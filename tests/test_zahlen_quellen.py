@@ -194,3 +194,25 @@ def test_einstellung_auf_der_befehlszeile_und_im_auftrag(tmp_path, vorlage, caps
 def test_falsche_einstellung_ist_deutsch():
     with pytest.raises(OptionsFehler, match="„zahlen“ muss \"punkt\" oder \"deutsch\" sein"):
         lies_eintraege({"zahlen": "komma"}, "auftrag")
+
+
+@pytest.mark.parametrize("endung", [".xlsx", ".json"])
+def test_getippte_zahl_ohne_filter_deutsch(endung, tmp_path, vorlage):
+    """A number cell (XLSX) or JSON number printed without a filter: ``1.234,5``; whole
+    numbers (member numbers) stay as they are."""
+    pfad = tmp_path / f"liste{endung}"
+    kopf = ["Anrede", "Vorname", "Name", "Straße", "PLZ", "Ort", "Betrag", "Nummer"]
+    zeile = ["Frau", "Eva", "Meyer", "Weg 1", "58095", "Hagen", 1234.5, 4711]
+    if endung == ".json":
+        pfad.write_text(json.dumps([dict(zip(kopf, zeile, strict=True))]), encoding="utf-8")
+    else:
+        buch = openpyxl.Workbook()
+        buch.active.append(kopf)
+        buch.active.append(zeile)
+        buch.save(pfad)
+    text = tmp_path / "ohne-filter.md"
+    betreff = 'betreff = "Beitrag {{ empfaenger.betrag }} Nr. {{ empfaenger.nummer }}"'
+    text.write_text(VORLAGE.replace('betreff = "Beitrag {{ empfaenger.betrag | betrag }}"', betreff),
+                    encoding="utf-8")
+    betreffe, fehler = geprueft(optionen(text, pfad, tmp_path))
+    assert not fehler and betreffe == {2: "Beitrag 1.234,5 Nr. 4711"}

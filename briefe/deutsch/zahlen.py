@@ -143,6 +143,15 @@ def zahl(wert: object, stellen: int | None = None) -> str:
     return _text(lies_zahl(wert), stellen, SCHMALES_LEERZEICHEN, GRUPPIEREN_AB)
 
 
+def anzeige(wert: object) -> object:
+    """A typed number from XLSX/JSON (``Feldwert.zahl``) printed without a filter: German
+    (``1.234,5``); whole numbers (member numbers, years) and all other values as they are."""
+    genau = getattr(wert, "zahl", None)
+    if genau is None or genau == genau.to_integral_value():
+        return wert
+    return _text(genau, None, ".", Decimal(1000))
+
+
 # --- times ----------------------------------------------------------------------------
 
 _ZEIT = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?(?:[:.](\d{2}))?")
