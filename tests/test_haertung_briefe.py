@@ -144,11 +144,16 @@ def test_csv_mit_offenem_anfuehrungszeichen(tmp_path, capsys):
                      'Schäfer;"Klaus;Weg 2;58089;Hagen\n'
                      "Groß;Ute;Weg 3;58089;Hagen\n"
                      "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
-    assert main(["erstellen", str(v), str(daten), "--ausgabe", str(tmp_path / "a")]) == 2
-    fehler = capsys.readouterr().err
-    assert "Zeile 3" in fehler and "Anführungszeichen" in fehler and "nicht geschlossen" in fehler
+    code, protokoll, _ = erstelle(tmp_path, v, daten)
+    assert code == 1, protokoll  # the quote's row is an error, the other rows are letters
+    fehler = fehler_von(protokoll)
+    assert list(fehler) == [3] and "Anführungszeichen" in fehler[3] and "in Zeile 3 geöffnet" in fehler[3]
+    assert protokoll["ok"] == 3
+    assert [e["name"] for e in protokoll["briefe"] if e["status"] == "ok"] == [
+        "Maria Meyer", "Ute Groß", "Alex Jansen"]
+    assert "Traceback" not in capsys.readouterr().err
     # a value with line breaks in closed quotes is fine
     daten.write_text('Name;Vorname;Straße;PLZ;Ort\nMeyer;Maria;"Weg 1\nHinterhaus\n2. Stock";58089;Hagen\n'
                      "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
-    code, protokoll, _ = erstelle(tmp_path, v, daten)
+    code, protokoll, _ = erstelle(tmp_path / "zwei", v, daten)
     assert code == 0 and protokoll["ok"] == 2

@@ -161,8 +161,14 @@ def _tiefe(wert: object, grenze: int) -> int:
     return tiefe
 
 
+class Unlesbar(str):
+    """A cell a reader could not read; the text is the German reason (a row error)."""
+
+
 def unlesbar(roh: object, max_laenge: int | None = None) -> str:
     """Why a raw cell cannot go into a letter ('' when it can)."""
+    if isinstance(roh, Unlesbar):
+        return str(roh)
     if max_laenge and isinstance(roh, str) and len(roh) > max_laenge:
         return (f"Der Wert ist zu lang ({len(roh):,} Zeichen, höchstens {max_laenge:,})."
                 .replace(",", "."))
