@@ -157,3 +157,30 @@ def test_csv_mit_offenem_anfuehrungszeichen(tmp_path, capsys):
                      "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
     code, protokoll, _ = erstelle(tmp_path / "zwei", v, daten)
     assert code == 0 and protokoll["ok"] == 2
+
+
+ENGLISCH = ("unsupported", "operand", "has no attribute", "is undefined", "division by zero", "out of range",
+            "too large", "must not be zero", "invalid literal", "object", "Error")
+
+
+@pytest.mark.parametrize(("art", "koerper", "zahl", "teil"), [
+    ("typ", "{{ (empfaenger.zahl | int) + none }}", "6", "Mit „+“ (plus) lässt sich nicht rechnen"),
+    ("attribut", "{{ empfaenger.zahl.upper().nichtda() }}", "6", "„nichtda“ gibt es bei einem Text nicht"),
+    ("undefiniert", "{{ empfaenger.zahl.nichtda.x }}", "6", "Wert fehlt"),
+    ("division", "{{ 1 / ((empfaenger.zahl | int) - 6) }}", "6", "Division durch null"),
+    ("ueberlauf", "{{ 10.0 ** (empfaenger.zahl | int) }}", "400", "zu groß"),
+    ("wert", "{{ range(0, 1, (empfaenger.zahl | int) - 6) | list }}", "6", "Schrittweite 0"),
+])
+def test_jede_art_von_vorlagenfehler_deutsch_mit_zeile(tmp_path, capsys, art, koerper, zahl, teil):
+    """Each kind of Jinja/Python error (type, attribute, undefined, zero division, overflow,
+    value): German, with the template line, never Python's English text."""
+    v = vorlage(tmp_path / "v", f"Wert: {koerper}\n")
+    daten = json_liste(tmp_path, [{**GUT, "zahl": zahl}, {**GUT, "vorname": "B", "zahl": zahl}])
+    code = main(["erstellen", str(v), str(daten), "--ausgabe", str(tmp_path / "aus"), "--format", "pdf",
+                 "--jobs", "1"])
+    ausgabe = capsys.readouterr()
+    text = ausgabe.out + ausgabe.err
+    assert code in (1, 2), art
+    assert teil in text and "v.md, Zeile 6" in text, text
+    assert not [w for w in ENGLISCH if w in text], text
+    assert "Traceback" not in text
