@@ -184,3 +184,24 @@ def test_jede_art_von_vorlagenfehler_deutsch_mit_zeile(tmp_path, capsys, art, ko
     assert teil in text and "v.md, Zeile 6" in text, text
     assert not [w for w in ENGLISCH if w in text], text
     assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("tiefe", [300, 600, 900])
+def test_json_tief_verschachtelt_ist_zeilenfehler(tmp_path, capsys, tiefe):
+    v = vorlage(tmp_path / "v", "Text.\n")
+    gut = json.dumps(GUT)[1:-1]
+    roh = "[{" + gut + ', "zahl": ' + "[" * tiefe + "1" + "]" * tiefe + "}, {" + gut + ', "vorname": "B"}]'
+    code, protokoll, _ = erstelle(tmp_path, v, json_liste(tmp_path, roh))
+    assert code == 1 and protokoll["ok"] == 1
+    assert "„zahl“" in fehler_von(protokoll)[2] and "zu tief verschachtelt" in fehler_von(protokoll)[2]
+    assert "Interner Fehler" not in capsys.readouterr().err
+
+
+def test_ersatzzeichen_im_json_schluessel(tmp_path, capsys):
+    v = vorlage(tmp_path / "v", "Text.\n")
+    gut = json.dumps(GUT)[1:-1]
+    roh = "[{" + gut + ', "k\\ud800": "x"}, {' + gut + ', "vorname": "B"}]'
+    code, protokoll, _ = erstelle(tmp_path, v, json_liste(tmp_path, roh))
+    assert code == 1 and protokoll["ok"] == 1
+    assert "„k\ufffd“ enthält ein ungültiges Zeichen" in fehler_von(protokoll)[2]
+    assert "Interner Fehler" not in capsys.readouterr().err
