@@ -29,6 +29,7 @@ def dienst(tmp_path_factory):
     (vorlagen / "gut.md").write_text(KOPF + "Guten Tag.\n", encoding="utf-8")
     (vorlagen / "langsam.md").write_text(KOPF + LANGSAM, encoding="utf-8")
     (vorlagen / "bombe.md").write_text(KOPF + "{{ 10 ** 5000 }}\n", encoding="utf-8")
+    (vorlagen / "betrag.md").write_text(KOPF + "{{ empfaenger.betrag | betrag }}\n", encoding="utf-8")
     (vorlagen / "typfehler.md").write_text(KOPF + "{{ 'x'|int + none }}\n", encoding="utf-8")
     d = Dienst(ordner / "dienst", arbeiter=1, satz_prozesse=2, satz_sekunden=ZEITGRENZE)
     text = d.konfiguration.read_text(encoding="utf-8")
@@ -186,5 +187,7 @@ def test_pruefen_im_dienst_mit_zahlen_einstellung(dienst):
         assert any("schreibt Zahlen mit Dezimalpunkt" in h for h in ohne["hinweise"]), ohne
         deutsch = _pruefe(api, "liste.csv", liste, zahlen="deutsch").json()
         assert not any("Dezimalpunkt" in h for h in deutsch["hinweise"]), deutsch
+        spalte = _pruefe(api, "liste.csv", liste + "Groß;Ute;Weg 3;58089;Hagen;1,234.56\n", vorlage="betrag")
+        assert [(p["zeile"], p["spalte"]) for p in spalte.json()["probleme"]] == [(4, "Betrag")], spalte.text
         falsch = _pruefe(api, "liste.csv", liste, zahlen="komma")
         assert falsch.status_code == 422 and "„zahlen“ muss" in falsch.text
