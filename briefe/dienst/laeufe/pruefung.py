@@ -139,7 +139,7 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
     as the run option."""
     from briefe.lauf.optionen import Laufoptionen
     from briefe.lauf.spaltenpruefung import fasse_zusammen
-    from briefe.lauf.vorbereitung import textprobleme, vorbereiten, zeilenhinweise, zeilenprobleme
+    from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
                             blatt=blatt or None, zahlen=zahlen, vorlagen_ordner=konfiguration.vorlagen,
@@ -154,12 +154,7 @@ def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
             f"Die Liste hat {len(liste.empfaenger):,} Zeilen; erlaubt sind höchstens "
             f"{konfiguration.max_zeilen:,}. Bitte die Liste teilen.".replace(",", ".")
         )
-    try:  # the letter texts as ``erstellen`` makes them, as ``briefe pruefen`` checks
-        probleme = (zeilenprobleme(liste, ausgewaehlt, vorlage_obj)
-                    + textprobleme(vorlage_obj, liste, ausgewaehlt))
-    except BriefeFehler as fehler:  # the same error for every recipient: a template error
-        raise EingabeFehler(str(fehler)) from None
-    bericht = fasse_zusammen(liste, sorted(probleme, key=lambda p: p.zeile or 0))
+    bericht = fasse_zusammen(liste, zeilenprobleme(liste, ausgewaehlt, vorlage_obj))
     probleme = [{"zeile": p.zeile, "spalte": p.spalte or "", "meldung": p.meldung} for p in bericht.probleme]
     return {
         "zeilen": len(liste.empfaenger),
