@@ -1,12 +1,16 @@
 """Throughput of personalised letters: briefe against Typst, in the same run, alternating.
 
     python benchmarks/personalisiert.py [--anzahl 300] [--jobs 2] [--runden 3] [--eindeutige-namen]
+    python benchmarks/personalisiert.py --art absatz   # or fett, tabelle, bedingt, alle
     python benchmarks/personalisiert.py --anzahl 10000 --voll
 
 The letter is ``benchmarks/beitragsbescheid.md`` (one page: the member number in the
 subject, amount and due date in a paragraph, the working group in a list item); Typst
 sets the same content from ``benchmarks/beitragsbescheid.typ`` with the project's fonts
-(``pip install -e '.[benchmark]'``).
+(``pip install -e '.[benchmark]'``). ``--art`` picks another letter kind, each
+``benchmarks/personalisiert-<art>.md`` with its branch in the same Typst source:
+``absatz`` values inside long justified paragraphs, ``fett`` bold values and values in list
+items, ``tabelle`` a table with a value per row, ``bedingt`` a paragraph only some members get.
 
 Each round measures, one after the other and each in a fresh child process (start-up
 included, wall clock from spawn to exit):
@@ -45,6 +49,7 @@ import durchsatz  # noqa: E402
 
 WURZEL = durchsatz.WURZEL
 VORLAGE = WURZEL / "benchmarks" / "beitragsbescheid.md"
+ARTEN = ("beitrag", "absatz", "fett", "tabelle", "bedingt")
 TYPST_QUELLE = WURZEL / "benchmarks" / "beitragsbescheid.typ"
 SCHRIFTEN = WURZEL / "briefe" / "ressourcen" / "schriften"
 SPEICHER_GRENZE_MB = durchsatz.SPEICHER_GRENZE_MB
@@ -82,7 +87,11 @@ def schreibe_liste(pfad: Path, anzahl: int, samen: int = 2027, eindeutig: bool =
                                 zufall.choice(ARBEITSGRUPPEN)])
 
 
-def typst_eingaben(daten: Path, ziel: Path) -> int:
+def vorlage(art: str) -> Path:
+    return VORLAGE if art == "beitrag" else WURZEL / "benchmarks" / f"personalisiert-{art}.md"
+
+
+def typst_eingaben(daten: Path, ziel: Path, art: str = "beitrag") -> int:
     """Each member's values as Typst gets them (address, salutation, formatted values)."""
     os.environ.setdefault("BRIEFE_VORLAGEN", str(WURZEL / "vorlagen"))
     from briefe.deutsch import anschrift
@@ -96,7 +105,7 @@ def typst_eingaben(daten: Path, ziel: Path) -> int:
         eingaben.append({
             "anschrift": "\n".join(anschrift.anschrift(e).zeilen), "anrede": anschrift.anrede(e),
             "nummer": e.wert("mitgliedsnummer"), "betrag": betrag(e.wert("beitrag")),
-            "faellig": datum(e.wert("faellig")), "arbeitsgruppe": e.wert("arbeitsgruppe")})
+            "faellig": datum(e.wert("faellig")), "arbeitsgruppe": e.wert("arbeitsgruppe"), "art": art})
     ziel.write_text(json.dumps(eingaben, ensure_ascii=False), encoding="utf-8")
     return len(eingaben)
 
@@ -166,10 +175,10 @@ def miss(art: str, auftrag: dict) -> dict:
 
 
 def briefe_auftrag(ordner: Path, daten: Path, jobs: int, formate: tuple[str, ...], sammel: bool,
-                   runde: int) -> dict:
+                   runde: int, art: str = "beitrag") -> dict:
     statistik = ordner / f"statistik-{runde}"
     statistik.mkdir()
-    return {"vorlage": str(VORLAGE), "daten": str(daten), "ausgabe": str(ordner / f"briefe-{runde}"),
+    return {"vorlage": str(vorlage(art)), "daten": str(daten), "ausgabe": str(ordner / f"briefe-{runde}"),
             "formate": list(formate), "sammel": sammel, "jobs": jobs, "weg": "schnell",
             "statistik": str(statistik), "vorlagen_ordner": True}
 
@@ -198,14 +207,23 @@ def wege(statistik: dict[str, int]) -> list[str]:
 # --- main -------------------------------------------------------------------------------------------
 
 
-def vergleich(args) -> int:
+def vergleiche_arten(args) -> int:
+    """Each chosen kind side by side with Typst, then one table of all of them."""
     try:
         import typst  # noqa: F401
     except ImportError:
         raise SystemExit("Typst fehlt: pip install -e '.[benchmark]'") from None
     durchsatz.uebersetze_briefe()
+    tabelle = [vergleich(args, art) for art in (ARTEN if args.art == "alle" else (args.art,))]
+    print("\nArt       briefe Briefe/s  Typst Briefe/s  Verhältnis  Schnellpfad (PDF)")
+    for art, b, t, anteil in tabelle:
+        print(f"{art:<9} {b:>15.0f} {t:>15.0f} {b / t:>11.2f} {anteil:>14.1f} %")
+    return 0
+
+
+def vergleich(args, briefart: str) -> tuple[str, float, float, float]:
     namen = "eigene Nachnamen" if args.eindeutige_namen else "Namen wiederholen sich"
-    print(f"briefe gegen Typst: {args.anzahl} Mitglieder ({namen}), Vorlage {VORLAGE.name}, "
+    print(f"briefe gegen Typst: {args.anzahl} Mitglieder ({namen}), Vorlage {vorlage(briefart).name}, "
           f"--jobs {args.jobs}, "
           f"{args.runden} Runden abwechselnd, Start der Prozesse eingeschlossen; {os.cpu_count()} Kerne, "
           f"Last vorher {os.getloadavg()[0]:.1f}")
@@ -213,7 +231,7 @@ def vergleich(args) -> int:
         ordner = Path(name)
         daten = ordner / "mitglieder.csv"
         schreibe_liste(daten, args.anzahl, eindeutig=args.eindeutige_namen)
-        anzahl = typst_eingaben(daten, ordner / "typst.json")
+        anzahl = typst_eingaben(daten, ordner / "typst.json", briefart)
         if anzahl != args.anzahl:
             print(f"{args.anzahl - anzahl} Zeilen ohne druckbare Anschrift: beide erstellen {anzahl} Briefe")
         raten: dict[str, list[float]] = {"briefe": [], "typst": []}
@@ -227,7 +245,8 @@ def vergleich(args) -> int:
             gestohlen = []
             for art in reihenfolge:
                 if art == "briefe":
-                    e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf",), False, runde))
+                    e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf",), False, runde,
+                                                      briefart))
                     # rows whose address cannot be printed are errors of both (Typst never gets them)
                     if e["ok"] != anzahl or e["ok"] + e["fehler"] != args.anzahl:
                         raise SystemExit(f"briefe: {e['ok']} ok, {e['fehler']} Fehler: "
@@ -265,7 +284,8 @@ def vergleich(args) -> int:
             print("  " + zeile)
         print(f"Last nachher {os.getloadavg()[0]:.1f} (die Maschine wird geteilt: maßgeblich ist das "
               "Verhältnis derselben Runde)")
-    return 0
+    schnell, voll = statistik.get("pdf schnell", 0), statistik.get("pdf voll", 0)
+    return briefart, b, t, 100 * schnell / max(1, schnell + voll)
 
 
 def voller_lauf(args) -> int:
@@ -297,13 +317,15 @@ def main() -> int:
                         help="jedes Mitglied mit eigenem Nachnamen (sonst wiederholen sich Namen)")
     parser.add_argument("--voll", action="store_true",
                         help="nur briefe: voller Lauf mit Sammeldateien, Speichergrenze 600 MB")
+    parser.add_argument("--art", choices=(*ARTEN, "alle"), default="beitrag",
+                        help="Briefart (Standard beitrag; alle: jede nacheinander, dann eine Tabelle)")
     parser.add_argument("--typst", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.typst:
         typst_im_kindprozess(json.loads(args.typst))
         sys.stdout.flush()
         os._exit(0)  # without Python's teardown, as briefe's run ends (``briefe.cli.haupt.beende``)
-    return voller_lauf(args) if args.voll else vergleich(args)
+    return voller_lauf(args) if args.voll else vergleiche_arten(args)
 
 
 if __name__ == "__main__":

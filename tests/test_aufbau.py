@@ -122,7 +122,6 @@ def test_dienst_hat_nur_ordner_und_wenige_module_oben():
 
 # Longer modules, each with its reason.
 LANG_ERLAUBT = {
-    "satz/pdf/schnell.py": "fast path, being split with the values in running text",
     "vorlage/word_import.py": "Word import, being reworked for linear time",
     "satz/docx/grundlage.py": "the DOCX building blocks",
     "satz/pdf/pruefung.py": "the PDF/A and PDF/UA checks",

@@ -1,0 +1,538 @@
+"""Fast path, layout group: the skeleton proven box for box, and per letter its slot lines
+shaped, drawn and spliced into the skeleton's content streams."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import io
+from collections import Counter, OrderedDict
+
+import pydyf
+from tinycss2.color4 import parse_color
+from weasyprint import DEFAULT_OPTIONS
+from weasyprint.draw.text import draw_text
+from weasyprint.pdf.fonts import build_fonts_dictionary
+from weasyprint.pdf.stream import Stream
+
+from briefe.modell import Brief
+from briefe.satz.gruppen import (
+    NichtSchnell,
+    NurDieserBrief,
+    textstellen,
+)
+from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.schnell_platz import (
+    _am_zeilenende,
+    _finde,
+    _geometrie,
+    _lange_marke,
+    _mit_texten,
+    _plaetze_fuer,
+    _Platz,
+    _zeile,
+)
+from briefe.satz.pdf.schnell_strom import (
+    MASSSTAB,
+    _Bauplan,
+    _daten,
+    _Erfasser,
+    _indirekt,
+    _ist_verweis,
+    _nummer,
+    _ressourcen,
+    _rollen,
+    _seitenrechteck,
+    _xref_strom,
+)
+
+SCHRIFTEN_JE_GRUPPE = 256
+LINIEN_JE_PLATZ = 256  # drawn lines kept per slot (a city, a group, an amount recur)
+
+
+# How letters were made in this process: "schnell", "voll" and the reasons for "voll".
+STATISTIK: Counter = Counter()
+
+
+class _Genommen(Exception):
+    """Raised from the ``write_pdf`` finisher once the skeleton's objects are taken."""
+
+
+
+
+@dataclasses.dataclass(frozen=True)
+class _Linie:
+    """One slot's text, shaped and drawn: its content stream operators and the glyphs it adds
+    to each font (glyph id -> (width, text)), beyond those the skeleton drew before it."""
+
+    ops: list
+    glyphen: dict
+
+
+class _Gruppe:
+    """Everything shared by the letters of one layout group."""
+
+    def __init__(self, brief: Brief, stellen: frozenset = frozenset()) -> None:
+        self.plaetze = _plaetze_fuer(brief, stellen)
+        self.hat_werte = bool(stellen)
+        nach_marke = {p.marke: p for p in self.plaetze}
+        self.markiert = _mit_texten(brief, self.plaetze, {m: m for m in nach_marke})
+        dok = pdf_modul.dokument(self.markiert)
+        zeilen_bloecke: dict[int, int] = {}  # id of an address line's block -> line number
+        for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
+            platz = nach_marke[text]
+            if platz.feld == "anschrift" and block is not None:
+                zeilen_bloecke[id(block)] = platz.nummer
+            platz.seite, platz.box, platz.eltern, platz.vorfahren = seite, box, eltern, inline
+            if block is None:
+                raise NichtSchnell("Platz ohne Block")
+            platz.max_breite = block.content_box_x() + block.width - box.position_x
+            _, _, rest, _, platz.hoehe, platz.grundlinie = _zeile(text, box.style, platz.max_breite)
+            if rest is not None:
+                raise NichtSchnell("Marke passt nicht in eine Zeile")
+            if not _am_zeilenende(linie, box):
+                raise NichtSchnell("Platz nicht am Ende seiner Zeile")
+            platz.versatz_x = box.position_x - linie.position_x
+            platz.ueberlauf, platz.ellipse = linie.text_overflow, linie.block_ellipsis
+            if platz.ueberlauf != "clip" or platz.ellipse != "none":
+                raise NichtSchnell("Auslassungspunkte")
+        werte = textstellen(brief) if self.hat_werte else {}
+        for platz in self.plaetze:
+            # a value slot whose own letter already wraps: its letters would all fall back
+            if platz.feld == "wert" and _zeile(platz.text(brief, werte), platz.box.style,
+                                               platz.max_breite)[2] is not None:
+                raise NurDieserBrief("Wert im Absatz über mehrere Zeilen")
+        self._pruefe_lang(brief, dok)
+        # What a letter with fewer address lines must lay out to (``passt``).
+        self.anschrift_zeilen = len(brief.anschrift)
+        self._kuerzer = {n: _geometrie(dok, set(), set(), ohne={
+            b for b, zeile in zeilen_bloecke.items() if zeile >= n}) for n in range(1, len(brief.anschrift))}
+        self._passt: dict[int, bool] = {self.anschrift_zeilen: True}
+        self.geuebt = False  # whether ``vorwaermen`` made a letter with it
+        self.dokument = dok
+        self.schriften: dict = {}
+        self.breiten: dict = {}
+        self.unicode: dict = {}
+        self.volle_schrift: dict = {}
+        self._setze_marken()
+        self._trockenlauf()
+        self.optionen = dict(DEFAULT_OPTIONS)
+        with contextlib.suppress(_Genommen):
+            dok.write_pdf(finisher=self._nimm)
+        self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
+        self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
+
+    # -- proofs --
+
+    def passt(self, zeilen: int) -> bool:
+        """Whether a letter with ``zeilen`` address lines is this skeleton without its last
+        lines: proven once per number by laying out the marker letter with that many lines,
+        which must match the skeleton box for box (the missing lines' blocks left out)."""
+        if zeilen not in self._passt:
+            erwartet = self._kuerzer.get(zeilen)
+            if erwartet is None:
+                self._passt[zeilen] = False
+            else:
+                kuerzer = dataclasses.replace(self.markiert, anschrift=self.markiert.anschrift[:zeilen])
+                self._passt[zeilen] = _geometrie(pdf_modul.dokument(kuerzer), set(), set()) == erwartet
+        return self._passt[zeilen]
+
+    def _pruefe_lang(self, brief: Brief, dok_kurz) -> None:
+        """Lay out again with each slot as wide as it may be: nothing else may move."""
+        lang = {p.marke: _lange_marke(p) for p in self.plaetze}
+        dok_lang = pdf_modul.dokument(_mit_texten(brief, self.plaetze, lang))
+        gefunden = _finde(dok_lang, {t: None for t in lang.values()})
+        self._pruefe_metadaten(dok_kurz, dok_lang, lang)
+        ausnahmen_kurz, textlos_kurz, ausnahmen_lang, textlos_lang = set(), set(), set(), set()
+        for platz in self.plaetze:
+            ausnahmen_kurz |= {id(platz.box), *platz.vorfahren}
+            textlos_kurz.add(id(platz.box))
+            _, box_lang, _, inline_lang, _, _ = gefunden[lang[platz.marke]]
+            ausnahmen_lang |= {id(box_lang), *inline_lang}
+            textlos_lang.add(id(box_lang))
+            platz.grenze = box_lang.width
+            if abs(box_lang.position_x - platz.box.position_x) > 0 or (
+                    box_lang.position_y != platz.box.position_y):
+                raise NichtSchnell("Platz verschiebt sich mit der Textbreite")
+        if _geometrie(dok_kurz, ausnahmen_kurz, textlos_kurz) != _geometrie(
+                dok_lang, ausnahmen_lang, textlos_lang):
+            raise NichtSchnell("Satz hängt von Anschrift oder Anrede ab")
+
+    def _pruefe_metadaten(self, dok_kurz, dok_lang, lang: dict[str, str]) -> None:
+        """Slot texts may appear nowhere but in their boxes, except the value slots of the
+        subject in the title and the bookmarks, where they must be the plain text."""
+        betreff = [p.marke for p in self.plaetze if p.stelle == ("betreff",)]
+
+        def spuren(dok, ohne: bool) -> str:
+            metadaten = dict(vars(dok.metadata))
+            marken = [(s.bookmarks, s.links, s.anchors) for s in dok.pages]
+            if ohne:
+                metadaten.pop("title", None)
+                marken = [(s.links, s.anchors) for s in dok.pages]
+            return repr((metadaten, marken))
+
+        if any(p.marke in spuren(dok_kurz, bool(betreff)) for p in self.plaetze):
+            raise NichtSchnell("Platz in Metadaten")
+        self.titel_marke = betreff[0] if betreff else None
+        if betreff:
+            if any(p.marke in spuren(dok_kurz, False) for p in self.plaetze if p.marke not in betreff):
+                raise NichtSchnell("Platz in Metadaten")
+            ersetzt = spuren(dok_kurz, False).replace(betreff[0], lang[betreff[0]])
+            if ersetzt != spuren(dok_lang, False) or dok_kurz.metadata.title != betreff[0]:
+                raise NichtSchnell("Betreff in Metadaten nicht wörtlich")
+
+    # -- skeleton --
+
+    def _setze_marken(self) -> None:
+        """Replace each slot's TextBox by an empty one of a unique colour."""
+        for nummer, platz in enumerate(self.plaetze):
+            farbe = parse_color(f"rgb({nummer + 1} {2 * nummer + 3} 211)")
+            platz.farbe = tuple(farbe.to("srgb").coordinates)
+            probe = pydyf.Stream()
+            probe.set_color_rgb(*platz.farbe)
+            platz.farb_op = probe.stream[0]
+            leer = platz.box.copy()
+            leer.text = ""
+            leer.style = copy.copy(platz.box.style)
+            leer.style["color"] = farbe
+            kinder = platz.eltern.children
+            kinder[kinder.index(platz.box)] = leer
+
+    def _trockenlauf(self) -> None:
+        """Paint once to learn each font's glyphs (and their widths) before each slot."""
+        dok = self.dokument
+        marken = {p.farbe: p for p in self.plaetze}
+        gesehen: list[_Platz] = []
+
+        def schnappschuss(platz: _Platz) -> None:
+            gesehen.append(platz)
+            for schluessel, schrift in dok.fonts.items():
+                platz.vorher[schluessel] = frozenset(schrift.widths)
+
+        ressourcen = _ressourcen()
+        for seite in dok.pages:
+            strom = _Erfasser(dok.fonts, _seitenrechteck(seite), ressourcen, {}, None,
+                              dok.color_profiles, dok.output_intent, marken=marken,
+                              schnappschuss=schnappschuss)
+            strom.transform(d=-1, f=seite.height * MASSSTAB)
+            seite.paint(strom, MASSSTAB)
+        if sorted(id(p) for p in gesehen) != sorted(id(p) for p in self.plaetze):
+            raise NichtSchnell("Platz nicht oder mehrfach gemalt")
+        self.plaetze = gesehen  # paint order
+        for schluessel, schrift in dok.fonts.items():
+            if schrift.bitmap or schrift.png or schrift.svg or schrift.colr or "fvar" in schrift.tables:
+                continue  # never rebuilt: a letter needing new glyphs there falls back
+            self.schriften[schluessel] = schrift
+            self.breiten[schluessel] = dict(schrift.widths)
+            self.unicode[schluessel] = dict(schrift.to_unicode)
+            self.volle_schrift[schluessel] = schrift.file_content
+        for platz in self.plaetze:
+            for schluessel in self.schriften:
+                vorher = platz.vorher.get(schluessel, frozenset())
+                platz.breiten_vorher[schluessel] = {g: self.breiten[schluessel][g] for g in vorher}
+                platz.unicode_vorher[schluessel] = {
+                    g: t for g, t in self.unicode[schluessel].items() if g in vorher}
+
+    def _nimm(self, dok, pdf: pydyf.PDF) -> None:
+        """``write_pdf`` finisher: turn the skeleton's objects into a ``_Bauplan``."""
+        objekte = pdf.objects
+
+        def objekt_von(verweis):
+            return objekte[_nummer(verweis)]
+
+        nach_farbe = {p.farb_op: i for i, p in enumerate(self.plaetze)}
+        bloecke: list[tuple[int, list[int]]] = []
+        seiten = [objekt_von(v) for v in pdf.page_references]
+        gefunden = 0
+        for seite in seiten:
+            strom = objekt_von(seite["Contents"])
+            teile: list = []  # ops lists (constant) and slot index lists (per letter)
+            ops: list = []
+            befehle = strom.stream
+            i = 0
+            while i < len(befehle):
+                befehl = befehle[i]
+                if isinstance(befehl, bytes) and befehl in nach_farbe:
+                    if befehle[i + 1:i + 3] != [b"BT", b"ET"]:
+                        raise NichtSchnell("Marke im Inhaltsstrom unerwartet")
+                    if ops:
+                        teile.append(ops)
+                        ops = []
+                    if teile and isinstance(teile[-1], tuple):
+                        teile[-1] = teile[-1] + (nach_farbe[befehl],)
+                    else:
+                        teile.append((nach_farbe[befehl],))
+                    gefunden += 1
+                    i += 3
+                    continue
+                ops.append(befehl)
+                i += 1
+            if ops:
+                teile.append(ops)
+            if not any(isinstance(t, tuple) for t in teile):
+                continue
+            verweise = pydyf.Array()
+            erster = True
+            for teil in teile:
+                if isinstance(teil, tuple):
+                    block = pydyf.Stream([], compress=True)
+                    pdf.add_object(block)
+                    bloecke.append((block.number, list(teil)))
+                    verweise.append(block.reference)
+                elif erster:
+                    strom.stream = teil
+                    verweise.append(strom.reference)
+                    erster = False
+                else:
+                    fest = pydyf.Stream(teil, dict(strom.extra), compress=strom.compress)
+                    pdf.add_object(fest)
+                    verweise.append(fest.reference)
+            if erster:  # the page has nothing but slots
+                strom.stream = []
+            seite["Contents"] = verweise
+        if gefunden != len(self.plaetze):
+            raise NichtSchnell("Marke nicht im Inhaltsstrom")
+
+        # Fonts a letter may rebuild: their objects are written per letter.
+        self.rollen: dict[str, dict[str, int]] = {}
+        ressourcen = objekt_von(seiten[0]["Resources"])
+        self.zustaende = set(ressourcen.get("ExtGState", {}))
+        schriften_pdf = objekt_von(ressourcen["Font"]) if _ist_verweis(ressourcen.get("Font")) else {}
+        hashes = Counter(s.hash for s in dok.fonts.values())
+        for schluessel, schrift in self.schriften.items():
+            verweis = schriften_pdf.get(schrift.hash)
+            if verweis is None or hashes[schrift.hash] != 1:
+                continue
+            rollen = _rollen(objekt_von, verweis)
+            if rollen:
+                self.rollen[schluessel] = rollen
+        schrift_bytes = {n: (not objekte[n].compressible, objekte[n].data)
+                         for rollen in self.rollen.values() for n in rollen.values()}
+        brief_objektstrom = pydyf.Stream()
+        pdf.add_object(brief_objektstrom)
+        je_brief = {*schrift_bytes, *(n for n, _ in bloecke), brief_objektstrom.number}
+        if pdf.info:
+            pdf.add_object(pdf.info)
+        # Objects holding the subject (title, bookmarks): written per letter.
+        self.titel_objekte: list[tuple[int, pydyf.Dictionary, str]] = []
+        if self.titel_marke:
+            marke_bytes = self.titel_marke.encode()
+            for objekt in objekte[1:]:
+                if objekt.free == "f" or not isinstance(objekt, pydyf.Dictionary):
+                    continue
+                for schluessel, wert in objekt.items():
+                    if isinstance(wert, pydyf.String) and wert.string == self.titel_marke:
+                        self.titel_objekte.append((objekt.number, objekt, schluessel))
+                if objekt.number not in {n for n, _, _ in self.titel_objekte} and (
+                        marke_bytes in objekt.data):
+                    raise NichtSchnell("Betreff in Metadaten nicht wörtlich")
+            je_brief |= {n for n, _, _ in self.titel_objekte}
+        kopf = io.BytesIO()
+        kopf.write(b"%PDF-" + pydyf._to_bytes(self.optionen["pdf_version"] or b"1.7") + b"\n")
+        kopf.write(b"%\xf0\x9f\x96\xa4\n")
+        xref: dict[int, tuple[int, int, int]] = {}
+        kompakt = []
+        for objekt in objekte[1:]:
+            if objekt.free == "f" or objekt.number in je_brief:
+                continue
+            if objekt.compressible:
+                kompakt.append(objekt)
+            else:
+                xref[objekt.number] = (1, kopf.tell(), 0)
+                kopf.write(_indirekt(objekt.number, objekt.data))
+        inhalt: list = [[]]
+        position = 0
+        for index, objekt in enumerate(kompakt):
+            daten = objekt.data
+            inhalt.append(daten)
+            inhalt[0] += [objekt.number, position]
+            position += len(daten) + 1
+            xref[objekt.number] = (2, len(objekte), index)
+        inhalt[0] = " ".join(str(z) for z in inhalt[0])
+        objektstrom = pydyf.Stream(inhalt, {"Type": "/ObjStm", "N": len(kompakt),
+                                             "First": len(inhalt[0]) + 1}, compress=True)
+        pdf.add_object(objektstrom)
+        xref[objektstrom.number] = (1, kopf.tell(), 0)
+        kopf.write(_indirekt(objektstrom.number, objektstrom.data))
+        self.bauplan = _Bauplan(
+            kopf=kopf.getvalue(), xref=xref, groesse=len(objekte), wurzel=pdf.catalog.reference,
+            info=pdf.info.reference if pdf.info else None, bloecke=bloecke,
+            schrift_bytes=schrift_bytes, objektstrom=brief_objektstrom.number)
+        raise _Genommen
+
+    # -- one letter --
+
+    def brief(self, brief: Brief) -> bytes:
+        """This group's letter to one recipient, as PDF bytes."""
+        neu_breiten: dict = {s: {} for s in self.schriften}  # glyphs this letter adds, per font
+        neu_unicode: dict = {s: {} for s in self.schriften}
+        ops_je_platz: list[list] = []
+        werte = textstellen(brief) if self.hat_werte else {}
+        for platz in self.plaetze:
+            if platz.feld == "anschrift" and platz.nummer >= len(brief.anschrift):
+                ops_je_platz.append([])  # a line this letter does not have (``passt``)
+                continue
+            linie = self._linie(platz, platz.text(brief, werte))
+            if any(neu_breiten[s].get(g, b) != b for s, glyphen in linie.glyphen.items()
+                   for g, (b, _) in glyphen.items()):
+                # an earlier line of this letter brought the glyph with another rounded width
+                # (another font size); a full render would draw this line with that width
+                raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
+            for s, glyphen in linie.glyphen.items():
+                for g, (b, z) in glyphen.items():
+                    if g not in neu_breiten[s]:
+                        neu_breiten[s][g], neu_unicode[s][g] = b, z
+            ops_je_platz.append(linie.ops)
+        return self._schreibe(ops_je_platz, neu_breiten, neu_unicode, brief.betreff)
+
+    def _linie(self, platz: _Platz, text: str) -> _Linie:
+        """``text`` drawn in ``platz`` (after the skeleton's glyphs only), once per distinct text."""
+        gezeichnet = self._linien.setdefault(id(platz), OrderedDict())
+        linie = gezeichnet.get(text)
+        if linie is None:
+            linie = gezeichnet[text] = self._zeichne(platz, text)
+            while len(gezeichnet) > LINIEN_JE_PLATZ:
+                gezeichnet.popitem(last=False)
+            STATISTIK["Zeilen gesetzt"] += 1
+        else:
+            gezeichnet.move_to_end(text)
+            STATISTIK["Zeilen wiederverwendet"] += 1
+        return linie
+
+    def _zeichne(self, platz: _Platz, text: str) -> _Linie:
+        """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text``, the
+        fonts holding the skeleton's glyphs before the slot, as in a full render. A full render
+        also holds the glyphs of the letter's earlier lines; they draw the same unless their
+        widths were rounded otherwise, which ``brief`` checks."""
+        layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
+        if rest is not None or breite > platz.grenze:
+            raise NichtSchnell(f"{platz.name}: zu lang")
+        if hoehe != platz.hoehe or grundlinie != platz.grundlinie:
+            raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
+        box = platz.box.copy_with_text(text)
+        box.pango_layout, box.width = layout, breite
+        kopien = {}
+        for s, schrift in self.schriften.items():
+            kopie = kopien[s] = copy.copy(schrift)
+            kopie.widths = dict(platz.breiten_vorher[s])
+            kopie.to_unicode = dict(platz.unicode_vorher[s])
+            kopie.missing = {}
+        ressourcen = _ressourcen()
+        ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
+        strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
+        draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
+        if set(kopien) != set(self.schriften):
+            raise NichtSchnell(f"{platz.name}: andere Schrift")
+        if set(ressourcen["ExtGState"]) != self.zustaende:
+            raise NichtSchnell("neuer Grafikzustand")
+        glyphen: dict = {}
+        for s, kopie in kopien.items():
+            if kopie.missing:
+                raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
+            glyphen[s] = {}
+            for glyphe, breite_g in kopie.widths.items():
+                if glyphe in platz.breiten_vorher[s]:
+                    continue
+                zeichen = kopie.to_unicode.get(glyphe)
+                if glyphe in self.breiten[s] and (
+                        self.breiten[s][glyphe] != breite_g or self.unicode[s].get(glyphe) != zeichen):
+                    raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
+                glyphen[s][glyphe] = (breite_g, zeichen)
+        # pydyf joins a stream's operators with newlines: kept joined, as one operator
+        ops = [b"\n".join(strom.stream)] if all(isinstance(o, bytes) for o in strom.stream) else strom.stream
+        return _Linie(ops, glyphen)
+
+    def _schriftobjekte(self, neu_breiten: dict, neu_unicode: dict) -> dict[int, bytes]:
+        """Font objects for this letter: the skeleton's, or rebuilt with the new glyphs."""
+        objekte = dict(self.bauplan.schrift_bytes)
+        for s, breiten in neu_breiten.items():
+            extra = {g: b for g, b in breiten.items() if g not in self.breiten[s]}
+            if not extra:
+                continue
+            if s not in self.rollen:
+                raise NichtSchnell("neue Glyphen in nicht neu baubarer Schrift")
+            unicode_extra = {g: neu_unicode[s][g] for g in extra}
+            schluessel = (s, frozenset(extra.items()), frozenset(unicode_extra.items()))
+            gebaut = self._schrift_zwischenspeicher.get(schluessel)
+            if gebaut is None:
+                gebaut = self._baue_schrift(s, extra, unicode_extra)
+                self._schrift_zwischenspeicher[schluessel] = gebaut
+                while len(self._schrift_zwischenspeicher) > SCHRIFTEN_JE_GRUPPE:
+                    self._schrift_zwischenspeicher.popitem(last=False)
+            else:
+                self._schrift_zwischenspeicher.move_to_end(schluessel)
+            objekte.update(gebaut)
+        return objekte
+
+    def _baue_schrift(self, s, extra: dict, unicode_extra: dict) -> dict[int, bytes]:
+        """One font subset with the skeleton's glyphs plus ``extra``, by WeasyPrint's code."""
+        schrift = copy.copy(self.schriften[s])
+        schrift.widths = {**self.breiten[s], **extra}
+        schrift.to_unicode = {**self.unicode[s], **unicode_extra}
+        schrift.missing = {}
+        schrift.variations = dict(schrift.variations)
+        schrift.file_content = self.volle_schrift[s]
+        mini = pydyf.PDF()
+        verweise = build_fonts_dictionary(mini, {s: schrift}, True, True, self.optionen)
+        mini_rollen = _rollen(lambda v: mini.objects[_nummer(v)], verweise[schrift.hash])
+        rollen = self.rollen[s]
+        if set(mini_rollen) != set(rollen):
+            raise NichtSchnell("Schriftaufbau anders")
+
+        def neu(rolle: str) -> bytes:
+            return b"%d 0 R" % rollen[rolle]
+
+        obj = {rolle: mini.objects[nummer] for rolle, nummer in mini_rollen.items()}
+        obj["schrift"]["ToUnicode"] = neu("unicode")
+        obj["schrift"]["DescendantFonts"] = pydyf.Array([neu("nachfahre")])
+        if "kodierung" in obj:
+            obj["schrift"]["Encoding"] = neu("kodierung")
+        obj["nachfahre"]["FontDescriptor"] = neu("beschreibung")
+        datei_schluessel = "FontFile2" if "FontFile2" in obj["beschreibung"] else "FontFile3"
+        obj["beschreibung"][datei_schluessel] = neu("datei")
+        if "cidset" in obj:
+            obj["beschreibung"]["CIDSet"] = neu("cidset")
+        return {rollen[rolle]: (not o.compressible, _daten(o)) for rolle, o in obj.items()}
+
+    def _schreibe(self, ops_je_platz: list[list], neu_breiten: dict, neu_unicode: dict,
+                  betreff: str) -> bytes:
+        """Skeleton bytes, then this letter's objects, then the cross-reference stream."""
+        plan = self.bauplan
+        ausgabe = [plan.kopf]
+        position = len(plan.kopf)
+        xref = dict(plan.xref)
+        einzeln = self._schriftobjekte(neu_breiten, neu_unicode)
+        for nummer, objekt, schluessel in self.titel_objekte:
+            kopie = pydyf.Dictionary(objekt)
+            kopie[schluessel] = pydyf.String(betreff)
+            einzeln[nummer] = (not kopie.compressible, kopie.data)
+        for nummer, platz_nummern in plan.bloecke:
+            ops = [b"q"]
+            for index in platz_nummern:
+                ops += ops_je_platz[index]
+            ops.append(b"Q")
+            einzeln[nummer] = (True, _daten(pydyf.Stream(ops, compress=True)))
+        kompakt = sorted(n for n, (strom, _) in einzeln.items() if not strom)
+        if kompakt:
+            kopf, koerper, stelle = [], [], 0
+            for index, nummer in enumerate(kompakt):
+                daten = einzeln[nummer][1]
+                kopf += [nummer, stelle]
+                koerper.append(daten)
+                stelle += len(daten) + 1
+                xref[nummer] = (2, plan.objektstrom, index)
+            kopfzeile = " ".join(map(str, kopf)).encode()
+            objektstrom = pydyf.Stream([kopfzeile, *koerper], {
+                "Type": "/ObjStm", "N": len(kompakt), "First": len(kopfzeile) + 1}, compress=True)
+            einzeln[plan.objektstrom] = (True, _daten(objektstrom))
+        for nummer in sorted(n for n, (strom, _) in einzeln.items() if strom):
+            teil = _indirekt(nummer, einzeln[nummer][1])
+            xref[nummer] = (1, position, 0)
+            ausgabe.append(teil)
+            position += len(teil)
+        ausgabe.append(_xref_strom(xref, plan, position))
+        ausgabe.append(b"startxref\n%d\n%%%%EOF\n" % position)
+        return b"".join(ausgabe)
+
+

@@ -1,0 +1,123 @@
+"""Fast path, PDF objects: capturing the skeleton's page streams and writing a letter's
+objects and cross-reference stream as pydyf does."""
+
+from __future__ import annotations
+
+import dataclasses
+import zlib
+
+import pydyf
+from weasyprint.pdf.stream import Stream
+
+MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
+
+
+class _Erfasser(Stream):
+    """A throwaway stream for the dry paint: notes the fonts' glyphs at each slot marker."""
+
+    def __init__(self, *args, marken: dict, schnappschuss, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._marken = marken
+        self._schnappschuss = schnappschuss
+
+    def set_color_rgb(self, r, g, b, stroke=False):
+        if not stroke and (r, g, b) in self._marken:
+            self._schnappschuss(self._marken[(r, g, b)])
+        super().set_color_rgb(r, g, b, stroke)
+
+
+def _seitenrechteck(seite) -> tuple[float, float, float, float]:
+    """The page rectangle WeasyPrint's ``generate_pdf`` gives each page stream."""
+    breite = MASSSTAB * (seite.width + seite.bleed["left"] + seite.bleed["right"])
+    hoehe = MASSSTAB * (seite.height + seite.bleed["top"] + seite.bleed["bottom"])
+    links, oben = -MASSSTAB * seite.bleed["left"], -MASSSTAB * seite.bleed["top"]
+    return (links / MASSSTAB, oben / MASSSTAB, breite / MASSSTAB, hoehe / MASSSTAB)
+
+
+def _ressourcen() -> pydyf.Dictionary:
+    return pydyf.Dictionary({
+        "ExtGState": pydyf.Dictionary(), "XObject": pydyf.Dictionary(),
+        "Pattern": pydyf.Dictionary(), "Shading": pydyf.Dictionary(),
+        "ColorSpace": pydyf.Dictionary(),
+    })
+
+
+def _nummer(verweis) -> int:
+    return int(bytes(verweis).split()[0])
+
+
+def _ist_verweis(wert) -> bool:
+    return isinstance(wert, bytes) and wert.endswith(b" R")
+
+
+# Font objects a letter may need to rebuild, by role.
+_ROLLEN = ("schrift", "unicode", "nachfahre", "beschreibung", "datei", "cidset", "kodierung")
+
+
+def _rollen(objekt_von, verweis) -> dict[str, int]:
+    """Object numbers of one Type0 font's objects, by role; empty if it is another kind."""
+    schrift = objekt_von(verweis)
+    if schrift.get("Subtype") != "/Type0":
+        return {}
+    rollen = {"schrift": _nummer(verweis), "unicode": _nummer(schrift["ToUnicode"]),
+              "nachfahre": _nummer(schrift["DescendantFonts"][0])}
+    if _ist_verweis(schrift.get("Encoding")):
+        rollen["kodierung"] = _nummer(schrift["Encoding"])
+    nachfahre = objekt_von(schrift["DescendantFonts"][0])
+    rollen["beschreibung"] = _nummer(nachfahre["FontDescriptor"])
+    beschreibung = objekt_von(nachfahre["FontDescriptor"])
+    datei = beschreibung.get("FontFile2") or beschreibung.get("FontFile3")
+    rollen["datei"] = _nummer(datei)
+    if _ist_verweis(beschreibung.get("CIDSet")):
+        rollen["cidset"] = _nummer(beschreibung["CIDSet"])
+    return rollen
+
+
+def _daten(objekt) -> bytes:
+    """``objekt.data`` as pydyf writes it, but a letter's own compressed streams at zlib level 6:
+    pydyf takes level 9, twice the time for a font program for 0.1 % less."""
+    if not (isinstance(objekt, pydyf.Stream) and objekt.compress
+            and all(isinstance(teil, bytes) for teil in objekt.stream)):
+        return objekt.data
+    daten = zlib.compress(b"\n".join(objekt.stream), 6)
+    extra = pydyf.Dictionary({**objekt.extra, "Filter": "/FlateDecode", "Length": len(daten)})
+    return b"\n".join((extra.data, b"stream", daten, b"endstream"))
+
+
+def _indirekt(nummer: int, daten: bytes) -> bytes:
+    return b"%d 0 obj\n%s\nendobj\n" % (nummer, daten)
+
+
+@dataclasses.dataclass
+class _Bauplan:
+    """A pre-serialised PDF with holes: the letter's slot streams and font objects."""
+
+    kopf: bytes  # header, constant objects, object stream
+    xref: dict[int, tuple[int, int, int]]  # constant objects' cross-reference entries
+    groesse: int  # objects incl. per-letter ones, before the xref stream
+    wurzel: bytes
+    info: bytes | None
+    bloecke: list[tuple[int, list[int]]]  # (object number, slot indexes painted there)
+    schrift_bytes: dict[int, tuple[bool, bytes]]  # skeleton's font objects: (is a stream, data)
+    objektstrom: int  # number of the per-letter object stream (font dictionaries)
+
+
+def _xref_strom(xref: dict[int, tuple[int, int, int]], plan: _Bauplan, position: int) -> bytes:
+    """The cross-reference stream (it is the last object), as pydyf writes it."""
+    nummer = plan.groesse
+    eintraege = [(0, 0, 65535)]
+    for n in range(1, nummer):
+        eintraege.append(xref.get(n, (0, 0, 0)))
+    eintraege.append((1, position, 0))
+    feld2 = max(1, (max(e[1] for e in eintraege).bit_length() + 7) // 8)
+    feld3 = max(1, (max(e[2] for e in eintraege).bit_length() + 7) // 8)
+    daten = b"".join(
+        a.to_bytes(1, "big") + b.to_bytes(feld2, "big") + c.to_bytes(feld3, "big")
+        for a, b, c in eintraege)
+    extra = {"Type": "/XRef", "Index": pydyf.Array((0, nummer + 1)),
+             "W": pydyf.Array((1, feld2, feld3)), "Size": nummer + 1, "Root": plan.wurzel}
+    if plan.info:
+        extra["Info"] = plan.info
+    return _indirekt(nummer, _daten(pydyf.Stream([daten], extra, compress=True)))
+
+
