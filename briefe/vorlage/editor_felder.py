@@ -41,6 +41,11 @@ def beschriftung(name: str, beschriftungen: Mapping[str, str] | None = None) -> 
     return rest[:1].upper() + rest[1:].replace("_", " ")
 
 
+def bekannte_beschriftungen() -> dict[str, str]:
+    """Field name -> label of the fields every list and template knows (for the page)."""
+    return {**EINFACHE_NAMEN, **{f"empfaenger.{k}": v for k, v in SPALTEN.items()}}
+
+
 def beschriftungen_aus(spaltenkoepfe: Iterable[str] = (), startwerte: Iterable = (),
                        werte: Iterable[str] = ()) -> dict[str, str]:
     """Field name -> label from a list's column headings, a template's start values

@@ -53,7 +53,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         daten = {"name": name, "quelltext": quelltext, "version": version, "neu": neu,
                  "absender": _absender(ordner), "typen": STARTWERT_TYPEN,
-                 "formate": editor_felder.FORMATE}
+                 "formate": editor_felder.FORMATE, "bekannt": editor_felder.bekannte_beschriftungen()}
         return seite(request, "vorlage_editor.html", status=status, vname=name, neu=neu,
                      daten=json.dumps(daten, ensure_ascii=False).replace("</", "<\\/"),
                      nicht_uebernommen=nicht_uebernommen)

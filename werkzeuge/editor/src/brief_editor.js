@@ -221,7 +221,7 @@ function erstelle(ort, optionen) {
         return vorn.concat(passend.filter(function (f) { return vorn.indexOf(f) < 0; })).slice(0, 12);
       },
       command: function (p) {
-        p.editor.chain().focus().insertContentAt(p.range, [{ type: "feld", attrs: p.props }, { type: "text", text: " " }]).run();
+        p.editor.chain().focus().insertContentAt(p.range, { type: "feld", attrs: p.props }).run();
       },
       render: function () {
         var liste, eintraege = [], wahl = 0, befehl;
@@ -288,6 +288,10 @@ function erstelle(ort, optionen) {
     onUpdate: function () { o.beiAenderung(); }
   });
 
+  // Back into the text at once (Tiptap's focus command waits a frame; keys typed meanwhile
+  // would reach the button that was clicked).
+  function fokus() { editor.view.focus(); }
+
   var befehle = {
     fett: function (c) { return c.toggleBold(); },
     kursiv: function (c) { return c.toggleItalic(); },
@@ -310,13 +314,15 @@ function erstelle(ort, optionen) {
     editor: editor,
     setzeDokument: function (dok) { editor.commands.setContent(dok, { emitUpdate: false }); },
     dokument: function () { return editor.getJSON(); },
-    befehl: function (name) { return befehle[name](editor.chain().focus()).run(); },
+    befehl: function (name) { var ok = befehle[name](editor.chain()).run(); fokus(); return ok; },
     aktiv: function (name, attrs) { return editor.isActive(name, attrs); },
     feldEinfuegen: function (attrs) {
-      editor.chain().focus().insertContent([{ type: "feld", attrs: attrs }, { type: "text", text: " " }]).run();
+      editor.chain().insertContent({ type: "feld", attrs: attrs }).run();
+      fokus();
     },
     ausdruckEinfuegen: function (quelltext, block) {
-      editor.chain().focus().insertContent({ type: block ? "ausdruckBlock" : "ausdruck", attrs: { quelltext: quelltext } }).run();
+      editor.chain().insertContent({ type: block ? "ausdruckBlock" : "ausdruck", attrs: { quelltext: quelltext } }).run();
+      fokus();
     },
     bedingungEinfuegen: function (attrs, mitSonst) {
       var state = editor.state, schema = editor.schema;
@@ -327,7 +333,7 @@ function erstelle(ort, optionen) {
       if (mitSonst) { teile.push(schema.nodes.bedingungSonst.create(null, schema.nodes.paragraph.create())); }
       var tr = state.tr.replaceWith(bereich.start, bereich.end, schema.nodes.bedingung.create(attrs, teile));
       editor.view.dispatch(tr);
-      editor.commands.focus();
+      fokus();
       return true;
     },
     // Re-draw the chips (labels of the list's headings and start values may have changed).

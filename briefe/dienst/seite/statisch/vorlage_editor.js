@@ -57,6 +57,7 @@
   function beschriftung(name) {
     var f = feldListe().find(function (e) { return e[0] === name; });
     if (f) { return f[1]; }
+    if (daten.bekannt[name]) { return daten.bekannt[name]; }
     var rest = name.split(".").pop();
     return rest.charAt(0).toUpperCase() + rest.slice(1).replace(/_/g, " ");
   }
