@@ -92,6 +92,15 @@ def test_fehlender_baustein_nennt_namen_und_zeile(ordner):
     assert "Vorlage „Mahnung“, Zeile 9" in ergebnis.stderr and "Vorhanden: konto" in ergebnis.stderr
 
 
+def test_syntaxfehler_im_baustein_nennt_baustein_und_zeile(ordner):
+    (ordner / "bausteine" / "bank.md").write_text(BAUSTEIN.replace("Ihre", "{% if x %}Ihre"),
+                                                  encoding="utf-8")
+    ergebnis = _pruefen(ordner / "mahnung.md", ordner)
+    assert ergebnis.returncode == 2, ergebnis.stderr
+    assert "Textbaustein „bank“, Zeile 5: {% if %} wird nicht geschlossen" in ergebnis.stderr
+    assert "Traceback" not in ergebnis.stderr and "Jinja" not in ergebnis.stderr
+
+
 def test_fehlende_spalte_im_baustein(ordner, tmp_path):
     liste = tmp_path / "ohne.csv"
     liste.write_text("Anrede;Vorname;Name;Straße;PLZ;Ort\nFrau;Eva;Meyer;Weg 1;58095;Hagen\n",

@@ -185,3 +185,50 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
                     "--filter", "ort=Arnsberg"], check=True, capture_output=True, timeout=120, cwd=WURZEL)
     (brief,) = [p for p in ausgabe.glob("*.pdf") if "Flader" in pdf_text(p)[0]]
     assert zeilen(pdf_text(brief)[0]) == zeilen(dritte)
+
+
+def test_textbaustein_im_editor(dienst, tmp_path):
+    """An inserted text block is a framed, labelled block showing its text, not editable in the
+    letter; "Baustein bearbeiten" changes it for every template from the next preview on."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    baustein = dienst.vorlagen / "bausteine" / "datenschutz.md"
+    with chromium("--lang=de-DE") as browser:
+        seite = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE").new_page()
+        anmelden(seite, dienst.url, REDAKTION)
+        seite.goto(dienst.url + "/vorlagen/neu")
+        seite.get_by_label("Name der Vorlage").fill("mit-baustein")
+        seite.get_by_label("Betreff").fill("Ihre Mitgliedschaft")
+        text = seite.get_by_role("textbox", name="Brieftext")
+        text.click()
+        seite.keyboard.type("wir bestätigen Ihre Mitgliedschaft.")
+        seite.keyboard.press("Enter")
+        seite.get_by_role("button", name="Textbaustein…").click()
+        seite.get_by_label("Textbaustein", exact=True).select_option("datenschutz")
+        seite.get_by_role("button", name="Einfügen", exact=True).click()
+        block = text.get_by_role("group", name="Textbaustein „datenschutz“")
+        expect(block).to_contain_text("Wir verarbeiten Ihre Angaben als Mitglied Nr. «Mitgliedsnummer»")
+        assert block.get_attribute("contenteditable") == "false"
+        expect(block.get_by_role("link", name="Baustein bearbeiten")).to_have_attribute(
+            "href", "/bausteine/datenschutz")
+        assert "{{" not in text.inner_text() and "**" not in text.inner_text()
+        seite.get_by_role("button", name="Speichern").click()
+        expect(seite.get_by_text("Gespeichert als Version 1")).to_be_visible()
+        gespeichert = (dienst.vorlagen / "mit-baustein.md").read_text(encoding="utf-8")
+        assert '{{ baustein("datenschutz") }}' in gespeichert
+
+        # Edit the block: a broken text is refused with a German message, a good one is saved.
+        seite.goto(dienst.url + "/bausteine/datenschutz")
+        alt = baustein.read_text(encoding="utf-8")
+        seite.get_by_label("Text des Bausteins").fill(alt.replace("Wir verarbeiten", "{% if x %}Wir verarbeiten"))
+        seite.get_by_role("button", name="Speichern").click()
+        expect(seite.get_by_role("alert")).to_contain_text("Textbaustein „datenschutz“")
+        assert baustein.read_text(encoding="utf-8") == alt
+        seite.get_by_label("Text des Bausteins").fill(alt.replace("Wir verarbeiten", "Das Bildungsbüro verarbeitet"))
+        seite.get_by_role("button", name="Speichern").click()
+        expect(seite.get_by_text("gespeichert; jede Vorlage")).to_be_visible()
+        assert "Das Bildungsbüro verarbeitet" in baustein.read_text(encoding="utf-8")
+        seite.goto(dienst.url + "/vorlagen/mit-baustein")
+        expect(text.get_by_role("group", name="Textbaustein „datenschutz“")).to_contain_text(
+            "Das Bildungsbüro verarbeitet Ihre Angaben")

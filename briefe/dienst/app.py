@@ -18,7 +18,7 @@ from briefe.dienst.api import laeufe as api_laeufe
 from briefe.dienst.api import vorlagen as api_vorlagen
 from briefe.dienst.konfiguration import Konfiguration
 from briefe.dienst.laeufe.darstellung import eigener_lauf
-from briefe.dienst.seite import absenderangaben, anmelden, api_doku, rahmen
+from briefe.dienst.seite import absenderangaben, anmelden, api_doku, bausteine, rahmen
 from briefe.dienst.seite import laeufe as seite_laeufe
 from briefe.dienst.seite import verlauf as seite_verlauf
 from briefe.dienst.seite import vorlagen as seite_vorlagen
@@ -65,7 +65,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     app.include_router(api_vorlagen.router(api_zugang))
     app.include_router(api_editor.router(api_zugang))
     app.include_router(seite_vorlagen.router(seiten_zugang, rahmen.seite))
-    app.include_router(absenderangaben.router(seiten_zugang, api_zugang, rahmen.seite))
+    app.include_router(absenderangaben.router(seiten_zugang, rahmen.seite))
+    app.include_router(bausteine.router(seiten_zugang, api_zugang, rahmen.seite))
     app.include_router(api_briefe.router(dienst))
     app.include_router(api_laeufe.router(dienst))
     app.include_router(api_doku.router())

@@ -44,6 +44,11 @@ class Baustein:
                 "text": self.text.strip(), "pruefsumme": self.pruefsumme}
 
 
+def gueltiger_name(name: str) -> bool:
+    """Whether ``name`` can name a block file."""
+    return bool(_NAME.fullmatch(name))
+
+
 def lies_baustein(vorlagen_ordner: Path, name: str) -> Baustein:
     """The block ``NAME``; a missing one is an error naming it (and what exists)."""
     if not _NAME.fullmatch(name):

@@ -524,6 +524,7 @@ def _lade_bausteine(ast: nodes.Template, datei: str, ordner: Path,
                 fehler.datei, fehler.zeile = datei, aufrufzeile
             raise
         quelle = baustein.text
+        vorlage = _kompiliere(MARKDOWN_UMGEBUNG, quelle, f"<baustein {name}>", baustein.anzeige)
         baustein_ast = MARKDOWN_UMGEBUNG.parse(quelle)
         for funktion in FUNKTIONEN:
             for _, zeile in aufrufe(baustein_ast, baustein.anzeige, funktion):
@@ -531,13 +532,18 @@ def _lade_bausteine(ast: nodes.Template, datei: str, ordner: Path,
                                      "bitte in die Vorlage schreiben.", datei=baustein.anzeige,
                                      zeile=zeile)
         _pruefe_ast(baustein_ast, baustein.anzeige, 0, KONTEXT)
-        vorlage = _kompiliere(MARKDOWN_UMGEBUNG, quelle, f"<baustein {name}>", baustein.anzeige)
         for spalte, (zeile, _) in _verwendete_spalten(baustein_ast).items():
             if spalte not in spalten:  # the template's own use comes first
                 orte.setdefault(spalte, f"{baustein.anzeige}, Zeile {zeile}")
         _merke_spalten(spalten, baustein_ast, 0, aufrufzeile)
         geladen[name] = (baustein, vorlage)
     return geladen, orte
+
+
+def pruefe_baustein(ordner: Path, name: str) -> None:
+    """Raise the error that keeps block ``name`` of ``ordner`` from being used in a template."""
+    aufruf = MARKDOWN_UMGEBUNG.parse(f'{{{{ baustein("{name}") }}}}')
+    _lade_bausteine(aufruf, f"Textbaustein „{name}“", Path(ordner), {})
 
 
 def pruefsumme_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> str:

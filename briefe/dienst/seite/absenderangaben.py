@@ -1,6 +1,5 @@
 """The clerk's own sender data in the service ("Meine Absenderangaben"): from ``[[benutzer]]``
-``absender = {…}`` in the configuration, or as the user saved it on the page (that wins);
-and the text blocks the template editor can insert (``GET /api/bausteine``)."""
+``absender = {…}`` in the configuration, or as the user saved it on the page (that wins)."""
 
 from __future__ import annotations
 
@@ -14,12 +13,11 @@ from briefe.dateien import schreibe_atomar
 from briefe.dienst.zugang.absenderangaben import datei, sachbearbeitung_fuer
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
-from briefe.vorlage.bausteine import alle_bausteine
 from briefe.vorlage.sachbearbeitung import SCHLUESSEL, sachbearbeitung_aus
 
 
-def router(seiten_zugang, api_zugang, seite) -> APIRouter:
-    """The page "Meine Absenderangaben" and the list of text blocks."""
+def router(seiten_zugang, seite) -> APIRouter:
+    """The page "Meine Absenderangaben"."""
     r = APIRouter()
 
     @r.get("/absenderangaben", include_in_schema=False, response_class=HTMLResponse)
@@ -50,11 +48,5 @@ def router(seiten_zugang, api_zugang, seite) -> APIRouter:
         request.session["hinweis"] = ("Ihre Absenderangaben sind gespeichert; Briefe, die Sie ab "
                                       "jetzt starten, nennen sie im Informationsblock.")
         return RedirectResponse("/absenderangaben", status_code=303)
-
-    @r.get("/api/bausteine", summary="Textbausteine für Vorlagen", tags=["Vorlagen"])
-    def bausteine(request: Request, zugang: object = Depends(api_zugang)) -> list[dict]:
-        """Name, Beschreibung, Stand und Text jedes Bausteins; in einer Vorlage fügt
-        `{{ baustein("NAME") }}` ihn ein."""
-        return [b.als_dict() for b in alle_bausteine(request.app.state.dienst.konfiguration.vorlagen)]
 
     return r

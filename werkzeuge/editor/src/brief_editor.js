@@ -100,6 +100,26 @@ function erstelle(ort, optionen) {
     }
   });
 
+  // An inserted text block: framed and labelled, its text visible but not editable here.
+  function bausteinZeigen(c, name) {
+    c.dom.classList.add("baustein");
+    c.dom.setAttribute("role", "group");
+    c.dom.setAttribute("aria-label", "Textbaustein „" + name + "“");
+    var inhalt = element("div", "baustein-text");
+    var link = element("a", "baustein-link", "Baustein bearbeiten");
+    link.href = "/bausteine/" + encodeURIComponent(name);
+    link.target = "_blank";
+    c.dom.appendChild(link);
+    c.dom.appendChild(inhalt);
+    o.baustein(name).then(function (b) {
+      if (!b) { inhalt.appendChild(element("p", "baustein-fehlt", "Diesen Textbaustein gibt es nicht.")); return; }
+      if (b.beschreibung) { c.knopf.title = b.beschreibung; }
+      b.text.split(/\n\s*\n/).forEach(function (absatz) {
+        if (absatz.trim()) { inhalt.appendChild(element("p", "", o.alsFelder(absatz.trim()))); }
+      });
+    });
+  }
+
   function ausdruckKnoten(name, block) {
     return Node.create({
       name: name, group: block ? "block" : "inline", inline: !block, atom: true, selectable: true, draggable: true,
@@ -114,11 +134,13 @@ function erstelle(ort, optionen) {
           var c = chip(block ? "ausdruck block" : "ausdruck", function () {
             p.editor.commands.setNodeSelection(p.getPos());
           });
-          var baustein = bausteinName(p.node.attrs.quelltext);
+          var baustein = block ? bausteinName(p.node.attrs.quelltext) : null;
           var text = baustein ? "Textbaustein „" + baustein + "“" : "Ausdruck";
           c.knopf.textContent = text;
           c.knopf.setAttribute("aria-label", text + " (geschützt; verschieben oder mit Entf löschen)");
-          c.knopf.title = baustein ? "Fügt den Textbaustein ein" : "Geschützter Teil der Vorlage (in der Textform bearbeitbar)";
+          c.knopf.title = baustein ? "Steht so in jedem Brief; geändert wird er an einer Stelle"
+            : "Geschützter Teil der Vorlage (in der Textform bearbeitbar)";
+          if (baustein) { bausteinZeigen(c, baustein); }
           return { dom: c.dom, stopEvent: function (e) { return e.type === "click"; }, ignoreMutation: function () { return true; } };
         };
       }

@@ -306,12 +306,21 @@
         sonst: $("d-sonst").checked };
     });
   }
+  var bausteinListe = null;
+  function bausteine() {
+    if (!bausteinListe) {
+      bausteinListe = fetch("/api/bausteine", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (a) { return a.ok ? a.json() : []; }).catch(function () { return []; });
+    }
+    return bausteinListe;
+  }
   function bausteinDialog() {
-    fetch("/api/bausteine", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (a) { return a.json(); }).then(function (liste) {
+    bausteine().then(function (liste) {
         var wahl = $("d-baustein-wahl");
         wahl.textContent = "";
-        liste.forEach(function (b) { wahl.appendChild(new Option(b.titel || b.name, b.name)); });
+        liste.forEach(function (b) {
+          wahl.appendChild(new Option(b.name + (b.beschreibung ? " – " + b.beschreibung : ""), b.name));
+        });
         if (!liste.length) { wahl.appendChild(new Option("(keine Textbausteine vorhanden)", "")); }
         return dialog("d-baustein", function () {});
       }).then(function (ok) {
@@ -336,6 +345,10 @@
   var brief = window.BriefEditor.erstelle($("f-text"), {
     beschriftung: beschriftung, formate: daten.formate, wert: wertFuer, feldKlick: feldKlick,
     felder: function () { return feldListe().map(function (f) { return feldAttrs(f[0], null); }); },
+    baustein: function (name) {
+      return bausteine().then(function (liste) { return liste.find(function (b) { return b.name === name; }) || null; });
+    },
+    alsFelder: function (text) { return quelleZuFeldern(text.replace(/\*\*|__/g, "")); },
     bedingungKlick: function (attrs, setze, mitSonst) {
       bedingungDialog(attrs, mitSonst).then(function (w) { if (w) { setze(w.attrs, w.sonst); } });
     },
