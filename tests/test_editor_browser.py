@@ -232,3 +232,70 @@ def test_textbaustein_im_editor(dienst, tmp_path):
         seite.goto(dienst.url + "/vorlagen/mit-baustein")
         expect(text.get_by_role("group", name="Textbaustein „datenschutz“")).to_contain_text(
             "Das Bildungsbüro verarbeitet Ihre Angaben")
+
+
+def test_mit_word_bearbeiten_auf_der_seite(dienst, tmp_path):
+    """"Als Word-Dokument bearbeiten" gives a DOCX with MERGEFIELDs; changed in Word (here
+    python-docx) and brought back with "Aus Word-Dokument übernehmen", the template keeps every
+    field and its front matter; the changed word is in it."""
+    from docx import Document
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    vorher = (dienst.vorlagen / "beitragsbescheid.md").read_text(encoding="utf-8")
+    with chromium("--lang=de-DE") as browser:
+        seite = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="de-DE",
+                                    accept_downloads=True).new_page()
+        anmelden(seite, dienst.url, REDAKTION)
+        seite.goto(dienst.url + "/vorlagen/beitragsbescheid")
+        with seite.expect_download() as laden:
+            seite.get_by_role("link", name="Als Word-Dokument bearbeiten").click()
+        assert laden.value.suggested_filename == "beitragsbescheid.docx"
+        docx = tmp_path / "beitragsbescheid.docx"
+        laden.value.save_as(docx)
+        dok = Document(str(docx))
+        codes = " ".join(t.text for t in dok.element.body.iter(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}instrText"))
+        assert 'MERGEFIELD "Beitrag"' in codes or "MERGEFIELD Beitrag" in codes, codes
+        absatz = next(p for p in dok.paragraphs if "setzen wir" in p.text)
+        for lauf in absatz.runs:
+            lauf.text = lauf.text.replace("setzen wir", "legen wir")
+        dok.save(str(docx))
+
+        seite.get_by_text("Aus Word-Dokument übernehmen").click()
+        seite.get_by_label("Word-Dokument (.docx)").set_input_files(docx)
+        seite.get_by_role("button", name="Übernehmen").click()
+        text = seite.get_by_role("textbox", name="Brieftext")
+        expect(text).to_contain_text("legen wir Ihren Mitgliedsbeitrag")
+        seite.get_by_role("button", name="Speichern").click()
+        expect(seite.get_by_text("Gespeichert als Version")).to_be_visible()
+    nachher = (dienst.vorlagen / "beitragsbescheid.md").read_text(encoding="utf-8")
+    assert nachher == vorher.replace("setzen wir", "legen wir")
+
+
+@pytest.mark.parametrize("vorlage", ["bildungskonferenz-einladung", "beitragsbescheid"])
+def test_editor_zugaenglich_und_auf_dem_handy(dienst, vorlage):
+    """axe-core finds no violation on the editor with fields, conditions and a text block; at
+    390 px nothing sticks out sideways, the toolbar wraps and the preview is below the text."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)
+    with chromium("--lang=de-DE") as browser:
+        for breite in (1280, 390):
+            seite = browser.new_context(viewport={"width": breite, "height": 900}, locale="de-DE").new_page()
+            anmelden(seite, dienst.url, REDAKTION)
+            seite.goto(dienst.url + f"/vorlagen/{vorlage}")
+            text = seite.get_by_role("textbox", name="Brieftext")
+            expect(text.locator(".chip").first).to_be_visible()
+            ergebnis = Axe().run(seite)
+            assert ergebnis.violations_count == 0, ergebnis.generate_report()
+            if breite == 390:
+                assert seite.evaluate("document.documentElement.scrollWidth") <= 390
+                knoepfe = seite.locator(".werkzeuge button")
+                rechts = max(knoepfe.nth(i).bounding_box()["x"] + knoepfe.nth(i).bounding_box()["width"]
+                             for i in range(knoepfe.count()))
+                assert rechts <= 390
+                vorschau = seite.get_by_role("heading", name="Vorschau").bounding_box()
+                assert vorschau["y"] > text.bounding_box()["y"] + text.bounding_box()["height"]
+            seite.context.close()

@@ -16,6 +16,7 @@ from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.vorlage import editor_felder
 
+DOCX_TYP = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STARTWERT_TYPEN = {"text": "Text", "datum": "Datum", "uhrzeit": "Uhrzeit", "betrag": "Betrag", "zahl": "Zahl"}
 
 
@@ -109,6 +110,31 @@ def router(seiten_zugang, seite) -> APIRouter:
         if gelesen is None:
             raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
         return editor(request, name, gelesen[0], gelesen[1], False)
+
+    @r.get("/vorlagen/{name}/word.docx")
+    def als_word(request: Request, name: str, *, zugang: object = rolle) -> Response:
+        from briefe.vorlage.word_export import exportiere_docx
+
+        gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
+        if gelesen is None:
+            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
+        try:
+            daten = exportiere_docx(gelesen[0])
+        except BriefeFehler as fehler:
+            raise HTTPException(422, str(fehler)) from None
+        return Response(daten, media_type=DOCX_TYP,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
+
+    @r.post("/vorlagen/{name}/word", response_class=HTMLResponse)
+    def aus_word(request: Request, name: str, *, zugang: object = rolle,
+                 datei: Annotated[UploadFile, File()], csrf: Annotated[str, Form()] = "") -> HTMLResponse:
+        formular_pruefen(request, csrf)
+        gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
+        if gelesen is None:
+            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
+        ergebnis = importiere_word(request, datei, name, "")
+        return editor(request, name, ergebnis["quelltext"], gelesen[1], False,
+                      nicht_uebernommen=ergebnis["nicht_uebernommen"])
 
     @r.get("/vorlagen/{name}/versionen", response_class=HTMLResponse)
     def versionen(request: Request, name: str, *, zugang: object = rolle) -> HTMLResponse:

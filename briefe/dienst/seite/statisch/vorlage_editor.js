@@ -61,15 +61,22 @@
     var rest = name.split(".").pop();
     return rest.charAt(0).toUpperCase() + rest.slice(1).replace(/_/g, " ");
   }
+  var gezeigteFelder = {};  // label -> field name of every «Label» this page showed
   function felderZuQuelle(text) {
     return text.replace(/«([^«»]+)»/g, function (ganz, label) {
       var f = feldListe().find(function (e) { return e[1] === label; });
-      return f ? "{{ " + f[0] + " }}" : ganz;
+      var name = f ? f[0] : gezeigteFelder[label] ||
+        Object.keys(daten.bekannt).find(function (n) { return daten.bekannt[n] === label; });
+      return name ? "{{ " + name + " }}" : ganz;
     });
   }
   function quelleZuFeldern(text) {
     return String(text).replace(/\{\{\s*((?:empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen)\s*\}\}/g,
-      function (ganz, name) { return "«" + beschriftung(name) + "»"; });
+      function (ganz, name) {
+        var label = beschriftung(name);
+        gezeigteFelder[label] = name;
+        return "«" + label + "»";
+      });
   }
 
   // --- form <-> front matter -----------------------------------------------------------
