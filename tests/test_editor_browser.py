@@ -129,7 +129,21 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
         text.locator(".bedingung-sonst p").click()
         seite.keyboard.type("Sie kommen als Gast.")
 
+        # A start value, asked for when the run starts, as a field with format Betrag.
+        seite.get_by_role("button", name="Wert hinzufügen").click()
+        seite.get_by_label("Name im Text").fill("beitrag")
+        seite.get_by_label("Bezeichnung beim Start").fill("Kostenbeitrag")
+        seite.get_by_label("Art", exact=True).select_option("betrag")
+        seite.get_by_label("Vorgabe").fill("25")
         text.get_by_text("Ende der Einladung.").click()
+        seite.keyboard.press("End")
+        seite.keyboard.type(" Kostenbeitrag: ")
+        feld.select_option(label="«Kostenbeitrag»")
+        seite.get_by_label("Format", exact=True).select_option("betrag")
+        seite.get_by_role("button", name="Feld einfügen").click()
+        seite.keyboard.type(".")
+
+        text.get_by_text("Ende der Einladung.").click(position={"x": 2, "y": 5})
         seite.keyboard.press("End")
         seite.get_by_role("button", name="Tabelle").click()
         for zelle in ("Zeit", "Thema", "9 Uhr", "Begrüßung"):
@@ -150,6 +164,7 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
         assert "wir laden Sie herzlich ein, Martin Becker aus Hagen (PLZ als Betrag: 58.095,00 €)." \
             in " ".join(erste.split())
         assert "58.095,00 €" in erste and "Sie kommen als Gast." in erste
+        assert "Ende der Einladung. Kostenbeitrag: 25,00 €." in " ".join(erste.split())
         assert "Schulaufsicht." not in erste and "Einladung für Becker" in erste
         assert "herzlich" in "".join(z["text"] for z in zeichen if "Bold" in z["fontname"])
         seite.get_by_role("button", name="Nächster").click()
@@ -290,6 +305,12 @@ def test_editor_zugaenglich_und_auf_dem_handy(dienst, vorlage):
             expect(text.locator(".chip").first).to_be_visible()
             ergebnis = Axe().run(seite)
             assert ergebnis.violations_count == 0, ergebnis.generate_report()
+            assert "{{" not in seite.get_by_label("Betreff").input_value()
+            if breite == 1280:  # opened and saved unchanged: the same template
+                vorher = (dienst.vorlagen / f"{vorlage}.md").read_text(encoding="utf-8")
+                seite.get_by_role("button", name="Speichern").click()
+                expect(seite.get_by_role("alert")).to_contain_text("Gespeichert")
+                assert (dienst.vorlagen / f"{vorlage}.md").read_text(encoding="utf-8") == vorher
             if breite == 390:
                 assert seite.evaluate("document.documentElement.scrollWidth") <= 390
                 knoepfe = seite.locator(".werkzeuge button")

@@ -63,21 +63,25 @@
   }
   var gezeigteFelder = {};  // label -> field name of every «Label» this page showed
   function felderZuQuelle(text) {
-    return text.replace(/«([^«»]+)»/g, function (ganz, label) {
+    return text.replace(/«([^«»:]+)(?:: ([^«»]+))?»/g, function (ganz, label, formatText) {
       var f = feldListe().find(function (e) { return e[1] === label; });
       var name = f ? f[0] : gezeigteFelder[label] ||
         Object.keys(daten.bekannt).find(function (n) { return daten.bekannt[n] === label; });
-      return name ? "{{ " + name + " }}" : ganz;
+      var format = formatText ? Object.keys(daten.formate).find(function (k) { return daten.formate[k] === formatText; }) : "";
+      if (!name || (formatText && !format)) { return ganz; }
+      return "{{ " + name + (format ? " | " + format : "") + " }}";
     });
   }
   function quelleZuFeldern(text) {
-    return String(text).replace(/\{\{\s*((?:empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen)\s*\}\}/g,
-      function (ganz, name) {
-        var label = beschriftung(name);
-        gezeigteFelder[label] = name;
-        return "«" + label + "»";
-      });
+    var feld = /\{\{\s*((?:empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen)\s*(?:\|\s*([a-z_]+)\s*)?\}\}/g;
+    return String(text).replace(feld, function (ganz, name, format) {
+      if (format && !daten.formate[format]) { return ganz; }
+      var label = beschriftung(name);
+      gezeigteFelder[label] = name;
+      return "«" + label + (format ? ": " + daten.formate[format] : "") + "»";
+    });
   }
+
 
   // --- form <-> front matter -----------------------------------------------------------
   function zeilenListe(text) { return text.split("\n").map(function (z) { return z.trim(); }).filter(Boolean); }
@@ -263,7 +267,8 @@
     if (!was) { return; }
     var feld = letztesEingabefeld;
     if (feld && zustand.ansicht === "formular") {
-      var a = feld.selectionStart, b = feld.selectionEnd, text = "«" + beschriftung(was) + "»";
+      var a = feld.selectionStart, b = feld.selectionEnd;
+      var text = "«" + beschriftung(was) + (format ? ": " + daten.formate[format] : "") + "»";
       feld.value = feld.value.slice(0, a) + text + feld.value.slice(b);
       feld.focus();
       feld.selectionStart = feld.selectionEnd = a + text.length;
