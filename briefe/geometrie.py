@@ -105,3 +105,94 @@ def pt_zu_mm(pt: float) -> float:
 
 def mm_zu_pt(mm: float) -> float:
     return mm * 72 / 25.4
+
+
+# --- envelopes (DIN 678 sizes; zones of Deutsche Post's "Automationsfähige Briefsendungen") ---
+# Franking zone: top right corner, 40 mm high and 74 mm wide. Reading zone (address): at least
+# 15 mm from the left, right and bottom edges and below the 40 mm strip at the top. Coding zone:
+# the bottom 15 mm, 150 mm from the right edge. The return line sits in the sender zone, top left.
+FRANKIERZONE_HOEHE = 40.0
+FRANKIERZONE_BREITE = 74.0
+LESEZONE_RAND = 15.0
+CODIERZONE_HOEHE = 15.0
+CODIERZONE_BREITE = 150.0
+RUECKSENDE_X = 10.0
+RUECKSENDE_Y = 10.0
+
+
+@dataclass(frozen=True)
+class Umschlag:
+    """An envelope (landscape) and where its address field starts; the field is as wide and
+    high as the letter's (``ANSCHRIFTFELD_BREITE`` × ``ANSCHRIFTFELD_HOEHE``), the lines indented
+    like in the letter (``ANSCHRIFT_LINKS - ANSCHRIFTFELD_LINKS``)."""
+
+    name: str
+    breite: float
+    hoehe: float
+    feld_x: float
+    feld_y: float
+
+    @property
+    def frankierzone(self) -> tuple[float, float, float, float]:
+        """x0, top, x1, bottom in mm."""
+        return (self.breite - FRANKIERZONE_BREITE, 0.0, self.breite, FRANKIERZONE_HOEHE)
+
+    @property
+    def codierzone(self) -> tuple[float, float, float, float]:
+        return (self.breite - CODIERZONE_BREITE, self.hoehe - CODIERZONE_HOEHE, self.breite, self.hoehe)
+
+    @property
+    def lesezone(self) -> tuple[float, float, float, float]:
+        return (LESEZONE_RAND, FRANKIERZONE_HOEHE, self.breite - LESEZONE_RAND,
+                self.hoehe - LESEZONE_RAND)
+
+
+UMSCHLAEGE = {
+    "DL": Umschlag("DL", 220.0, 110.0, 110.0, 45.0),
+    "C6": Umschlag("C6", 162.0, 114.0, 60.0, 47.0),
+    "C5": Umschlag("C5", 229.0, 162.0, 115.0, 75.0),
+    "C4": Umschlag("C4", 324.0, 229.0, 170.0, 110.0),
+}
+
+
+# --- label sheets (A4), measured geometry from the makers' data sheets ---
+@dataclass(frozen=True)
+class Etikettenbogen:
+    """An A4 sheet of labels: columns × rows, first label's top left corner, pitch and size in mm."""
+
+    name: str
+    spalten: int
+    reihen: int
+    rand_links: float
+    rand_oben: float
+    abstand_x: float  # pitch: left edge to left edge
+    abstand_y: float
+    breite: float
+    hoehe: float
+    innenrand: float = 3.0  # text keeps this far from the label's edge
+
+    @property
+    def anzahl(self) -> int:
+        return self.spalten * self.reihen
+
+    def etikett(self, nummer: int) -> tuple[float, float, float, float]:
+        """x0, top, x1, bottom of label ``nummer`` (0 = top left, row by row)."""
+        reihe, spalte = divmod(nummer % self.anzahl, self.spalten)
+        x = self.rand_links + spalte * self.abstand_x
+        y = self.rand_oben + reihe * self.abstand_y
+        return (x, y, x + self.breite, y + self.hoehe)
+
+
+ETIKETTENBOEGEN = {b.name: b for b in (
+    Etikettenbogen("L7160", 3, 7, 7.21, 15.15, 66.04, 38.1, 63.5, 38.1),
+    Etikettenbogen("L7161", 3, 6, 7.21, 8.8, 66.04, 46.6, 63.5, 46.6),
+    Etikettenbogen("L7163", 2, 7, 4.65, 15.15, 101.6, 38.1, 99.1, 38.1),
+    Etikettenbogen("L7165", 2, 4, 4.65, 13.1, 101.6, 67.7, 99.1, 67.7),
+    Etikettenbogen("3474", 3, 8, 0.0, 0.5, 70.0, 37.0, 70.0, 37.0),
+    Etikettenbogen("3475", 3, 8, 0.0, 4.5, 70.0, 36.0, 70.0, 36.0),
+    Etikettenbogen("3490", 3, 8, 0.0, 4.5, 70.0, 36.0, 70.0, 36.0),
+    Etikettenbogen("3651", 4, 10, 0.0, 0.0, 52.5, 29.7, 52.5, 29.7, innenrand=2.5),
+    Etikettenbogen("3652", 3, 7, 0.0, 0.45, 70.0, 42.3, 70.0, 42.3),
+)}
+# Text on a label: the largest size that fits, from the letter's text size down to this.
+SCHRIFTGRAD_ETIKETT_MIN = 6.0

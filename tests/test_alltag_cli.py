@@ -208,11 +208,11 @@ def test_beispielauftrag_fuehrt_seine_vorlage_aus(name, tmp_path):
 
     vorlage_name, text = BEISPIELE[name]
     beispiel = lies_auftrag(WURZEL / "daten" / "auftraege" / f"{name}.toml")
-    assert beispiel.vorlage == VORLAGEN / f"{vorlage_name}.md"
+    assert beispiel.optionen.vorlage == VORLAGEN / f"{vorlage_name}.md"
     vorlage, _, ausgewaehlt = vorbereiten(beispiel.laufoptionen())
     assert ausgewaehlt and all(e.wert("gremien") for e in ausgewaehlt)
     pfad = tmp_path / "erster.pdf"
-    schreibe_pdf(vorlage.erzeuge(ausgewaehlt[0]), pfad, None if beispiel.pdf == "standard" else beispiel.pdf)
+    schreibe_pdf(vorlage.erzeuge(ausgewaehlt[0]), pfad, beispiel.optionen.pdf_variante)
     with pdfplumber.open(pfad) as pdf:
         seite = pdf.pages[0].extract_text()
     assert text in seite

@@ -144,11 +144,64 @@ def test_csv_mit_offenem_anfuehrungszeichen(tmp_path, capsys):
                      'Schäfer;"Klaus;Weg 2;58089;Hagen\n'
                      "Groß;Ute;Weg 3;58089;Hagen\n"
                      "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
-    assert main(["erstellen", str(v), str(daten), "--ausgabe", str(tmp_path / "a")]) == 2
-    fehler = capsys.readouterr().err
-    assert "Zeile 3" in fehler and "Anführungszeichen" in fehler and "nicht geschlossen" in fehler
+    code, protokoll, _ = erstelle(tmp_path, v, daten)
+    assert code == 1, protokoll  # the quote's row is an error, the other rows are letters
+    fehler = fehler_von(protokoll)
+    assert list(fehler) == [3] and "Anführungszeichen" in fehler[3] and "in Zeile 3 geöffnet" in fehler[3]
+    assert protokoll["ok"] == 3
+    assert [e["name"] for e in protokoll["briefe"] if e["status"] == "ok"] == [
+        "Maria Meyer", "Ute Groß", "Alex Jansen"]
+    assert "Traceback" not in capsys.readouterr().err
     # a value with line breaks in closed quotes is fine
     daten.write_text('Name;Vorname;Straße;PLZ;Ort\nMeyer;Maria;"Weg 1\nHinterhaus\n2. Stock";58089;Hagen\n'
                      "Jansen;Alex;Weg 4;58089;Hagen\n", encoding="utf-8")
-    code, protokoll, _ = erstelle(tmp_path, v, daten)
+    code, protokoll, _ = erstelle(tmp_path / "zwei", v, daten)
     assert code == 0 and protokoll["ok"] == 2
+
+
+ENGLISCH = ("unsupported", "operand", "has no attribute", "is undefined", "division by zero", "out of range",
+            "too large", "must not be zero", "invalid literal", "object", "Error")
+
+
+@pytest.mark.parametrize(("art", "koerper", "zahl", "teil"), [
+    ("typ", "{{ (empfaenger.zahl | int) + none }}", "6", "Mit „+“ (plus) lässt sich nicht rechnen"),
+    ("attribut", "{{ empfaenger.zahl.upper().nichtda() }}", "6", "„nichtda“ gibt es bei einem Text nicht"),
+    ("undefiniert", "{{ empfaenger.zahl.nichtda.x }}", "6", "Wert fehlt"),
+    ("division", "{{ 1 / ((empfaenger.zahl | int) - 6) }}", "6", "Division durch null"),
+    ("ueberlauf", "{{ 10.0 ** (empfaenger.zahl | int) }}", "400", "zu groß"),
+    ("wert", "{{ range(0, 1, (empfaenger.zahl | int) - 6) | list }}", "6", "Schrittweite 0"),
+])
+def test_jede_art_von_vorlagenfehler_deutsch_mit_zeile(tmp_path, capsys, art, koerper, zahl, teil):
+    """Each kind of Jinja/Python error (type, attribute, undefined, zero division, overflow,
+    value): German, with the template line, never Python's English text."""
+    v = vorlage(tmp_path / "v", f"Wert: {koerper}\n")
+    daten = json_liste(tmp_path, [{**GUT, "zahl": zahl}, {**GUT, "vorname": "B", "zahl": zahl}])
+    code = main(["erstellen", str(v), str(daten), "--ausgabe", str(tmp_path / "aus"), "--format", "pdf",
+                 "--jobs", "1"])
+    ausgabe = capsys.readouterr()
+    text = ausgabe.out + ausgabe.err
+    assert code in (1, 2), art
+    assert teil in text and "v.md, Zeile 6" in text, text
+    assert not [w for w in ENGLISCH if w in text], text
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("tiefe", [300, 600, 900])
+def test_json_tief_verschachtelt_ist_zeilenfehler(tmp_path, capsys, tiefe):
+    v = vorlage(tmp_path / "v", "Text.\n")
+    gut = json.dumps(GUT)[1:-1]
+    roh = "[{" + gut + ', "zahl": ' + "[" * tiefe + "1" + "]" * tiefe + "}, {" + gut + ', "vorname": "B"}]'
+    code, protokoll, _ = erstelle(tmp_path, v, json_liste(tmp_path, roh))
+    assert code == 1 and protokoll["ok"] == 1
+    assert "„zahl“" in fehler_von(protokoll)[2] and "zu tief verschachtelt" in fehler_von(protokoll)[2]
+    assert "Interner Fehler" not in capsys.readouterr().err
+
+
+def test_ersatzzeichen_im_json_schluessel(tmp_path, capsys):
+    v = vorlage(tmp_path / "v", "Text.\n")
+    gut = json.dumps(GUT)[1:-1]
+    roh = "[{" + gut + ', "k\\ud800": "x"}, {' + gut + ', "vorname": "B"}]'
+    code, protokoll, _ = erstelle(tmp_path, v, json_liste(tmp_path, roh))
+    assert code == 1 and protokoll["ok"] == 1
+    assert "„k\ufffd“ enthält ein ungültiges Zeichen" in fehler_von(protokoll)[2]
+    assert "Interner Fehler" not in capsys.readouterr().err

@@ -141,3 +141,45 @@ def test_ueberall_abmelden(dienst):
 def test_kein_traceback_im_dienst_log(dienst):
     log = dienst.protokoll.read_text(encoding="utf-8", errors="replace")
     assert "Traceback" not in log and "Langsam" not in log and "Meyer" not in log
+
+
+GUT_CSV = "Name;Vorname;Straße;PLZ;Ort;Betrag\n"
+GUT_JSON = '"nachname": "Meyer", "vorname": "A", "strasse": "Weg 1", "plz": "58089", "ort": "Hagen"'
+
+
+def _pruefe(api, name: str, inhalt: str, vorlage: str = "gut", **felder) -> httpx.Response:
+    return api.post("/api/pruefen", data={"vorlage": vorlage, **felder},
+                    files={"datei": (name, inhalt.encode("utf-8"))})
+
+
+def test_pruefen_im_dienst_mit_kaputten_listen(dienst):
+    """The hardening cases through the service's check endpoint: row problems with row and
+    column, never an internal error."""
+    with dienst.client() as api:
+        tief = "[" * 900 + "1" + "]" * 900
+        antwort = _pruefe(api, "tief.json", f'[{{{GUT_JSON}, "zahl": {tief}}}, {{{GUT_JSON}}}]')
+        assert antwort.status_code == 200, antwort.text
+        assert [(p["zeile"], p["spalte"]) for p in antwort.json()["probleme"]] == [(2, "zahl")]
+        assert "zu tief verschachtelt" in antwort.json()["probleme"][0]["meldung"]
+        antwort = _pruefe(api, "schluessel.json", f'[{{{GUT_JSON}, "k\\ud800": "x"}}, {{{GUT_JSON}}}]')
+        assert antwort.status_code == 200, antwort.text
+        assert "ungültiges Zeichen" in antwort.json()["probleme"][0]["meldung"]
+        assert antwort.json()["probleme"][0]["zeile"] == 2
+        antwort = _pruefe(api, "offen.csv", GUT_CSV + "Meyer;Maria;Weg 1;58089;Hagen;1\n"
+                          'Schäfer;"Klaus;Weg 2;58089;Hagen;1\nGroß;Ute;Weg 3;58089;Hagen;1\n'
+                          "Jansen;Alex;Weg 4;58089;Hagen;1\n")
+        assert antwort.status_code == 200, antwort.text
+        ergebnis = antwort.json()
+        assert ergebnis["zeilen"] == 4 and [p["zeile"] for p in ergebnis["probleme"]] == [3]
+        assert "in Zeile 3 geöffnet" in ergebnis["probleme"][0]["meldung"]
+
+
+def test_pruefen_im_dienst_mit_zahlen_einstellung(dienst):
+    liste = GUT_CSV + "Meyer;Maria;Weg 1;58089;Hagen;1479.38\nMeyer;Ute;Weg 1;58089;Hagen;1.234\n"
+    with dienst.client() as api:
+        ohne = _pruefe(api, "liste.csv", liste).json()
+        assert any("schreibt Zahlen mit Dezimalpunkt" in h for h in ohne["hinweise"]), ohne
+        deutsch = _pruefe(api, "liste.csv", liste, zahlen="deutsch").json()
+        assert not any("Dezimalpunkt" in h for h in deutsch["hinweise"]), deutsch
+        falsch = _pruefe(api, "liste.csv", liste, zahlen="komma")
+        assert falsch.status_code == 422 and "„zahlen“ muss" in falsch.text

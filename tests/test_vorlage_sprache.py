@@ -188,7 +188,7 @@ def test_bom_und_crlf(ordner):
     auftrag = ordner / "bom.toml"
     auftrag.write_bytes(b"\xef\xbb\xbfvorlage = \"vorlagen/brief.md\"\r\ndaten = \"liste.csv\"\r\n"
                         b"ausgabe = \"aus\"\r\n")
-    assert lies_auftrag(auftrag).vorlage == pfad
+    assert lies_auftrag(auftrag).optionen.vorlage == pfad
 
 
 def test_titel_sonst_beschreibung_sonst_dateiname(ordner):
@@ -298,7 +298,7 @@ def test_wert_in_cli_auftrag_und_protokoll(ordner, capsys):
                        'formate = ["docx"]\njobs = 1\n\n[werte]\ntermin = 2027-03-12\n'
                        'beitrag = 7.5\nraum = "C. 410"\n', encoding="utf-8")
     gelesen = lies_auftrag(auftrag)
-    assert gelesen.werte == (("termin", "2027-03-12"), ("beitrag", "7.5"), ("raum", "C. 410"))
+    assert gelesen.optionen.werte == (("termin", "2027-03-12"), ("beitrag", "7.5"), ("raum", "C. 410"))
     assert gelesen.eingaben()["optionen"]["werte"][0] == ["termin", "2027-03-12"]
     vorlage, _, _ = vorbereiten(gelesen.laufoptionen())
     assert vorlage.werte_als_text()["beitrag"] == "7.50"

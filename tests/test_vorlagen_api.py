@@ -185,3 +185,7 @@ def test_word_import_ueber_die_api(c):
     assert isinstance(ergebnis["nicht_uebernommen"], list)
     falsch = c.post("/api/word-import", files={"datei": ("brief.doc", b"alt", "application/msword")})
     assert falsch.status_code == 422 and ".docx" in falsch.json()["detail"]
+    # read in a worker process of the preview pool: an unreadable document is a German 422
+    kaputt = c.post("/api/word-import",
+                    files={"datei": ("brief.docx", b"kein zip", "application/octet-stream")})
+    assert kaputt.status_code == 422 and "kein lesbares Word-Dokument" in kaputt.json()["detail"]

@@ -32,7 +32,7 @@ Option fehlerhaft) · 3 derselbe Auftrag oder ein anderer Lauf in denselben
 Ausgabeordner läuft bereits."""
 
 
-QUELLE = ("filter", "blatt", "abfrage", "abfrage_datei", "schluessel", "werte")
+QUELLE = ("filter", "blatt", "zahlen", "abfrage", "abfrage_datei", "schluessel", "werte")
 LAUF = ("ausgabe", "formate", *QUELLE, "sammel", "duplex", "zip", "pdf", "jobs", "fortsetzen", "zeitgrenze")
 
 
@@ -77,7 +77,7 @@ def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
     for modul in ("briefe.cli.auftrag", "briefe.cli.bausteine", "briefe.cli.dienst", "briefe.cli.pdf",
-                  "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
+                  "briefe.cli.post", "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
         except ModuleNotFoundError as fehler:

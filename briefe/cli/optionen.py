@@ -1,34 +1,21 @@
 """The run options on the command line: arguments made from the declaration in
-``lauf.optionen`` (flag, help, check), and ``Laufoptionen`` from the parsed arguments."""
+``lauf.optionen`` (flag, help), and ``Laufoptionen`` from the parsed arguments (checked there,
+so a wrong value is a run's start error with exit 2, not an argparse usage error)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable
 
-from briefe.fehler import BriefeFehler
 from briefe.lauf.optionen import (
     BEFEHL,
     Laufoptionen,
     angaben,
     laufoptionen,
-    lies_eingabe,
     lies_wahr,
 )
 
 ABFRAGE = ("abfrage", "abfrage_datei")  # one or the other
-
-
-def _pruefer(schluessel: str):
-    """An argparse ``type``: checks the text as the declaration says and keeps it."""
-    def pruefe(text: str) -> str:
-        try:
-            lies_eingabe(schluessel, text)
-        except BriefeFehler as fehler:
-            raise argparse.ArgumentTypeError(fehler.meldung) from None
-        return text
-    pruefe.__name__ = schluessel
-    return pruefe
 
 
 def optionen_argumente(parser: argparse.ArgumentParser, schluessel: Iterable[str]) -> None:
@@ -38,7 +25,7 @@ def optionen_argumente(parser: argparse.ArgumentParser, schluessel: Iterable[str
     for s in schluessel:
         _, angabe = alle[s]
         if angabe.flagge == "":
-            parser.add_argument(s, type=_pruefer(s), metavar=angabe.metavar, help=angabe.hilfe)
+            parser.add_argument(s, metavar=angabe.metavar, help=angabe.hilfe)
             continue
         ziel = parser
         if s in ABFRAGE:
@@ -48,10 +35,10 @@ def optionen_argumente(parser: argparse.ArgumentParser, schluessel: Iterable[str
         if angabe.lies is lies_wahr:
             ziel.add_argument(flagge, action="store_true", dest=s, help=angabe.hilfe)
         elif s in ("filter", "werte"):
-            ziel.add_argument(flagge, type=_pruefer(s), action="append", default=[], dest=s,
+            ziel.add_argument(flagge, action="append", default=[], dest=s,
                               metavar=angabe.metavar, help=angabe.hilfe)
         else:
-            ziel.add_argument(flagge, type=_pruefer(s), default=None, dest=s, metavar=angabe.metavar,
+            ziel.add_argument(flagge, default=None, dest=s, metavar=angabe.metavar,
                               help=angabe.hilfe)
 
 

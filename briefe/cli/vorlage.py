@@ -1,7 +1,9 @@
-"""``briefe vorlage importieren BRIEF.docx``: a Word letter becomes a template.
+"""``briefe vorlage importieren BRIEF.docx``: a Word letter becomes a template;
+``briefe vorlage exportieren NAME --ausgabe BRIEF.docx``: a template's body as a Word document.
 
-Exit codes: 0 written and loadable, 1 written but the template still needs a fix
-(the message says which), 2 nothing written.
+Exit codes (importieren): 0 written and loadable, 1 written but the template still needs a fix
+(the message says which), 2 nothing written. Exit codes (exportieren): 0 written, 2 nothing
+written.
 """
 
 from __future__ import annotations
@@ -40,6 +42,21 @@ def richte_ein(befehle) -> None:
     importieren.add_argument("--ersetzen", action="store_true",
                              help="eine vorhandene Vorlage gleichen Namens überschreiben")
     importieren.set_defaults(handler=importieren_befehl)
+    exportieren = unter.add_parser(
+        "exportieren", help="den Brieftext einer Vorlage als Word-Dokument (.docx) schreiben",
+        description="Schreibt den Brieftext der Vorlage VORLAGENORDNER/NAME.md als Word-Dokument "
+                    "zum Bearbeiten in Word: Felder als Seriendruckfelder, Bedingungen als "
+                    "WENN-Felder oder markierte Steuerelemente, ohne Briefkopf. Zurück mit "
+                    "„briefe vorlage importieren BRIEF.docx --name NAME --ersetzen“. "
+                    "Rückgabewert 0: geschrieben, 2: nichts geschrieben.")
+    exportieren.add_argument("name", metavar="NAME", help="Name der Vorlage (ohne .md)")
+    exportieren.add_argument("--ausgabe", type=Path, required=True, metavar="BRIEF.docx",
+                             help="das zu schreibende Word-Dokument")
+    exportieren.add_argument("--ordner", type=Path, default=Path("vorlagen"),
+                             help="Vorlagenordner (Standard: vorlagen/)")
+    exportieren.add_argument("--liste", type=Path, metavar="MITGLIEDERLISTE",
+                             help="Felder nach den Spaltenköpfen dieser Liste benennen")
+    exportieren.set_defaults(handler=exportieren_befehl)
     vorlage.set_defaults(handler=lambda args: _hilfe(vorlage))
 
 
@@ -99,4 +116,29 @@ def importieren_befehl(args) -> int:
         print(f"Noch zu ergänzen: {fehler}")
         return EXIT_NACHARBEIT
     print(f"Prüfen: briefe pruefen {ziel} MITGLIEDERLISTE")
+    return EXIT_OK
+
+
+def exportieren_befehl(args) -> int:
+    from briefe.quellen.mitglieder import normalisiere_spalte
+    from briefe.vorlage.word_export import exportiere_docx
+
+    pfad = args.ordner / f"{args.name.removesuffix('.md')}.md"
+    try:
+        quelltext = pfad.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as fehler:
+        grund = dateifehler(fehler) if isinstance(fehler, OSError) else "kein UTF-8-Text"
+        raise VorlagenFehler(f"Vorlage nicht lesbar: {grund}", datei=pfad.name) from None
+    beschriftungen: dict[str, str] = {}
+    if args.liste:
+        from briefe.quellen.mitglieder import lies_mitglieder
+
+        for kopf, _ in lies_mitglieder(args.liste).spalten:
+            beschriftungen.setdefault(f"empfaenger.{normalisiere_spalte(kopf)}", kopf)
+    daten = exportiere_docx(quelltext, beschriftungen)
+    with atomar(args.ausgabe) as temp:
+        temp.write_bytes(daten)
+    print(f"Word-Dokument geschrieben: {args.ausgabe}")
+    print(f"Zurück übernehmen: briefe vorlage importieren {args.ausgabe} --name "
+          f"{pfad.stem} --ersetzen")
     return EXIT_OK

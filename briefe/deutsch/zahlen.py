@@ -22,25 +22,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from briefe.quellen.zahlform import (  # noqa: F401 - the reading rules, used from here
+    BEIDES,
+    DEUTSCH,
+    EIN_PUNKT,
+    LESARTEN,
+    PUNKT,
+    deutsche_ziffern,
+    lesart_der_spalte,
+    ohne_zeichen,
+    schreibweise,
+    zahlen_einstellung,
+)
 
 SCHMALES_LEERZEICHEN = "\u202f"  # narrow no-break space: groups of plain numbers
 GESCHUETZTES_LEERZEICHEN = "\u00a0"  # between amount and currency
 GRUPPIEREN_AB = Decimal(10000)  # DIN 5008: plain numbers grouped from five digits on
 
-PUNKT, DEUTSCH = "punkt", "deutsch"
-LESARTEN = (PUNKT, DEUTSCH)  # values of the setting ``zahlen``
-
-_LEER = re.compile("[ \u00a0\u202f\u2009]")
-_MINUS = re.compile("^[-\u2212\u2013]")
-_WAEHRUNGEN = re.compile(r"(?i)(€|eur|euro|usd|chf|gbp|\$|£)")
-_GANZ = re.compile(r"\d+")
-_TAUSENDER_PUNKT = re.compile(r"\d{1,3}(?:\.\d{3})+")
-_TAUSENDER_LEER = re.compile(r"\d{1,3}(?: \d{3})+")
-_KOMMA = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d{1,3}(?: \d{3})+|\d+),(\d+|-|–)?")
-_EIN_PUNKT = re.compile(r"(\d+)\.(\d+)")
-_BEIDES = re.compile(r"[1-9]\d{0,2}\.\d{3}")  # "1.234", "12.500": German or a decimal point
 _UNENDLICH = frozenset({"nan", "inf", "infinity", "unendlich", "-inf", "+inf", "∞"})
 
 
@@ -60,47 +60,6 @@ def _fehler(spalte: str | None, text: str) -> WertFehler:
 def spalte_von(wert: object) -> str | None:
     """The list heading a member value came from (see ``quellen.mitglieder.Feldwert``)."""
     return getattr(wert, "spalte", None)
-
-
-def zahlen_einstellung(wert: object) -> str | None:
-    """The setting ``zahlen``: ``punkt``, ``deutsch`` or None (from the column); checked."""
-    if wert is None or wert == "":
-        return None
-    text = str(wert).strip().lower()
-    if text not in LESARTEN:
-        raise ValueError(f"„zahlen“ muss \"punkt\" oder \"deutsch\" sein, nicht „{wert}“.")
-    return text
-
-
-def _ohne_zeichen(roh: str) -> tuple[str, str]:
-    """Sign and the number text without spaces, currency and sign."""
-    text = " ".join(_LEER.sub(" ", roh).split())
-    text = _WAEHRUNGEN.sub("", text).strip()
-    vorzeichen = ""
-    if _MINUS.match(text) or text.startswith("+"):
-        vorzeichen = "-" if not text.startswith("+") else ""
-        text = text[1:].strip()
-    return vorzeichen, text
-
-
-def schreibweise(text: str) -> str | None:
-    """``punkt`` (decimal point for sure), ``deutsch`` (German for sure), ``beides``
-    (``1.234``) or None (no dot or comma, or no number) for one text value."""
-    _, text = _ohne_zeichen(text)
-    if _BEIDES.fullmatch(text):
-        return "beides"
-    if _EIN_PUNKT.fullmatch(text):
-        return PUNKT
-    if "," in text and _deutsche_ziffern(text) is not None or _TAUSENDER_PUNKT.fullmatch(text):
-        return DEUTSCH
-    return None
-
-
-def lesart_der_spalte(texte: Iterable[str]) -> str | None:
-    """``punkt`` when the column writes numbers with a decimal point: some value has one
-    for sure and none is German for sure; else None (German)."""
-    arten = {schreibweise(t) for t in texte}
-    return PUNKT if PUNKT in arten and DEUTSCH not in arten else None
 
 
 def lies_zahl(wert: object, spalte: str | None = None, lesart: str | None = None) -> Decimal:
@@ -124,13 +83,13 @@ def lies_zahl(wert: object, spalte: str | None = None, lesart: str | None = None
     roh = str(wert)
     if not roh.strip():
         raise _fehler(spalte, "Kein Wert angegeben (erwartet eine Zahl).")
-    vorzeichen, text = _ohne_zeichen(roh)
+    vorzeichen, text = ohne_zeichen(roh)
     if text.casefold() in _UNENDLICH or roh.strip().casefold() in _UNENDLICH:
         raise _fehler(spalte, f"„{roh}“ ist keine endliche Zahl.")
-    if _EIN_PUNKT.fullmatch(text) and (lesart == PUNKT or not _BEIDES.fullmatch(text)):
+    if EIN_PUNKT.fullmatch(text) and (lesart == PUNKT or not BEIDES.fullmatch(text)):
         ziffern: str | None = text
     else:
-        ziffern = _deutsche_ziffern(text)
+        ziffern = deutsche_ziffern(text)
     if ziffern is None:
         if re.fullmatch(r"[\d.,]+", text):
             raise _fehler(
@@ -144,21 +103,6 @@ def lies_zahl(wert: object, spalte: str | None = None, lesart: str | None = None
         return Decimal(vorzeichen + ziffern)
     except InvalidOperation:  # pragma: no cover - the patterns allow digits only
         raise _fehler(spalte, f"„{roh}“ ist keine Zahl.") from None
-
-
-def _deutsche_ziffern(text: str) -> str | None:
-    """``1.234,56`` -> ``1234.56``; None when the text is not a German number."""
-    if _GANZ.fullmatch(text):
-        return text
-    if _TAUSENDER_PUNKT.fullmatch(text) or _TAUSENDER_LEER.fullmatch(text):
-        return text.replace(".", "").replace(" ", "")
-    komma = _KOMMA.fullmatch(text)
-    if komma:
-        ganz, rest = komma.group(1), komma.group(2) or "0"
-        if rest in ("-", "–"):
-            rest = "0"
-        return ganz.replace(".", "").replace(" ", "") + "." + rest
-    return None
 
 
 def _gruppiert(ganz: str, trenner: str) -> str:
@@ -197,6 +141,15 @@ def zahl(wert: object, stellen: int | None = None) -> str:
     if stellen is not None and (not isinstance(stellen, int) or not 0 <= stellen <= 10):
         raise ValueError(f"„{stellen}“ Nachkommastellen: erwartet 0 bis 10.")
     return _text(lies_zahl(wert), stellen, SCHMALES_LEERZEICHEN, GRUPPIEREN_AB)
+
+
+def anzeige(wert: object) -> object:
+    """A typed number from XLSX/JSON (``Feldwert.zahl``) printed without a filter: German
+    (``1.234,5``); whole numbers (member numbers, years) and all other values as they are."""
+    genau = getattr(wert, "zahl", None)
+    if genau is None or genau == genau.to_integral_value():
+        return wert
+    return _text(genau, None, ".", Decimal(1000))
 
 
 # --- times ----------------------------------------------------------------------------

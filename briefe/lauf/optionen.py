@@ -215,6 +215,16 @@ def _sachbearbeitung(schluessel: str, wert: object) -> Sachbearbeitung | None:
     return lies_sachbearbeitung(Path(str(wert)))
 
 
+def _zahlen(schluessel: str, wert: object) -> str | None:
+    """``punkt`` or ``deutsch``: how ``1.234`` in the list and in start values is read."""
+    from briefe.quellen.zahlform import zahlen_einstellung
+
+    try:
+        return zahlen_einstellung(lies_text(schluessel, wert))
+    except ValueError as fehler:
+        raise OptionsFehler(schluessel, str(fehler)) from None
+
+
 def _intern(schluessel: str, wert: object) -> object:
     return wert
 
@@ -258,6 +268,9 @@ class Laufoptionen:
               "z. B. gremien=Lenkungskreis")
     blatt: str | None = _angabe(None, schluessel="blatt", wege=ALLE, lies=lies_text, metavar="NAME",
                                 hilfe="Tabellenblatt einer XLSX-Datei (Standard: das erste)")
+    zahlen: str | None = _angabe(None, schluessel="zahlen", wege=ALLE, lies=_zahlen, metavar="ART",
+                                 hilfe="wie „1.234“ gelesen wird: punkt (Dezimalpunkt, 1,234) oder "
+                                       "deutsch (1.234,00); Standard: nach der Spalte")
     sammel: bool = _angabe(False, schluessel="sammel", wege=ALLE, lies=lies_wahr,
                            hilfe="zusätzlich serienbrief.pdf und serienbrief.docx mit allen Briefen")
     duplex: bool = _angabe(False, schluessel="duplex", wege=ALLE, lies=lies_wahr,

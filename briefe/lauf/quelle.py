@@ -70,9 +70,10 @@ def lies_quelle(optionen, vorlage) -> Mitgliederliste:
     """The run's member list, from its file or its database query."""
     pruefe_quelle(optionen)
     if not ist_datenbank(optionen.daten):
-        return lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen)
+        return lies_mitglieder(optionen.daten, optionen.blatt, optionen.lesegrenzen, optionen.zahlen)
     return lies_datenbank(str(optionen.daten), abfrage_text(optionen) or "",
-                          parameterwerte(optionen, vorlage), grenzen=optionen.lesegrenzen)
+                          parameterwerte(optionen, vorlage), grenzen=optionen.lesegrenzen,
+                          zahlen=optionen.zahlen)
 
 
 def pruefe_schluessel(optionen, liste: Mitgliederliste) -> None:

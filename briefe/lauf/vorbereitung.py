@@ -29,10 +29,12 @@ def lade_laufvorlage(optionen: Laufoptionen) -> Vorlage:
     """The run's template with its start values checked and filled in (those only the
     database query uses left out) and the clerk's data."""
     if not quelle.abfrage_parameter(optionen):
-        vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte))
+        vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner, werte=dict(optionen.werte),
+                               zahlen=optionen.zahlen)
     else:
         vorlage = lade_vorlage(optionen.vorlage, optionen.vorlagen_ordner)
-        vorlage = vorlage.mit_werten(quelle.vorlagenwerte(optionen, {w.name for w in vorlage.startwerte}))
+        vorlage = vorlage.mit_werten(quelle.vorlagenwerte(optionen, {w.name for w in vorlage.startwerte}),
+                                     optionen.zahlen)
     return vorlage.mit_sachbearbeitung(optionen.sachbearbeitung)
 
 

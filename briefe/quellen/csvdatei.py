@@ -17,6 +17,7 @@ from pathlib import Path
 from briefe.fehler import DatenFehler
 from briefe.quellen.liste import Lesegrenzen, Mitgliederliste, baue_liste
 from briefe.quellen.spalten import KOPF_SUCHTIEFE, anzahl_bekannt, spaltenbuchstabe
+from briefe.quellen.werte import Unlesbar
 
 # Candidate encodings after BOM and UTF-8: offices export Windows-1252; old
 # DOS tools cp850. Wider candidate sets make charset-normalizer pick cp1250 or
@@ -69,23 +70,31 @@ def _erkenne_trennzeichen(text: str) -> str:
     return bestes
 
 
-def _pruefe_anfuehrungszeichen(zellen: Sequence[str], zeichen: str, nr: int, datei: str) -> None:
-    """A quote that is never closed swallows the following rows into one field: such a field
-    holds several lines that look like rows (with separators). Refuse the file."""
+def _offen(zellen: Sequence[str], zeichen: str) -> int | None:
+    """The column of a quote that is never closed and swallowed the following rows into one
+    field (a field of several lines that look like rows, with separators), else None."""
     for index, feld in enumerate(zellen):
-        if feld.count("\n") < 2:
-            continue
-        wie_zeilen = sum(1 for teil in feld.split("\n")[1:] if teil.count(zeichen) >= 2)
-        if wie_zeilen >= 2:
-            raise DatenFehler(
-                f"In Spalte {spaltenbuchstabe(index).upper()} steht ein Anführungszeichen (\"), das "
-                f"nicht geschlossen wird: dadurch würden die folgenden {feld.count(chr(10))} Zeilen als "
-                "ein einziger Wert gelesen und fehlten in der Liste. Bitte das Anführungszeichen in der "
-                "Datei entfernen oder schließen.",
-                datei=datei, zeile=nr)
+        if feld.count("\n") >= 2 and sum(1 for t in feld.split("\n")[1:] if t.count(zeichen) >= 2) >= 2:
+            return index
+    return None
 
 
-def lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
+def _neu_gelesen(roh: list[str], spalte: int, zeichen: str, nr: int) -> list[Sequence[object]]:
+    """The lines a stray quote swallowed, read again: the line with the quote (its cell a row
+    error) and each following line as its own row."""
+    erste = next(csv.reader(roh[:1], delimiter=zeichen, quoting=csv.QUOTE_NONE), [])
+    zellen: list[object] = list(erste)
+    while len(zellen) <= spalte:
+        zellen.append("")
+    zellen[spalte] = Unlesbar(
+        f"In Spalte {spaltenbuchstabe(spalte).upper()} steht ein Anführungszeichen (\"), das in Zeile "
+        f"{nr} geöffnet und nicht geschlossen wird; die Zeile wird nicht verwendet, die folgenden "
+        "Zeilen werden einzeln gelesen. Bitte das Anführungszeichen in der Datei entfernen oder schließen.")
+    return [zellen, *csv.reader(roh[1:], delimiter=zeichen, strict=False)]
+
+
+def lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008
+             zahlen: str | None = None) -> Mitgliederliste:
     text, kodierung = _dekodiere(daten, pfad.name)
     text = text.replace("\x00", "")
     erste, _, rest = text.partition("\n")
@@ -94,18 +103,25 @@ def lies_csv(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> 
         zeichen, text = sep.group(1), rest
     else:
         zeichen = _erkenne_trennzeichen(text)
-    leser = csv.reader(io.StringIO(text, newline=""), delimiter=zeichen, strict=False)
+    roh = list(io.StringIO(text, newline=""))
+    leser = csv.reader(roh, delimiter=zeichen, strict=False)
 
     def zeilen() -> Iterator[tuple[int, Sequence[object]]]:
-        nr = 0
+        nr, vorher = 0, 0
         try:
-            for nr, zellen in enumerate(leser, start=1):  # noqa: B007
-                _pruefe_anfuehrungszeichen(zellen, zeichen, nr, pfad.name)
-                yield nr, zellen
+            for zellen in leser:
+                spalte = _offen(zellen, zeichen)
+                gelesen = [zellen] if spalte is None else _neu_gelesen(
+                    roh[vorher:leser.line_num], spalte, zeichen, nr + 1)
+                vorher = leser.line_num
+                for teil in gelesen:
+                    nr += 1
+                    yield nr, teil
         except csv.Error as fehler:
             raise DatenFehler(
                 f"Die CSV-Datei ist fehlerhaft ({fehler}).", datei=pfad.name, zeile=nr + 1
             ) from None
 
-    return baue_liste(pfad, zeilen(), kodierung=kodierung, trennzeichen=zeichen, grenzen=grenzen)
+    return baue_liste(pfad, zeilen(), kodierung=kodierung, trennzeichen=zeichen, grenzen=grenzen,
+                      zahlen=zahlen)
 

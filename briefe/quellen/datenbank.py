@@ -113,7 +113,8 @@ def pruefe_lesend(abfrage: str) -> None:
 def lies_datenbank(url: str, abfrage: str, werte: Mapping[str, object] | None = None, *,
                    grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008 - frozen
                    passwort_datei: Path | None = None,
-                   zeitgrenze: float = ABFRAGE_ZEITGRENZE) -> Mitgliederliste:
+                   zeitgrenze: float = ABFRAGE_ZEITGRENZE,
+                   zahlen: str | None = None) -> Mitgliederliste:
     """Run one reading query and build the member list from its rows; every failure is a
     ``DatenbankFehler`` in German (unreachable server, wrong password, unknown database, SQL
     error, missing driver). Rows are numbered as in a file with a header: the first is row 2."""
@@ -122,7 +123,7 @@ def lies_datenbank(url: str, abfrage: str, werte: Mapping[str, object] | None = 
     zeilen = [(1, ergebnis.kopf)] + [(nummer, werte) for nummer, werte in
                                      enumerate(ergebnis.zeilen, start=2)]
     return baue_liste(ergebnis.anzeige, zeilen, kopf_suchen=False, grenzen=grenzen,
-                      pruefsumme=ergebnis.pruefsumme)
+                      pruefsumme=ergebnis.pruefsumme, zahlen=zahlen)
 
 
 @dataclass(frozen=True)

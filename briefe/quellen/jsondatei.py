@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefe.fehler import DatenFehler
 from briefe.quellen.liste import Lesegrenzen, Mitgliederliste, baue_liste
-from briefe.quellen.werte import MAX_ZAHL_STELLEN, LangeZahl
+from briefe.quellen.werte import MAX_ZAHL_STELLEN, SURROGAT, LangeZahl, Unlesbar
 
 
 def _ganzzahl(ziffern: str) -> int | str:
@@ -18,7 +18,26 @@ def _ganzzahl(ziffern: str) -> int | str:
     return int(ziffern)
 
 
-def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
+def _lesbar(name: str) -> str:
+    """A key with a lone surrogate (``"k\\ud800"``) as it can be shown: ``k\ufffd``."""
+    return SURROGAT.sub("\ufffd", name)
+
+
+def _werte(eintrag: dict, kopf: list[str]) -> list[object]:
+    """One object's values in the order of ``kopf``; under a key with a lone surrogate a
+    row error naming the key (the value is not used)."""
+    werte = {}
+    for k, wert in eintrag.items():
+        name = _lesbar(str(k))
+        if name != str(k):
+            wert = Unlesbar(f"Der Name „{name}“ enthält ein ungültiges Zeichen (ein einzelnes "
+                            "UTF-16-Ersatzzeichen); der Wert wird nicht verwendet.")
+        werte.setdefault(name, wert)
+    return [werte.get(k) for k in kopf]
+
+
+def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008
+              zahlen: str | None = None) -> Mitgliederliste:
     try:
         text = daten.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -47,7 +66,7 @@ def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) ->
                 datei=pfad.name,
                 zeile=index + 2,
             )
-        schluessel_folge.update(dict.fromkeys(str(k) for k in eintrag))
+        schluessel_folge.update(dict.fromkeys(_lesbar(str(k)) for k in eintrag))
     kopf = list(schluessel_folge)
     if not kopf:
         return Mitgliederliste(
@@ -56,8 +75,8 @@ def lies_json(pfad: Path, daten: bytes, grenzen: Lesegrenzen = Lesegrenzen()) ->
     zeilen = itertools.chain(
         [(1, kopf)],
         (
-            (index + 2, [eintrag.get(k) for k in kopf])
+            (index + 2, _werte(eintrag, kopf))
             for index, eintrag in enumerate(inhalt)
         ),
     )
-    return baue_liste(pfad, zeilen, kopf_suchen=False, grenzen=grenzen)
+    return baue_liste(pfad, zeilen, kopf_suchen=False, grenzen=grenzen, zahlen=zahlen)

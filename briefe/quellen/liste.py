@@ -32,24 +32,28 @@ from briefe.quellen.werte import (
     vergleichbar,
     zellwert,
 )
+from briefe.quellen.zahlform import PUNKT, lesart_der_spalte, schreibweise
 
 MAX_ZEILEN = 100_000  # members per list, checked while reading
 
 
 class Feldwert(str):
-    """A member value as text that knows its list heading (``spalte``) and, for numbers
-    typed in XLSX/JSON, their exact value (``zahl``); filters name the column in errors."""
+    """A member value as text that knows its list heading (``spalte``), for numbers typed
+    in XLSX/JSON their exact value (``zahl``), and how its column writes numbers
+    (``lesart``, see ``deutsch.zahlen``); filters name the column in errors."""
 
     spalte: str
     zahl: Decimal | None
+    lesart: str | None
 
-    def __new__(cls, text: str, spalte: str, zahl: Decimal | None = None) -> Feldwert:
+    def __new__(cls, text: str, spalte: str, zahl: Decimal | None = None,
+                lesart: str | None = None) -> Feldwert:
         wert = super().__new__(cls, text)
-        wert.spalte, wert.zahl = spalte, zahl
+        wert.spalte, wert.zahl, wert.lesart = spalte, zahl, lesart
         return wert
 
     def __reduce__(self):
-        return (Feldwert, (str(self), self.spalte, self.zahl))
+        return (Feldwert, (str(self), self.spalte, self.zahl, self.lesart))
 
 
 @dataclass(frozen=True)
@@ -137,8 +141,10 @@ def baue_liste(
     xlsx: bool = False,
     kopf_suchen: bool = True,
     grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008 - frozen
+    zahlen: str | None = None,
 ) -> Mitgliederliste:
-    """Header search, column mapping and member building shared by all sources."""
+    """Header search, column mapping and member building shared by all sources; ``zahlen``
+    is the setting for numbers (``punkt``/``deutsch``), else each column decides."""
     datei = pfad.name if isinstance(pfad, Path) else pfad
     notizen: list[str] = []
     zeilen = iter(zeilen)
@@ -166,7 +172,7 @@ def baue_liste(
 
     roh: list[tuple[int, dict[str, object]]] = []
     fehler_je_zeile: dict[int, list[tuple[str, str]]] = {}
-    zahlen: dict[tuple[int, str], Decimal] = {}  # typed numbers (XLSX, JSON), exact
+    genau: dict[tuple[int, str], Decimal] = {}  # typed numbers (XLSX, JSON), exact
     ueberlang: list[int] = []
     for nr, zellen in itertools.chain(vorlauf[kopf_index + 1:], zeilen):
         probleme = [(i, unlesbar(z, grenzen.max_feldlaenge)) for i, z in enumerate(zellen)]
@@ -185,9 +191,9 @@ def baue_liste(
             wert = werte[index] if index < len(werte) else ""
             if felder.get(name, "") == "":
                 felder[name] = wert
-                genau = genaue_zahl(zellen[index] if index < len(zellen) else None)
-                if genau is not None:
-                    zahlen[(nr, name)] = genau
+                typisiert = genaue_zahl(zellen[index] if index < len(zellen) else None)
+                if typisiert is not None:
+                    genau[(nr, name)] = typisiert
         korrigiere_plz(felder)
         namen = dict(plan)
         if probleme:
@@ -213,13 +219,15 @@ def baue_liste(
     for text, name in spalten:
         koepfe.setdefault(name, text or name)
     koepfe_ansicht = MappingProxyType(koepfe)
+    lesarten = _lesarten(roh, genau, zahlen, koepfe, notizen)
     empfaenger = []
     for nr, felder in roh:
         for name in ohne_kopf - benutzt:
             del felder[name]
         for name, wert in felder.items():
             if isinstance(wert, str) and wert:
-                felder[name] = Feldwert(wert, koepfe.get(name, name), zahlen.pop((nr, name), None))
+                felder[name] = Feldwert(wert, koepfe.get(name, name), genau.pop((nr, name), None),
+                                        lesarten.get(name))
         empfaenger.append(Empfaenger(nr, MappingProxyType(felder), datei, koepfe_ansicht,
                                      tuple(fehler_je_zeile.get(nr, ()))))
 
@@ -243,3 +251,26 @@ def baue_liste(
         pruefsumme=pruefsumme,
     )
 
+
+def _lesarten(roh: list[tuple[int, dict[str, object]]], genau: Mapping[tuple[int, str], Decimal],
+              zahlen: str | None, koepfe: Mapping[str, str], notizen: list[str]) -> dict[str, str]:
+    """Column -> how it reads ``1.234``: the setting, else ``punkt`` for a column in dot
+    notation (``deutsch.zahlen.lesart_der_spalte``; typed numbers do not count)."""
+    if zahlen:
+        return {name: zahlen for _, felder in roh[:1] for name in felder}
+    texte: dict[str, list[str]] = {}
+    for nr, felder in roh:
+        for name, wert in felder.items():
+            if isinstance(wert, str) and "." in wert and (nr, name) not in genau:
+                texte.setdefault(name, []).append(wert)
+    lesarten = {}
+    for name, werte in texte.items():
+        if lesart_der_spalte(werte) == PUNKT:
+            lesarten[name] = PUNKT
+            beides = next((w for w in werte if schreibweise(w) == "beides"), None)
+            if beides:
+                notizen.append(
+                    f"Spalte „{koepfe.get(name, name)}“ schreibt Zahlen mit Dezimalpunkt; "
+                    f"„{beides}“ gilt dort als {beides.replace('.', ',')} "
+                    "(deutsch lesen: zahlen = \"deutsch\").")
+    return lesarten

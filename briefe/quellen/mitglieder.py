@@ -45,8 +45,11 @@ MAX_DATEIGROESSE = 100 * 1024 * 1024
 
 
 def lies_mitglieder(pfad: Path | str, blatt: str | None = None,
-                    grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008 - frozen
-    """Read a member list; raises ``DatenFehler`` when it cannot be read at all."""
+                    grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008 - frozen
+                    zahlen: str | None = None) -> Mitgliederliste:
+    """Read a member list; raises ``DatenFehler`` when it cannot be read at all.
+    ``zahlen`` (``punkt``/``deutsch``) says how ``1.234`` is read, else each column does
+    (``deutsch.zahlen``)."""
     pfad = Path(pfad)
     datei = pfad.name
     try:
@@ -76,7 +79,7 @@ def lies_mitglieder(pfad: Path | str, blatt: str | None = None,
             datei=datei,
         )
     if endung in (".xlsx", ".xlsm") or kopf.startswith(b"PK\x03\x04"):
-        return lies_xlsx(pfad, blatt, grenzen)
+        return lies_xlsx(pfad, blatt, grenzen, zahlen)
     if endung in (".ods", ".numbers"):
         raise DatenFehler(
             f"Das Format „{endung}“ wird nicht gelesen. Bitte als XLSX oder CSV speichern.",
@@ -92,5 +95,5 @@ def lies_mitglieder(pfad: Path | str, blatt: str | None = None,
     if endung == ".json" or (
         endung not in (".csv", ".txt", ".tsv") and daten.lstrip()[:1] in (b"[", b"{")
     ):
-        return lies_json(pfad, daten, grenzen)
-    return lies_csv(pfad, daten, grenzen)
+        return lies_json(pfad, daten, grenzen, zahlen)
+    return lies_csv(pfad, daten, grenzen, zahlen)

@@ -33,7 +33,7 @@ _PLZ_ZAHL = re.compile(r"([1-46-9]\d{3}|\d{5})(?:[.,]0+)?")
 
 MAX_ZAHL_STELLEN = 4300  # Python's int limit (sys.get_int_max_str_digits)
 MAX_TIEFE = 20  # nesting of lists and objects in one JSON value
-_SURROGAT = re.compile("[\ud800-\udfff]")
+SURROGAT = re.compile("[\ud800-\udfff]")
 _SURROGAT_TEXT = ("Der Wert enthält ein ungültiges Zeichen (ein einzelnes UTF-16-Ersatzzeichen "
                   "wie \\ud800); bitte in der Quelldatei korrigieren.")
 
@@ -161,8 +161,14 @@ def _tiefe(wert: object, grenze: int) -> int:
     return tiefe
 
 
+class Unlesbar(str):
+    """A cell a reader could not read; the text is the German reason (a row error)."""
+
+
 def unlesbar(roh: object, max_laenge: int | None = None) -> str:
     """Why a raw cell cannot go into a letter ('' when it can)."""
+    if isinstance(roh, Unlesbar):
+        return str(roh)
     if max_laenge and isinstance(roh, str) and len(roh) > max_laenge:
         return (f"Der Wert ist zu lang ({len(roh):,} Zeichen, höchstens {max_laenge:,})."
                 .replace(",", "."))
@@ -172,9 +178,9 @@ def unlesbar(roh: object, max_laenge: int | None = None) -> str:
         if _tiefe(roh, MAX_TIEFE) > MAX_TIEFE:
             return f"Der Wert ist zu tief verschachtelt (mehr als {MAX_TIEFE} Ebenen)."
         text = json.dumps(roh, ensure_ascii=False, default=str)
-        if _SURROGAT.search(text):
+        if SURROGAT.search(text):
             return _SURROGAT_TEXT
         return ""
-    if isinstance(roh, str) and _SURROGAT.search(roh):
+    if isinstance(roh, str) and SURROGAT.search(roh):
         return _SURROGAT_TEXT
     return ""

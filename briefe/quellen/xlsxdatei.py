@@ -60,7 +60,8 @@ def _pruefe_zip(pfad: Path) -> None:
             raise DatenFehler(keine_xlsx, datei=pfad.name)
 
 
-def lies_xlsx(pfad: Path, blatt: str | None, grenzen: Lesegrenzen = Lesegrenzen()) -> Mitgliederliste:  # noqa: B008
+def lies_xlsx(pfad: Path, blatt: str | None, grenzen: Lesegrenzen = Lesegrenzen(),  # noqa: B008
+              zahlen: str | None = None) -> Mitgliederliste:
     import openpyxl  # only needed for XLSX
 
     _pruefe_zip(pfad)
@@ -92,7 +93,7 @@ def lies_xlsx(pfad: Path, blatt: str | None, grenzen: Lesegrenzen = Lesegrenzen(
         try:
             return baue_liste(
                 pfad, enumerate(tabelle.iter_rows(values_only=True), start=1), xlsx=True,
-                grenzen=grenzen)
+                grenzen=grenzen, zahlen=zahlen)
         except DatenFehler:
             raise
         except Exception as fehler:

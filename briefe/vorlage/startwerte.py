@@ -137,7 +137,7 @@ def lies_wert(startwert: Startwert, text: str, zahlen: str | None = None) -> obj
         raise ValueError(f"„{text}“ ist keine Uhrzeit (erwartet z. B. 9:30)")
     zahl = lies_zahl(text, lesart=zahlen)
     if startwert.typ == "betrag":
-        if zahl.as_tuple().exponent < -2:  # type: ignore[operator]
+        if zahl.normalize().as_tuple().exponent < -2:  # type: ignore[operator] - 12.500 is 12.50
             raise ValueError(f"„{text}“ hat mehr als zwei Nachkommastellen")
         return zahl.quantize(Decimal("0.01"))
     return int(zahl) if zahl == zahl.to_integral_value() else zahl

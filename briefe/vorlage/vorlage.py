@@ -23,7 +23,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.deutsch.formate import FILTER
 from briefe.deutsch.formate import datum as datum_kurz
-from briefe.deutsch.zahlen import WertFehler
+from briefe.deutsch.zahlen import WertFehler, anzeige
 from briefe.fehler import VorlagenFehler, ZeilenFehler, dateifehler
 from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
@@ -49,7 +49,7 @@ MASCHINELL = "Dieses Schreiben wurde maschinell erstellt und ist ohne Unterschri
 
 
 def _finalize_text(wert: object) -> str:
-    return "" if wert is None else bereinige(str(wert))
+    return "" if wert is None else bereinige(str(anzeige(wert)))
 
 
 class _Fertig(str):
@@ -59,7 +59,7 @@ class _Fertig(str):
 def _finalize_markdown(wert: object) -> str:
     if isinstance(wert, _Fertig):
         return str(wert)
-    return "" if wert is None else woertlich(str(wert))
+    return "" if wert is None else woertlich(str(anzeige(wert)))
 
 
 @jinja2.pass_context

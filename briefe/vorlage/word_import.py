@@ -23,6 +23,10 @@ from docx.text.run import Run
 
 from briefe.fehler import VorlagenFehler
 from briefe.quellen.mitglieder import normalisiere_spalte
+from briefe.vorlage import word_felder
+from briefe.vorlage.word_hinweise import HINWEISE
+from briefe.vorlage.word_markdown import Teil, markdown, mit_feldern, verschmelze
+from briefe.vorlage.word_stile import Stile
 
 
 @dataclass(frozen=True)
@@ -42,58 +46,22 @@ _ANREDE = re.compile(r"^\s*(sehr geehrte|sehr verehrte|liebe|lieber|hallo|guten 
 _GRUSS = re.compile(r"^\s*(mit )?(freundlichen|freundliche|besten|herzlichen|herzliche|viele|"
                     r"beste|liebe) gr(ü|ue)(ß|ss)en?\b", re.I)
 _IM_AUFTRAG = re.compile(r"^\s*(i\.\s*a\.|im auftrag|i\.\s*v\.|in vertretung|gez\.)\s*$", re.I)
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_ESCAPE = set("\\*_`[]<>|&")
-_ZEILENANFANG = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
 _MERGEFIELD = re.compile(r'^\s*MERGEFIELD\s+(?:"([^"]+)"|(\S+))', re.I)
 
-_HINWEISE = {
-    "bild": "Bilder im Brieftext wurden nicht übernommen{wo}; ein Logo gehört ins "
-            "Absenderprofil.",
-    "textfeld": "Textfelder wurden nicht übernommen{wo}; ihren Text bitte in den Brieftext "
-                "schreiben.",
-    "fussnote": "Fußnoten wurden nicht übernommen{wo}.",
-    "endnote": "Endnoten wurden nicht übernommen{wo}.",
-    "kommentar": "Kommentare wurden nicht übernommen{wo}.",
-    "aenderung": "Nachverfolgte Änderungen{wo}: übernommen wurde der Text so, als wären alle "
-                 "Änderungen angenommen; bitte prüfen.",
-    "unterstrichen": "Unterstreichungen{wo} wurden als normaler Text übernommen: das "
-                     "Briefmodell kennt keine Unterstreichung (fett oder kursiv verwenden).",
-    "link": "Verknüpfungen{wo} wurden als Text übernommen, ohne Verweisziel.",
-    "seitenumbruch": "Seitenumbrüche{wo} wurden nicht übernommen; briefe bricht die Seiten "
-                     "selbst um.",
-    "formel": "Formeln wurden nicht übernommen{wo}.",
-    "objekt": "Eingebettete Objekte wurden nicht übernommen{wo}.",
-    "tabellenumbruch": "Zeilenumbrüche in Tabellenzellen{wo} wurden zu Leerzeichen.",
-    "verbunden": "Verbundene Tabellenzellen{wo} wurden getrennt; der Text steht in der ersten "
-                 "Zelle.",
-    "verschachtelt": "Tabellen in Tabellenzellen wurden nicht übernommen{wo}.",
-    "adressblock": "Der Adressblock{wo} wurde nicht übernommen: briefe setzt die Anschrift aus "
-                   "der Mitgliederliste.",
-    "unbekannt": "Unbekannte Inhalte wurden nicht übernommen{wo}.",
-}
-
-
-@dataclass
-class _Teil:
-    text: str
-    fett: bool = False
-    kursiv: bool = False
-    roh: bool = False  # a placeholder: never escaped
-    wortlaut: str = ""  # a placeholder as Word showed it: «Name»
 
 
 @dataclass
 class _Feld:
     code: list[str] = field(default_factory=list)
-    ergebnis: list[_Teil] = field(default_factory=list)
+    ergebnis: list[Teil] = field(default_factory=list)
     im_ergebnis: bool = False
+    innere: dict[str, str] = field(default_factory=dict)  # nested fields in the code
 
 
 @dataclass
 class _Block:
     art: str  # "absatz", "punkt", "zahl", "tabelle"
-    teile: list[_Teil] = field(default_factory=list)
+    teile: list[Teil] = field(default_factory=list)
     markdown: str = ""
     absatz: int = 0
     felder: list[str] = field(default_factory=list)  # merge fields of the paragraph
@@ -107,38 +75,44 @@ class _Leser:
     def __init__(self, dok, spalten: tuple[str, ...]) -> None:
         self.dok = dok
         self.spalten = {normalisiere_spalte(s) for s in spalten}
-        self.orte: dict[str, list[str]] = {}
-        self.saetze: list[str] = []
+        self.orte: dict[str, dict[str, None]] = {}  # ordered sets: linear in the notes
+        self.saetze: dict[str, None] = {}
         self.felder_im_absatz: list[str] = []
         self.absatz = 0
         self.stapel: list[_Feld] = []
-        self.ziel: list[_Teil] = []
+        self.ziel: list[Teil] = []
         self.bloecke: list[_Block] = []
         self.zugeordnet: dict[str, str] = {}
+        self.stile = Stile(dok)
+        self.eigenschaften = word_felder.lies_eigenschaften(dok)
+        felder, ausdruecke = (_json(self.eigenschaften, n) for n in ("briefe-felder",
+                                                                      "briefe-ausdruecke"))
+        self.felder: dict = felder if isinstance(felder, dict) else {}
+        self.ausdruecke: list = ausdruecke if isinstance(ausdruecke, list) else []
+        self.marken = word_felder.Textmarken(_json(self.eigenschaften, "briefe-bedingungen"))
+        self.vorher: list[str] = []  # condition tags at a paragraph's start, and at its end
+        self.nachher: list[str] = []
 
     # --- notes ------------------------------------------------------------------------
 
     def notiz(self, art: str) -> None:
-        orte = self.orte.setdefault(art, [])
-        wo = f"Absatz {self.absatz}"
-        if wo not in orte:
-            orte.append(wo)
+        self.orte.setdefault(art, {})[f"Absatz {self.absatz}"] = None
 
     def satz(self, text: str) -> None:
-        if text not in self.saetze:
-            self.saetze.append(text)
+        self.saetze[text] = None
 
     def hinweise(self) -> list[str]:
         ergebnis = []
-        for art, orte in self.orte.items():
+        for art, stellen in self.orte.items():
+            orte = list(stellen)
             if art.startswith("feld:"):
                 text = (f"Feld {art[5:]}{{wo}}: nur der zuletzt in Word angezeigte Text wurde "
                         "übernommen.")
             else:
-                text = _HINWEISE[art]
+                text = HINWEISE[art]
             wo = f" ({', '.join(orte[:8])}{', …' if len(orte) > 8 else ''})" if orte else ""
             ergebnis.append(text.format(wo=wo))
-        return ergebnis + self.saetze
+        return ergebnis + list(self.saetze)
 
     # --- document ---------------------------------------------------------------------
 
@@ -162,10 +136,11 @@ class _Leser:
             elif kind.tag == qn("w:tbl"):
                 self._tabelle(Table(kind, eltern))
             elif kind.tag == qn("w:sdt"):
-                inhalt = kind.find(qn("w:sdtContent"))
-                if inhalt is not None:
-                    self._koerper(inhalt, eltern)
-            elif kind.tag in (qn("w:sectPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
+                self._steuerelement(kind, lambda e: self._koerper(e, eltern), self._roh_block)
+            elif kind.tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                if tag := self._textmarke(kind):
+                    self._roh_block(tag)
+            elif kind.tag in (qn("w:sectPr"),
                               qn("w:proofErr")):
                 continue
             elif kind.tag.endswith("}oMathPara"):
@@ -175,28 +150,65 @@ class _Leser:
 
     # --- paragraphs -------------------------------------------------------------------
 
-    def _lies_absatz(self, absatz: Paragraph) -> list[_Teil]:
+    def _lies_absatz(self, absatz: Paragraph) -> list[Teil]:
         self.absatz += 1
         self.ziel = []
         self.felder_im_absatz = []
-        ueberschrift = _ist_ueberschrift(absatz)
+        ueberschrift = self.stile.ueberschrift(absatz) > 0 and not self.eigenschaften
         self._inhalt(absatz._p, absatz, ueberschrift)
-        return _verschmelze(self.ziel)
+        return verschmelze(self.ziel)
+
+    def _textmarke(self, marke) -> str | None:
+        if marke.tag == qn("w:bookmarkStart"):
+            return self.marken.anfang(marke.get(qn("w:name")) or "", marke.get(qn("w:id")))
+        return self.marken.ende(marke.get(qn("w:id")))
 
     def _absatz(self, absatz: Paragraph) -> None:
+        self.vorher, self.nachher = [], []
         teile = self._lies_absatz(absatz)
-        block = _Block(_listenart(absatz, self.dok), teile, absatz=self.absatz)
+        for tag in self.vorher:
+            self._roh_block(tag)
+        block = _Block(self.stile.listenart(absatz), teile, absatz=self.absatz)
         if block.art != "absatz" or block.klartext or any(t.roh for t in teile):
-            block.markdown = _markdown(teile)
+            block.markdown = markdown(teile)
+            if ebene := self.eigenschaften and self.stile.ueberschrift(absatz):
+                block.markdown = "#" * ebene + " " + block.markdown
             block.felder = list(self.felder_im_absatz)
             self.bloecke.append(block)
         elif block.klartext == "" and self.bloecke and self.bloecke[-1].art != "leer":
             self.bloecke.append(_Block("leer"))
+        for tag in self.nachher:
+            self._roh_block(tag)
 
-    def _ausgabe(self, teil: _Teil) -> None:
+    def _roh_block(self, text: str) -> None:
+        self.bloecke.append(_Block("roh", markdown=text, absatz=self.absatz))
+
+    def _steuerelement(self, sdt, lies, roh) -> None:
+        """A content control: its content; briefe's condition controls become ``{% if %}``."""
+        tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+        tag = tag.get(qn("w:val")) or "" if tag is not None else ""
+        nummer = tag.removeprefix(word_felder.AUSDRUCK)
+        if tag.startswith(word_felder.AUSDRUCK) and nummer.isdigit() \
+                and int(nummer) < len(self.ausdruecke):  # kept verbatim by the export
+            roh(str(self.ausdruecke[int(nummer)]))
+            return
+        test = word_felder.test_des_tags(tag)
+        inhalt = sdt.find(qn("w:sdtContent"))
+        if test:
+            roh("{% else %}" if test is word_felder.SONST else f"{{% if {test} %}}")
+        if inhalt is not None:
+            lies(inhalt)
+        if test and test is not word_felder.SONST:
+            roh("{% endif %}")
+
+    def _ausgabe(self, teil: Teil) -> None:
         if self.stapel:
             if self.stapel[-1].im_ergebnis:
                 self.stapel[-1].ergebnis.append(teil)
+            elif teil.roh:  # a field inside a field's code (IF … { MERGEFIELD … })
+                nummer = str(len(self.stapel[-1].innere))
+                self.stapel[-1].innere[nummer] = teil.text
+                self.stapel[-1].code.append(f"\x00{nummer}\x00")
             return  # field code: not printed
         self.ziel.append(teil)
 
@@ -222,14 +234,16 @@ class _Leser:
             elif tag in (qn("w:smartTag"), qn("w:customXml")):
                 self._inhalt(kind, absatz, fett)
             elif tag == qn("w:sdt"):
-                inhalt = kind.find(qn("w:sdtContent"))
-                if inhalt is not None:
-                    self._inhalt(inhalt, absatz, fett)
+                self._steuerelement(kind, lambda e: self._inhalt(e, absatz, fett),
+                                    lambda t: self._ausgabe(Teil(t, roh=True)))
             elif tag in (qn("w:commentRangeStart"),):
                 self.notiz("kommentar")
             elif tag.endswith("}oMath") or tag.endswith("}oMathPara"):
                 self.notiz("formel")
-            elif tag in (qn("w:pPr"), qn("w:bookmarkStart"), qn("w:bookmarkEnd"),
+            elif tag in (qn("w:bookmarkStart"), qn("w:bookmarkEnd")):
+                if text := self._textmarke(kind):
+                    (self.vorher if tag == qn("w:bookmarkStart") else self.nachher).append(text)
+            elif tag in (qn("w:pPr"),
                          qn("w:proofErr"), qn("w:commentRangeEnd"), qn("w:permStart"),
                          qn("w:permEnd"), qn("w:lastRenderedPageBreak")):
                 continue
@@ -237,9 +251,8 @@ class _Leser:
                 self.notiz("unbekannt")
 
     def _lauf(self, lauf: Run, absatz_fett: bool) -> None:
-        fett = bool(_an(lauf, "bold") or absatz_fett)
-        kursiv = bool(_an(lauf, "italic"))
-        unterstrichen = _an(lauf, "underline")
+        fett, kursiv, unterstrichen = self.stile.lauf(lauf)
+        fett = fett or absatz_fett
         for kind in lauf._r.iterchildren():
             tag = kind.tag
             if tag == qn("w:fldChar"):
@@ -257,16 +270,16 @@ class _Leser:
                 if kind.text:
                     if unterstrichen and kind.text.strip():
                         self.notiz("unterstrichen")
-                    self._ausgabe(_Teil(kind.text, fett, kursiv))
+                    self._ausgabe(Teil(kind.text, fett, kursiv))
             elif tag == qn("w:tab"):
-                self._ausgabe(_Teil(" ", fett, kursiv))
+                self._ausgabe(Teil(" ", fett, kursiv))
             elif tag in (qn("w:br"), qn("w:cr")):
                 if kind.get(qn("w:type")) in ("page", "column"):
                     self.notiz("seitenumbruch")
                 else:
-                    self._ausgabe(_Teil("\n", fett, kursiv))
+                    self._ausgabe(Teil("\n", fett, kursiv))
             elif tag == qn("w:noBreakHyphen"):
-                self._ausgabe(_Teil("-", fett, kursiv))
+                self._ausgabe(Teil("-", fett, kursiv))
             elif tag in (qn("w:drawing"), qn("w:pict")) or tag.endswith("}AlternateContent"):
                 textfeld = any(e.tag == qn("w:txbxContent") for e in kind.iter())
                 self.notiz("textfeld" if textfeld else "bild")
@@ -284,15 +297,20 @@ class _Leser:
     def _feld(self, feld: _Feld) -> None:
         code = "".join(feld.code).strip()
         art = (code.split() or ["?"])[0].upper()
-        vorlage = feld.ergebnis[0] if feld.ergebnis else _Teil("")
+        vorlage = feld.ergebnis[0] if feld.ergebnis else Teil("")
         if art == "MERGEFIELD":
             treffer = _MERGEFIELD.match(code)
             name = (treffer[1] or treffer[2]) if treffer else ""
-            self._ausgabe(_Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True,
+            self._ausgabe(Teil(self._platzhalter(name), vorlage.fett, vorlage.kursiv, roh=True,
                                 wortlaut=f"«{name}»"))
+        elif art == "IF" and (bedingung := word_felder.lies_if(code, feld.innere)):
+            test, dann, sonst = bedingung[0], *(mit_feldern(t, feld.innere) for t in bedingung[1:])
+            sonst = f"{{% else %}}{sonst}" if sonst else ""
+            self._ausgabe(Teil(f"{{% if {test} %}}{dann}{sonst}{{% endif %}}", vorlage.fett,
+                                vorlage.kursiv, roh=True))
         elif art == "GREETINGLINE":
             self.felder_im_absatz.append("briefanrede")
-            self._ausgabe(_Teil("{{ anrede }}", vorlage.fett, vorlage.kursiv, roh=True))
+            self._ausgabe(Teil("{{ anrede }}", vorlage.fett, vorlage.kursiv, roh=True))
         elif art == "ADDRESSBLOCK":
             self.felder_im_absatz.append("adressblock")
         else:
@@ -301,6 +319,12 @@ class _Leser:
                 self._ausgabe(teil)
 
     def _platzhalter(self, feldname: str) -> str:
+        bekannt = self.felder.get(feldname)
+        if isinstance(bekannt, list) and len(bekannt) == 2:  # exported by briefe
+            quelle = word_felder.feld_quelle(str(bekannt[0]), bekannt[1] and str(bekannt[1]))
+            if quelle:
+                self.felder_im_absatz.append(str(bekannt[0]).rpartition(".")[2])
+                return quelle
         spalte = normalisiere_spalte(feldname) or "feld"
         if spalte in BRIEFANREDE:
             self.felder_im_absatz.append("briefanrede")
@@ -343,7 +367,7 @@ class _Leser:
                         self.notiz("tabellenumbruch")
                     if nummer == 0 and any(t.text.strip() and not t.fett for t in teile):
                         kopf_fett = False
-                    texte.append(_markdown(teile, zeilenumbruch=" "))
+                    texte.append(markdown(teile, zeilenumbruch=" "))
                 zellen.append(" ".join(t for t in texte if t))
             if nummer == 0:
                 tr_pr = zeile._tr.trPr
@@ -365,119 +389,12 @@ class _Leser:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _an(lauf: Run, eigenschaft: str) -> object:
-    """A run's bold/italic/underline, from the run or its character style."""
-    wert = getattr(lauf, eigenschaft)
-    if wert is None and lauf.style is not None:
-        wert = getattr(lauf.style.font, eigenschaft, None)
-    return wert
-
-
-def _ist_ueberschrift(absatz: Paragraph) -> bool:
-    stil = absatz.style
-    while stil is not None:
-        name = (stil.name or "").lower()
-        if name.startswith(("heading", "überschrift", "title", "titel")):
-            return True
-        stil = stil.base_style
-    return False
-
-
-def _num_pr(absatz: Paragraph):
-    p_pr = absatz._p.pPr
-    if p_pr is not None and p_pr.numPr is not None:
-        return p_pr.numPr
-    stil = absatz.style
-    while stil is not None:
-        s_pr = stil.element.pPr
-        if s_pr is not None and s_pr.numPr is not None:
-            return s_pr.numPr
-        stil = stil.base_style
-    return None
-
-
-def _listenart(absatz: Paragraph, dok) -> str:
-    """``punkt`` (bullet), ``zahl`` (numbered) or ``absatz``: Word's numbering or list style."""
-    num_pr = _num_pr(absatz)
-    if num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0:
-        ebene = num_pr.ilvl.val if num_pr.ilvl is not None else 0
-        try:
-            nummerierung = dok.part.numbering_part.element
-        except (KeyError, NotImplementedError):
-            nummerierung = None
-        try:
-            abstrakt_id = nummerierung.num_having_numId(num_pr.numId.val).abstractNumId.val
-        except (AttributeError, KeyError):
-            nummerierung = None
-        if nummerierung is not None:
-            for abstrakt in nummerierung.findall(qn("w:abstractNum")):
-                if abstrakt.get(qn("w:abstractNumId")) == str(abstrakt_id):
-                    for lvl in abstrakt.findall(qn("w:lvl")):
-                        if lvl.get(qn("w:ilvl")) == str(ebene):
-                            fmt = lvl.find(qn("w:numFmt"))
-                            wert = fmt.get(qn("w:val")) if fmt is not None else "decimal"
-                            return "punkt" if wert in ("bullet", "none") else "zahl"
-    name = (absatz.style.name or "").lower() if absatz.style is not None else ""
-    if "bullet" in name or "aufzählung" in name:
-        return "punkt"
-    if "number" in name or "nummer" in name:
-        return "zahl"
-    nummeriert = num_pr is not None and num_pr.numId is not None and num_pr.numId.val != 0
-    return "punkt" if nummeriert else "absatz"
-
-
-def _verschmelze(teile: list[_Teil]) -> list[_Teil]:
-    ergebnis: list[_Teil] = []
-    for teil in teile:
-        if not teil.text:
-            continue
-        letzter = ergebnis[-1] if ergebnis else None
-        if (letzter and not letzter.roh and not teil.roh
-                and (letzter.fett, letzter.kursiv) == (teil.fett, teil.kursiv)):
-            letzter.text += teil.text
-        else:
-            ergebnis.append(_Teil(teil.text, teil.fett, teil.kursiv, teil.roh, teil.wortlaut))
-    return ergebnis
-
-
-def _escape(text: str) -> str:
-    """Markdown text that shows ``text`` literally; ``{{ … }}`` typed in Word stays."""
-    geschuetzt = set()
-    for treffer in _JINJA.finditer(text):
-        geschuetzt.update(range(treffer.start(), treffer.end()))
-    return "".join("\\" + z if z in _ESCAPE and i not in geschuetzt else z
-                   for i, z in enumerate(text))
-
-
-def _markdown(teile: list[_Teil], zeilenumbruch: str = "\\\n") -> str:
-    """Runs as Markdown: ``**fett**``, ``*kursiv*``, hard line breaks, escaped text."""
-    # Mark Jinja spans typed across runs of the same paragraph as raw.
-    stuecke = []
-    for teil in teile:
-        text = teil.text if teil.roh else _escape(teil.text)
-        if "\n" in text:
-            text = re.sub(r"[ \t]*\n[ \t]*", lambda _: "\n", text)
-        marke = "***" if teil.fett and teil.kursiv else "**" if teil.fett else "*" if teil.kursiv else ""
-        kern = text.strip(" ")
-        if marke and kern.strip():
-            links = text[: len(text) - len(text.lstrip(" "))]
-            rechts = text[len(text.rstrip(" ")):]
-            # a break inside a marked run: mark each line
-            kern = "\n".join(f"{marke}{z.strip()}{marke}" if z.strip() else "" for z in kern.split("\n"))
-            text = links + kern + rechts
-        stuecke.append(text)
-    ergebnis = "".join(stuecke).strip()
-    ergebnis = re.sub(r" {2,}", " ", ergebnis)
-    zeilen = [_ZEILENANFANG.sub(_schuetze_anfang, z.strip()) for z in ergebnis.split("\n")]
-    return zeilenumbruch.join(z for z in zeilen if z) if zeilenumbruch != " " else " ".join(
-        z for z in zeilen if z)
-
-
-def _schuetze_anfang(treffer: re.Match) -> str:
-    zeichen = treffer[2]
-    if zeichen[0].isdigit():
-        return f"{treffer[1]}{zeichen[:-1]}\\{zeichen[-1]}"
-    return f"{treffer[1]}\\{zeichen}"
+def _json(eigenschaften: dict[str, str], name: str) -> object:
+    """A custom property written by the export, read as JSON (None if absent or broken)."""
+    try:
+        return json.loads(eigenschaften.get(name, "null"))
+    except ValueError:
+        return None
 
 
 def _klartext(block: _Block) -> str:
@@ -519,8 +436,8 @@ def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list
         else:
             break
     if anfang:
-        leser.orte.setdefault("adressblock", []).extend(
-            f"Absatz {b.absatz}" for b in inhalt[:anfang])
+        leser.orte.setdefault("adressblock", {}).update(
+            dict.fromkeys(f"Absatz {b.absatz}" for b in inhalt[:anfang]))
     inhalt = inhalt[anfang:]
 
     betreff = None
@@ -568,6 +485,7 @@ def _gliedere(leser: _Leser) -> tuple[str | None, list[_Block], str | None, list
 def _koerper_text(bloecke: list[_Block]) -> str:
     text = ""
     vorige = None
+    offen = False  # the block before was ``{% if … %}`` or ``{% else %}``: on the next line
     for block in bloecke:
         if block.art == "punkt":
             zeile = f"- {block.markdown}"
@@ -577,11 +495,13 @@ def _koerper_text(bloecke: list[_Block]) -> str:
             zeile = block.markdown
         if vorige is None:
             text = zeile
-        elif block.art in ("punkt", "zahl") and vorige == block.art:
+        elif (block.art in ("punkt", "zahl") and vorige == block.art) or offen \
+                or zeile in ("{% else %}", "{% endif %}"):
             text += "\n" + zeile
         else:
             text += "\n\n" + zeile
         vorige = block.art
+        offen = block.art == "roh" and zeile.startswith(("{% if ", "{% else %}"))
     return text + "\n"
 
 
@@ -597,6 +517,10 @@ def importiere_docx(daten: bytes, *, name: str | None = None, absender: str | No
             "Word oder LibreOffice als .docx speichern.") from None
     leser = _Leser(dok, tuple(spalten))
     leser.lies()
+    kopf_text = leser.eigenschaften.get("briefe-kopf")
+    if kopf_text:  # exported by briefe: the body is the whole document
+        return WordImport(f"+++\n{kopf_text.strip()}\n+++\n" + _koerper_text(
+            [b for b in leser.bloecke if b.art != "leer"]), tuple(leser.hinweise()))
     betreff, bloecke, gruss, unterschrift = _gliedere(leser)
     titel = name or (dok.core_properties.title or "").strip() or betreff or "Aus Word übernommen"
     if not betreff:

@@ -36,6 +36,8 @@ def router(dienst) -> APIRouter:
         vorlage: Annotated[str, Form(description="Name der Vorlage")],
         filter: Annotated[list[str], Form(description="SPALTE=WERT, mehrfach möglich")] = [],  # noqa: B006
         blatt: Annotated[str | None, Form(description="Tabellenblatt einer XLSX-Datei")] = None,
+        zahlen: Annotated[str | None, Form(description="„1.234“ lesen als punkt (1,234) oder deutsch "
+                                                       "(1.234,00); Standard: nach der Spalte")] = None,
     ) -> dict:
         """Liest die Liste wie ein Lauf und meldet erkannte Spalten und jedes Zeilenproblem
         (Zeile wie in Excel, Spalte, Meldung)."""
@@ -44,8 +46,9 @@ def router(dienst) -> APIRouter:
         arbeit = konfiguration.daten / "tmp" / secrets.token_hex(8)
         try:
             pruefung.speichere_upload(datei.file, arbeit / name, konfiguration.upload_bytes)
+            art = formularwerte(zahlen=zahlen)["zahlen"]
             return dienst.satz.fuehre_aus("pruefe_liste", konfiguration, pfad, arbeit / name,
-                                          filter_aus_formular(filter), blatt, zeit=PRUEF_ZEIT)
+                                          filter_aus_formular(filter), blatt, art, zeit=PRUEF_ZEIT)
         finally:
             shutil.rmtree(arbeit, ignore_errors=True)
 
@@ -67,13 +70,18 @@ def router(dienst) -> APIRouter:
         duplex: Annotated[bool, Form(description="im Sammel-PDF beginnt jeder Brief vorn")] = False,
         pdf: Annotated[PdfArt, Form()] = "standard",
         wert: Annotated[list[str], Form(description="Wert beim Start NAME=WERT, mehrfach möglich")] = [],  # noqa: B006
+        zahlen: Annotated[str | None, Form(description="„1.234“ lesen als punkt (1,234) oder deutsch "
+                                                       "(1.234,00); Standard: nach der Spalte")] = None,
     ) -> JSONResponse:
         """Die Liste wird sofort gelesen und geprüft (Fehler: 413/422); die Briefe entstehen danach
         in einem Arbeitsprozess. Den Stand zeigt `GET /api/laeufe/{id}`."""
         eingaben = dict(formularwerte(werte=wert)["werte"])
-        werte = pruefe_werte(pruefung.vorlage_pfad(konfiguration, vorlage), konfiguration.vorlagen, eingaben)
+        art = formularwerte(zahlen=zahlen)["zahlen"]
+        werte = pruefe_werte(pruefung.vorlage_pfad(konfiguration, vorlage), konfiguration.vorlagen, eingaben,
+                             art)
         lauf = neuer_lauf(dienst, zugang, datei, vorlage, filter_aus_formular(filter), blatt,
-                           {**start_optionen(formate, sammel, duplex, pdf), "werte": werte}, entwurf=False)
+                           {**start_optionen(formate, sammel, duplex, pdf), "werte": werte, "zahlen": art},
+                           entwurf=False)
         return JSONResponse(lauf_json(lauf), status_code=202, headers={"Location": f"/api/laeufe/{lauf.id}"})
 
     @r.get("/api/laeufe", tags=["Serienbriefe"], summary="Die letzten eigenen Läufe")

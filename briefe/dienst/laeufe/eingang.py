@@ -63,7 +63,7 @@ def neuer_lauf(dienst, zugang, upload: UploadFile | None, vorlage: str,
             pruefung.speichere_upload(upload.file, ordner / "eingabe" / name, k.upload_bytes)
         # in a worker: checking renders sample letters (semi-trusted templates)
         ergebnis = dienst.satz.fuehre_aus("pruefe_liste", k, pfad, ordner / "eingabe" / name, filter, blatt,
-                                          zeit=PRUEF_ZEIT)
+                                          optionen.get("zahlen"), zeit=PRUEF_ZEIT)
         lauf = Lauf(
             id=lauf_id, besitzer=zugang.besitzer, status=ENTWURF if entwurf else WARTET,
             erstellt=time.time(), vorlage=vorlage, datei=anzeige, eingabe=name, pruefung=ergebnis,

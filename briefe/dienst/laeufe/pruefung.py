@@ -134,14 +134,15 @@ def beispielwerte(vorlage_pfad: Path, vorlagen_ordner: Path) -> tuple[tuple[str,
 
 
 def pruefe_liste(konfiguration: Konfiguration, vorlage: Path, daten: Path,
-                 filter: list[list[str]], blatt: str | None) -> dict:
-    """Read and check a member list against a template, without making anything."""
+                 filter: list[list[str]], blatt: str | None, zahlen: str | None = None) -> dict:
+    """Read and check a member list against a template, without making anything; ``zahlen``
+    as the run option."""
     from briefe.lauf.optionen import Laufoptionen
     from briefe.lauf.spaltenpruefung import fasse_zusammen
     from briefe.lauf.vorbereitung import vorbereiten, zeilenhinweise, zeilenprobleme
 
     optionen = Laufoptionen(vorlage=vorlage, daten=daten, filter=tuple(tuple(f) for f in filter),
-                            blatt=blatt or None, vorlagen_ordner=konfiguration.vorlagen,
+                            blatt=blatt or None, zahlen=zahlen, vorlagen_ordner=konfiguration.vorlagen,
                             werte=beispielwerte(vorlage, konfiguration.vorlagen),
                             lesegrenzen=lesegrenzen(konfiguration))
     try:

@@ -22,7 +22,7 @@ log = logging.getLogger("briefe.dienst")
 # task → the module of ``briefe.dienst`` that has a function of that name
 AUFGABEN = {"einzelbrief": "laeufe.pruefung", "vorschau_pdf": "laeufe.pruefung",
             "vorschau_png": "laeufe.pruefung", "pruefe_liste": "laeufe.pruefung",
-            "entwurf_vorschau": "vorlagen.vorschau"}
+            "entwurf_vorschau": "vorlagen.vorschau", "word_import": "vorlagen.vorschau"}
 START_SEKUNDEN = 120.0  # a worker's start (imports, fonts) is not counted against a request
 
 

@@ -16,8 +16,10 @@ def startwerte_von(pfad, vorlagen_ordner) -> list:
         return []
 
 
-def pruefe_werte(pfad, vorlagen_ordner, eingaben: dict[str, str]) -> list[list[str]]:
-    """The values entered at the start, checked against the template (German errors)."""
+def pruefe_werte(pfad, vorlagen_ordner, eingaben: dict[str, str],
+                 zahlen: str | None = None) -> list[list[str]]:
+    """The values entered at the start, checked against the template (German errors;
+    ``zahlen`` as the run option)."""
     from briefe.vorlage.vorlage import lade_vorlage
 
     try:
@@ -29,7 +31,7 @@ def pruefe_werte(pfad, vorlagen_ordner, eingaben: dict[str, str]) -> list[list[s
     from briefe.vorlage.startwerte import pruefe_startwerte
 
     try:
-        pruefe_startwerte(vorlage, eingaben)
+        pruefe_startwerte(vorlage, eingaben, zahlen)
     except BriefeFehler as fehler:
         raise EingabeFehler(fehler.meldung) from None
     return [[w.name, eingaben.get(w.name, "")] for w in vorlage.startwerte]

@@ -211,10 +211,23 @@ def beispiel_betreff(vorlage, vorlagen_ordner: Path) -> str:
 
 def entwurf_vorschau(konfiguration: Konfiguration, quelltext: str, liste: Path, zeile: int | None,
                      format_: str, seite: int) -> tuple[bytes | None, int, dict | None]:
-    """A draft's preview (see ``vorlagen_vorschau.vorschau``), for a worker of ``satzprozess``:
+    """A draft's preview (see ``vorschau``), for a worker of ``satzprozess``:
     (data, pages, None), or (None, 0, the draft error as a dict) when the template is broken."""
     try:
         daten, seiten = vorschau(konfiguration, quelltext, liste, zeile, format_, seite)
     except EntwurfsFehler as fehler:
         return None, 0, fehler.als_dict()
     return daten, seiten, None
+
+
+def word_import(daten: bytes, name: str, absender: str | None) -> tuple[str, list[str]]:
+    """A Word document's template text and what was not carried over, for a worker of
+    ``satzprozess`` (the preview's time and memory limit); an unreadable one is an input error."""
+    from briefe.dienst.fehler import EingabeFehler
+    from briefe.vorlage.word_import import importiere_docx
+
+    try:
+        ergebnis = importiere_docx(daten, name=name, absender=absender)
+    except BriefeFehler as fehler:
+        raise EingabeFehler(fehler.meldung) from None
+    return ergebnis.quelltext, list(ergebnis.nicht_uebernommen)

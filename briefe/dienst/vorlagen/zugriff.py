@@ -12,9 +12,9 @@ from pathlib import Path
 from fastapi import HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 
+from briefe.dienst.fehler import EingabeFehler
 from briefe.dienst.vorlagen.speicher import UngueltigeVorlage, VorlagenKonflikt, VorlagenSpeicher
 from briefe.dienst.vorlagen.vorschau import EntwurfsFehler, lade_entwurf
-from briefe.fehler import BriefeFehler
 
 ROLLE = "vorlagen"
 KEIN_RECHT = ("Keine Berechtigung: Vorlagen bearbeiten dürfen nur Benutzer mit der Rolle „vorlagen“ "
@@ -70,7 +70,7 @@ def speichern(request: Request, name: str, aufruf: Callable) -> dict:
 def importiere_word(request: Request, datei: UploadFile, name: str, absender: str) -> dict:
     """Word document → template text and the German list of what was not carried over."""
     try:
-        from briefe.vorlage.word_import import importiere_docx
+        import briefe.vorlage.word_import  # noqa: F401 - python-docx installed?
     except ImportError:
         raise HTTPException(503, "Die Übernahme aus Word ist hier nicht verfügbar.") from None
     if not (datei.filename or "").lower().endswith(".docx"):
@@ -79,8 +79,9 @@ def importiere_word(request: Request, datei: UploadFile, name: str, absender: st
     daten = datei.file.read(DOCX_BYTES + 1)
     if len(daten) > DOCX_BYTES:
         raise HTTPException(413, f"Das Word-Dokument ist zu groß (höchstens {DOCX_BYTES >> 20} MB).")
-    try:
-        ergebnis = importiere_docx(daten, name=name or Path(datei.filename).stem, absender=absender or None)
-    except BriefeFehler as fehler:
+    try:  # in a worker with the preview's time and memory limit, not in this thread
+        quelltext, hinweise = request.app.state.dienst.satz.fuehre_aus(
+            "word_import", daten, name or Path(datei.filename).stem, absender or None)
+    except EingabeFehler as fehler:  # too slow or too big: SatzFehler, HTTP 503
         raise HTTPException(422, fehler.meldung) from None
-    return {"quelltext": ergebnis.quelltext, "nicht_uebernommen": list(ergebnis.nicht_uebernommen)}
+    return {"quelltext": quelltext, "nicht_uebernommen": hinweise}

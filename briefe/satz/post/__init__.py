@@ -1,0 +1,1 @@
+"""Envelopes and label sheets: pages of addresses, placed in millimetres (``geometrie``)."""
