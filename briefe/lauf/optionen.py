@@ -2,14 +2,14 @@
 text, where a user may set it (``befehl`` = command line, ``auftrag`` = job file, ``dienst`` =
 the service's form and API) and how a typed or TOML value is read and checked.
 
-The three readers (``cli.haupt``, ``lauf.auftrag``, ``dienst.laeufe``) only map their input to
+The three readers (``cli.optionen``, ``lauf.auftrag``, ``dienst.laeufe.eingang``) only map their input to
 these keys and call ``lies_eintraege``; none declares a field or a check of its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -321,11 +321,6 @@ def angaben(weg: str | None = None) -> dict[str, tuple[str, Angabe]]:
             if weg is None or weg in f.metadata["angabe"].wege}
 
 
-def lies_eingabe(schluessel: str, text: object) -> object:
-    """One option's value typed as text (command line, form), read and checked as declared."""
-    return next(iter(lies_eintraege({schluessel: text}, BEFEHL).values()))
-
-
 def lies_eintraege(eintraege: Mapping[str, object], weg: str) -> dict[str, object]:
     """``{German key: raw value}`` → keyword arguments of ``Laufoptionen``; keys not declared
     for ``weg`` are refused."""
@@ -345,9 +340,3 @@ def lies_eintraege(eintraege: Mapping[str, object], weg: str) -> dict[str, objec
 def laufoptionen(eintraege: Mapping[str, object], weg: str, **intern) -> Laufoptionen:
     """The options from one reader's entries (plus fields no user sets: ``intern``)."""
     return Laufoptionen(**lies_eintraege(eintraege, weg), **intern)
-
-
-def als_eintraege(optionen: Laufoptionen, schluessel: Iterable[str]) -> dict[str, object]:
-    """The entries a reader would need to make these options again (for a run's record)."""
-    alle = angaben()
-    return {s: getattr(optionen, alle[s][0]) for s in schluessel}

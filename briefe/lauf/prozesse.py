@@ -13,7 +13,7 @@ import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
 from briefe.dateien import atomar, schliesse_ab, sha256
@@ -209,17 +209,42 @@ def arbeite(
         vorwaermen(vorlage, (e for _, e in auftraege), renderer_fuer(optionen).values())
     groesse = max(1, min(STAPEL, len(auftraege) // (jobs * 16)))  # small runs: one at a time
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
-        offen = set()
-        for beginn in range(0, len(auftraege), groesse):
-            offen.add(pool.submit(mache_briefe, auftraege[beginn:beginn + groesse]))
-            if len(offen) >= jobs * 4:
-                fertig, offen = wait(offen, return_when=FIRST_COMPLETED)
-                for zukunft in fertig:
-                    for eintrag, dateien in zukunft.result():
-                        yield _schliesse_ab(eintrag, dateien, optionen.ausgabe)
-        for zukunft in offen:
-            for eintrag, dateien in zukunft.result():
-                yield _schliesse_ab(eintrag, dateien, optionen.ausgabe)
+        offen: set[Future] = set()  # submitted batches whose letters are not all put in place
+        try:
+            for beginn in range(0, len(auftraege), groesse):
+                offen.add(pool.submit(mache_briefe, auftraege[beginn:beginn + groesse]))
+                if len(offen) >= jobs * 4:
+                    fertig, _ = wait(offen, return_when=FIRST_COMPLETED)
+                    for zukunft in fertig:
+                        yield from _lege_ab(zukunft, offen, optionen.ausgabe)
+            while offen:
+                yield from _lege_ab(next(iter(offen)), offen, optionen.ausgabe)
+        except BaseException:  # a write error, or the run stops early: no temporary file stays
+            _verwirf(offen, optionen.ausgabe)
+            raise
+
+
+def _lege_ab(zukunft: Future, offen: set[Future], ausgabe: Path) -> Iterator[Eintrag]:
+    """The letters of one finished batch, each put in place; then the batch leaves ``offen``."""
+    for eintrag, dateien in zukunft.result():
+        yield _schliesse_ab(eintrag, dateien, ausgabe)
+    offen.discard(zukunft)
+
+
+def _verwirf(offen: set[Future], ausgabe: Path) -> None:
+    """Remove the temporary files of batches not put in place (those not started are cancelled)."""
+    for zukunft in offen:
+        zukunft.cancel()
+    for zukunft in offen:
+        if zukunft.cancelled() or zukunft.exception() is not None:
+            continue  # nothing made, or the worker removed its own files (``mache_briefe``)
+        _entferne(zukunft.result(), ausgabe)
+
+
+def _entferne(ergebnisse: Iterable[tuple[object, list[tuple[str, str]]]], ausgabe: Path) -> None:
+    for _, dateien in ergebnisse:
+        for temp, _ in dateien:
+            (ausgabe / temp).unlink(missing_ok=True)  # a file already renamed has another name
 
 
 def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag, list[tuple[str, str]]]]:
@@ -233,6 +258,10 @@ def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag,
             _AUFGESCHOBEN = []
             eintrag = mache_brief(auftrag)
             ergebnisse.append((eintrag, _AUFGESCHOBEN))
+    except BaseException:  # the batch fails whole: its letters' temporary files go with it
+        assert _OPTIONEN is not None
+        _entferne([*ergebnisse, (None, _AUFGESCHOBEN or [])], _OPTIONEN.ausgabe)
+        raise
     finally:
         _AUFGESCHOBEN = None
     return ergebnisse

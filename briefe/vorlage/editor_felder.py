@@ -4,6 +4,7 @@ labels the editor shows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 
 import jinja2
@@ -127,7 +128,8 @@ def als_bedingung(bedingung: str) -> dict | None:
 
 
 def _zeichenkette(wert: str) -> str:
-    return '"' + wert.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    """A Jinja string literal for ``wert`` (JSON's escapes are Jinja's)."""
+    return json.dumps(str(wert), ensure_ascii=False)
 
 
 def bedingung_quelle(attrs: Mapping) -> str:

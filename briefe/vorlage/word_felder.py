@@ -26,10 +26,11 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
+from briefe.vorlage.editor_felder import ARTEN, bedingung_quelle
+
 WENN = "briefe-wenn"
 AUSDRUCK = "briefe-ausdruck"  # + number: verbatim source in property briefe-ausdruecke
 SONST = "briefe-sonst"
-ARTEN = ("gefuellt", "leer", "enthaelt", "gleich", "ungleich")
 _NAME = re.compile(r"^((empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen|betreff)$")
 _FORMAT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _CUSTOM = "/docProps/custom.xml"
@@ -46,21 +47,11 @@ def feld_quelle(name: str, format_: str | None) -> str | None:
     return "{{ " + (f"{name} | {format_}" if format_ else name) + " }}"
 
 
-def _zeichenkette(wert: str) -> str:
-    return json.dumps(str(wert), ensure_ascii=False)
-
-
 def bedingung_test(spalte: str, art: str, wert: str | None) -> str | None:
     """The test of ``{% if … %}``; None if the attributes are not a condition briefe writes."""
     if not _NAME.match(spalte or "") or art not in ARTEN:
         return None
-    if art == "leer":
-        return f"not {spalte}"
-    if art == "enthaelt":
-        return f"{_zeichenkette(wert or '')} in {spalte}"
-    if art in ("gleich", "ungleich"):
-        return f"{spalte} {'==' if art == 'gleich' else '!='} {_zeichenkette(wert or '')}"
-    return spalte
+    return bedingung_quelle({"spalte": spalte, "art": art, "wert": wert})
 
 
 def bedingung_titel(label: str, art: str, wert: str | None) -> str:
