@@ -12,17 +12,14 @@ import pytest
 from briefe.satz.pdf import schnell
 from briefe.satz.pdf.weasy import pdf_bytes
 from briefe.vorlage.vorlage import lade_vorlage
-from tests.conftest import MEYER, VORLAGEN, empfaenger
-from tests.test_schnell import EMPFAENGER, gleiche_briefe
+from tests.conftest import VORLAGEN, empfaenger
+from tests.test_schnell import gleiche_briefe
+from tests.test_schnell_personalisiert import MITGLIEDER as PERSONALISIERT
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-MITGLIEDER = [
-    dict(MEYER, mitgliedsnummer="100007", beitrag="48", faellig="2027-01-15", arbeitsgruppe="Inklusion"),
-    dict(EMPFAENGER["umlaute"], mitgliedsnummer="100014", beitrag="120,50", faellig="2027-02-01",
-         arbeitsgruppe="Übergänge"),
-    dict(EMPFAENGER["langer_name"], mitgliedsnummer="100021", beitrag="36", faellig="2027-03-28",
-         arbeitsgruppe="Lebensbegleitendes Lernen"),
-]
+# the members of test_schnell_personalisiert, with the benchmark's field names
+MITGLIEDER = [dict({k: v for k, v in m.items() if k not in ("nummer", "gruppe")},
+                   mitgliedsnummer=m["nummer"], arbeitsgruppe=m["gruppe"]) for m in PERSONALISIERT]
 
 
 @pytest.mark.parametrize("art", ["absatz", "fett", "tabelle", "bedingt"])
