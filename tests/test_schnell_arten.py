@@ -1,0 +1,101 @@
+"""The letter kinds of ``benchmarks/personalisiert.py``: every letter the fast path makes equals
+its full render, and a letter it leaves to the full render says why."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from briefe.satz.pdf import schnell
+from briefe.satz.pdf.weasy import pdf_bytes
+from briefe.vorlage.vorlage import lade_vorlage
+from tests.conftest import VORLAGEN, empfaenger
+from tests.test_schnell import gleiche_briefe
+from tests.test_schnell_personalisiert import MITGLIEDER as PERSONALISIERT
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+# the members of test_schnell_personalisiert, with the benchmark's field names
+MITGLIEDER = [dict({k: v for k, v in m.items() if k not in ("nummer", "gruppe")},
+                   mitgliedsnummer=m["nummer"], arbeitsgruppe=m["gruppe"]) for m in PERSONALISIERT]
+
+
+@pytest.mark.parametrize("art", ["absatz", "fett", "tabelle", "bedingt"])
+def test_briefart_wie_voller_satz(art):
+    """Fast or not, each letter equals the full render; a full render names its reason."""
+    schnell.leere_zwischenspeicher()
+    vorlage = lade_vorlage(BENCHMARKS / f"personalisiert-{art}.md", VORLAGEN)
+    briefe = [vorlage.erzeuge(empfaenger(**m)) for m in MITGLIEDER]
+    for brief in briefe[:2]:  # what a run does: the first letters teach where the values are
+        schnell.pdf_bytes_schnell(brief)
+    for brief in briefe:
+        grund = schnell.schnell_moeglich(brief)
+        assert grund is None or grund.strip(), art
+        gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+    if art == "bedingt":  # the conditional paragraph: present for the first member only
+        assert "Auftaktsitzung" in str(briefe[0].inhalt) and "Auftaktsitzung" not in str(briefe[1].inhalt)
+
+
+def _zeilen_je_seite(daten: bytes) -> list[int]:
+    with pdfplumber.open(io.BytesIO(daten)) as pdf:
+        return [len(seite.extract_text().split("\n")) for seite in pdf.pages]
+
+
+def _text(daten: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(daten)) as pdf:
+        return "\n".join(seite.extract_text() for seite in pdf.pages)
+
+
+def _briefe(art: str, *gruppen: str) -> list:
+    vorlage = lade_vorlage(BENCHMARKS / f"personalisiert-{art}.md", VORLAGEN)
+    paare = zip(MITGLIEDER, gruppen, strict=True)
+    return [vorlage.erzeuge(empfaenger(**dict(m, arbeitsgruppe=g))) for m, g in paare]
+
+
+LANGE_GRUPPE = "Lebensbegleitendes Lernen und Sprachförderung im Quartier Hagen-Mitte und Haspe"
+
+
+@pytest.mark.parametrize(("art", "gruppe", "mehr", "grund"), [
+    # the paragraph with the group grows by one line: on the fallback, and it says why
+    ("absatz", LANGE_GRUPPE, [1], "Wert im Absatz über mehrere Zeilen"),
+    # so long that the letter runs onto a second page (a page break moves)
+    ("absatz", " ".join(["Lebensbegleitendes Lernen in Stadtteil und Quartier"] * 30), None,
+     "Wert im Absatz über mehrere Zeilen"),
+    # a bold value and a value in a list item, both inside their line
+    ("fett", "Sprachförderung", [0], "Platz nicht am Ende seiner Zeile"),
+])
+def test_umbruch_aendert_sich_voller_satz_mit_grund(art, gruppe, mehr, grund):
+    """A value that moves line or page breaks takes the full render, names the reason, and the
+    letter is the full render's (``mehr``: lines per page beyond the same letter with the group
+    "Inklusion"; ``None``: a second page)."""
+    schnell.leere_zwischenspeicher()
+    erster, zweiter, dieser = _briefe(art, "Inklusion", "Übergänge", gruppe)
+    for brief in (erster, zweiter):
+        schnell.pdf_bytes_schnell(brief)
+    voll = pdf_bytes(dieser)
+    basis = _zeilen_je_seite(pdf_bytes(_briefe(art, "", "", "Inklusion")[2]))
+    zeilen = _zeilen_je_seite(voll)
+    if mehr is None:
+        assert len(basis) == 1 and len(zeilen) == 2
+    else:
+        assert [z - b for z, b in zip(zeilen, basis, strict=True)] == mehr
+    assert grund in schnell.schnell_moeglich(dieser)
+    vorher = schnell.STATISTIK["voll"]
+    gleiche_briefe(voll, schnell.pdf_bytes_schnell(dieser))
+    assert schnell.STATISTIK["voll"] == vorher + 1
+
+
+def test_bedingter_absatz_fehlt_schnell_wie_voll():
+    """The conditional paragraph absent: the letter is one of its own group, from the fast path,
+    equal to its full render."""
+    schnell.leere_zwischenspeicher()
+    mit, ohne, ohne_auch = _briefe("bedingt", "Inklusion", "Übergänge", "Ganztag")
+    for brief in (mit, ohne):
+        schnell.pdf_bytes_schnell(brief)
+    assert schnell.schnell_moeglich(ohne) is None
+    voll_mit, voll_ohne = pdf_bytes(mit), pdf_bytes(ohne)
+    assert "gesonderte Einladung" in _text(voll_mit) and "gesonderte" not in _text(voll_ohne)
+    gleiche_briefe(voll_ohne, schnell.pdf_bytes_schnell(ohne))
+    gleiche_briefe(pdf_bytes(ohne_auch), schnell.pdf_bytes_schnell(ohne_auch))
