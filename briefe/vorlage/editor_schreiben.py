@@ -26,9 +26,13 @@ def _bloecke(bloecke: list) -> str:
     return "\n\n".join(_trenne(t) for t in teile if t).rstrip("\n")
 
 
+_TAGZEILE = re.compile(r"(?:\A|\n)[ \t]*\{[%#][^{}\n]*[%#]\}\Z")
+
+
 def _trenne(text: str) -> str:
-    """A block ending in a tag: Jinja drops the newline after it, so add one."""
-    return text + "\n" if re.search(r"[%#]\}\Z", text) else text
+    """A block ending in a tag after text: Jinja drops the newline after it, so add one
+    (a tag on a line of its own leaves no line in the letter and needs none)."""
+    return text + "\n" if re.search(r"[%#]\}\Z", text) and not _TAGZEILE.search(text) else text
 
 
 def _block(block: Mapping) -> str | None:
@@ -113,8 +117,9 @@ def _zelle(zelle: Mapping) -> str:
     return " ".join(t for t in teile if t).replace("\n", " ")
 
 
-def _zeile(inhalt: list, tabelle: bool = False) -> str:
-    """Inline nodes as one Markdown line (hard breaks give further lines)."""
+def _zeile(inhalt: list, tabelle: bool = False, rand: bool = True) -> str:
+    """Inline nodes as one Markdown line (hard breaks give further lines); ``rand=False``
+    keeps spaces at the edges (the parts of an inline condition)."""
     text = ""
     offen: list[str] = []
     for knoten in _ohne_randleerzeichen(inhalt):
@@ -130,7 +135,7 @@ def _zeile(inhalt: list, tabelle: bool = False) -> str:
         text += "**" if offen.pop() == "bold" else "*"
     while text.endswith("\\\n"):
         text = text[:-2]
-    return text.strip(" ")
+    return text.strip(" ") if rand else text
 
 
 def _marken(knoten: Mapping) -> set[str]:
@@ -176,10 +181,10 @@ def _inline(knoten: Mapping, tabelle: bool, anfang: bool) -> str:
         return str(attrs.get("quelltext", ""))
     if art == "bedingungInline":
         _pruefe_name(attrs.get("spalte"))
-        text = "{% if " + felder.bedingung_quelle(attrs) + " %}" + _zeile(attrs.get("dann") or [],
-                                                                            tabelle)
+        text = "{% if " + felder.bedingung_quelle(attrs) + " %}"
+        text += _zeile(attrs.get("dann") or [], tabelle, rand=False)
         if attrs.get("sonst") is not None:
-            text += "{% else %}" + _zeile(attrs.get("sonst") or [], tabelle)
+            text += "{% else %}" + _zeile(attrs.get("sonst") or [], tabelle, rand=False)
         return text + "{% endif %}"
     raise VorlagenFehler(f"Das Dokument des Editors enthält ein unbekanntes Element „{art}“.")
 
