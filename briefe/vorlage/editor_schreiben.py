@@ -106,7 +106,7 @@ def _tabelle(block: Mapping) -> str:
     for n in range(breite):
         a = ausrichtung[n] if n < len(ausrichtung) else "left"
         linie.append({"center": ":---:", "right": "---:"}.get(a, "---"))
-    kopfzeile = zeile(zeilen[0]["content"]) if kopf else "| " + " | ".join([" "] * breite) + " |"
+    kopfzeile = zeile(zeilen[0]["content"]) if kopf else "|" + "  |" * breite
     rumpf = zeilen[1:] if kopf else zeilen
     return "\n".join([kopfzeile, "| " + " | ".join(linie) + " |",
                       *(zeile(z.get("content") or []) for z in rumpf)])
