@@ -12,24 +12,10 @@ from docx.oxml.ns import nsdecls
 from briefe.quellen.mitglieder import lies_mitglieder
 from briefe.vorlage.vorlage import lade_vorlage
 from briefe.vorlage.word_import import importiere_docx
+from tests.beispiellisten import beispielliste
 from tests.conftest import VORLAGEN, WURZEL
 
 W = nsdecls("w")
-LISTEN = {"beitragsbescheid": "beitraege.csv"}
-
-
-def _liste(pfad, tmp_path):
-    """The sample list of a template (for the database one: the contribution list with the
-    database's columns, conditions once true and once false)."""
-    if pfad.stem != "beitragsbescheid-datenbank":
-        return lies_mitglieder(WURZEL / "daten" / LISTEN.get(pfad.stem, "mitglieder.csv"))
-    zeilen = (WURZEL / "daten" / "beitraege.csv").read_text(encoding="utf-8").splitlines()
-    zeilen[0] = zeilen[0].replace("Mitgliedsnummer", "Mitgliedsnr") + ";Eintritt;Gremien"
-    zeilen[1:] = [z + (";01.03.2019;Lenkungskreis" if i % 2 else ";;")
-                  for i, z in enumerate(zeilen[1:])]
-    datei = tmp_path / "liste.csv"
-    datei.write_text("\n".join(zeilen) + "\n", encoding="utf-8")
-    return lies_mitglieder(datei)
 
 
 def _bytes(dok) -> bytes:
@@ -102,7 +88,7 @@ def export():
 
 @pytest.mark.parametrize("pfad", sorted(VORLAGEN.glob("*.md")), ids=lambda p: p.stem)
 def test_vorlage_nach_word_und_zurueck_gibt_dieselben_briefe(export, pfad, tmp_path):
-    liste = _liste(pfad, tmp_path)
+    liste = beispielliste(pfad, tmp_path)
     daten = export(pfad.read_text(encoding="utf-8"))
     zurueck = tmp_path / pfad.name
     ergebnis = importiere_docx(daten)

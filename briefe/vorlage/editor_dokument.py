@@ -392,22 +392,19 @@ class _Bloecke:
             if tiefe == 0:
                 kopf, schluss = elemente[start]["tag"], teil
                 attrs = felder.als_bedingung(kopf.inneres[2:])
-                if attrs is None or any(t.roh != t.roh.strip() or "-" in t.roh[:3] + t.roh[-3:]
-                                        for t in (kopf, schluss)):
+                tags = [kopf, schluss] + ([elemente[sonst]["tag"]] if sonst is not None else [])
+                if attrs is None or not all(map(_schlicht, tags)):
                     return None
                 grenze = sonst if sonst is not None else j
                 dann = _verschmelze(self._gruppiere(elemente[start + 1:grenze]))
                 anders = (_verschmelze(self._gruppiere(elemente[sonst + 1:j]))
                           if sonst is not None else None)
-                if sonst is not None and elemente[sonst]["tag"].roh != elemente[sonst]["tag"].roh.strip():
-                    return None
                 return {"type": "bedingungInline",
                         "attrs": {**attrs, "dann": dann, "sonst": anders}}, j + 1
         return None
 
     def _tag(self, teil: _Teil, marken: list[str]) -> dict:
-        if teil.art == "ausgabe" and teil.roh == teil.roh.strip() and teil.roh[2:3] not in "-+" \
-                and teil.roh[-3:-2] not in "-+":
+        if teil.art == "ausgabe" and _schlicht(teil):
             attrs = felder.als_feld(teil.inneres, self.beschriftungen)
             if attrs is not None:
                 knoten = {"type": "feld", "attrs": attrs}
@@ -415,6 +412,13 @@ class _Bloecke:
                     knoten["marks"] = [{"type": m} for m in dict.fromkeys(marken)]
                 return knoten
         return {"type": "ausdruck", "attrs": {"quelltext": teil.roh}}
+
+
+def _schlicht(teil: _Teil) -> bool:
+    """A tag without whitespace control and spaces around it; a newline after a statement
+    (which Jinja drops, as the placeholder does) is allowed."""
+    roh = teil.roh.removesuffix("\n") if teil.art == "anweisung" else teil.roh
+    return roh == roh.strip() and roh[2:3] not in "-+" and roh[-3:-2] not in "-+"
 
 
 def _text(text: str, marken: list[str]) -> dict:

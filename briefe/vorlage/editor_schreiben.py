@@ -17,7 +17,11 @@ def aus_dokument(dokument: Mapping) -> str:
     """The template body of an editor document; a German error for what is not allowed."""
     if not isinstance(dokument, Mapping) or dokument.get("type") != "doc":
         raise VorlagenFehler("Das Dokument des Editors ist ungültig (kein „doc“).")
-    text = _bloecke(dokument.get("content") or [])
+    try:
+        text = _bloecke(dokument.get("content") or [])
+    except (AttributeError, TypeError, ValueError, KeyError):  # a node of the wrong shape
+        raise VorlagenFehler("Das Dokument des Editors ist ungültig (ein Element hat nicht die "
+                             "erwartete Form).") from None
     return text + "\n" if text else ""
 
 
@@ -26,9 +30,13 @@ def _bloecke(bloecke: list) -> str:
     return "\n\n".join(_trenne(t) for t in teile if t).rstrip("\n")
 
 
+_TAGZEILE = re.compile(r"(?:\A|\n)[ \t]*\{[%#][^{}\n]*[%#]\}\Z")
+
+
 def _trenne(text: str) -> str:
-    """A block ending in a tag: Jinja drops the newline after it, so add one."""
-    return text + "\n" if re.search(r"[%#]\}\Z", text) else text
+    """A block ending in a tag after text: Jinja drops the newline after it, so add one
+    (a tag on a line of its own leaves no line in the letter and needs none)."""
+    return text + "\n" if re.search(r"[%#]\}\Z", text) and not _TAGZEILE.search(text) else text
 
 
 def _block(block: Mapping) -> str | None:
@@ -47,7 +55,7 @@ def _block(block: Mapping) -> str | None:
         return str((block.get("attrs") or {}).get("quelltext", "")).strip("\n")
     if art == "bedingung":
         attrs = block.get("attrs") or {}
-        _pruefe_name(attrs.get("spalte"))
+        _pruefe_bedingung(attrs)
         dann = next((k for k in inhalt if k.get("type") == "bedingungDann"), {})
         sonst = next((k for k in inhalt if k.get("type") == "bedingungSonst"), None)
         text = "{% if " + felder.bedingung_quelle(attrs) + " %}\n"
@@ -98,7 +106,7 @@ def _tabelle(block: Mapping) -> str:
     for n in range(breite):
         a = ausrichtung[n] if n < len(ausrichtung) else "left"
         linie.append({"center": ":---:", "right": "---:"}.get(a, "---"))
-    kopfzeile = zeile(zeilen[0]["content"]) if kopf else "| " + " | ".join([" "] * breite) + " |"
+    kopfzeile = zeile(zeilen[0]["content"]) if kopf else "|" + "  |" * breite
     rumpf = zeilen[1:] if kopf else zeilen
     return "\n".join([kopfzeile, "| " + " | ".join(linie) + " |",
                       *(zeile(z.get("content") or []) for z in rumpf)])
@@ -113,16 +121,19 @@ def _zelle(zelle: Mapping) -> str:
     return " ".join(t for t in teile if t).replace("\n", " ")
 
 
-def _zeile(inhalt: list, tabelle: bool = False) -> str:
-    """Inline nodes as one Markdown line (hard breaks give further lines)."""
+def _zeile(inhalt: list, tabelle: bool = False, rand: bool = True) -> str:
+    """Inline nodes as one Markdown line (hard breaks give further lines); ``rand=False``
+    keeps spaces at the edges (the parts of an inline condition)."""
     text = ""
     offen: list[str] = []
-    for knoten in _ohne_randleerzeichen(inhalt):
-        soll = [m for m in ("bold", "italic") if m in _marken(knoten)]
-        while offen != soll[:len(offen)]:  # close innermost first what this node lacks
+    knoten_liste = _ohne_randleerzeichen(inhalt)
+    for n, knoten in enumerate(knoten_liste):
+        marken = _marken(knoten)
+        while any(m not in marken for m in offen):  # close innermost first what this lacks
             text += "**" if offen.pop() == "bold" else "*"
         anfang = not text.strip("*") or text.endswith("\\\n")
-        for marke in soll[len(offen):]:
+        neu = sorted(sorted(marken - set(offen)), key=lambda m: -_reichweite(knoten_liste, n, m))
+        for marke in neu:  # the mark that lasts longer opens outside
             text += "**" if marke == "bold" else "*"
             offen.append(marke)
         text += _inline(knoten, tabelle, anfang)
@@ -130,7 +141,15 @@ def _zeile(inhalt: list, tabelle: bool = False) -> str:
         text += "**" if offen.pop() == "bold" else "*"
     while text.endswith("\\\n"):
         text = text[:-2]
-    return text.strip(" ")
+    return text.strip(" ") if rand else text
+
+
+def _reichweite(inhalt: list, n: int, marke: str) -> int:
+    """How many nodes from ``n`` on carry ``marke``."""
+    laenge = 0
+    while n + laenge < len(inhalt) and marke in _marken(inhalt[n + laenge]):
+        laenge += 1
+    return laenge
 
 
 def _marken(knoten: Mapping) -> set[str]:
@@ -140,24 +159,33 @@ def _marken(knoten: Mapping) -> set[str]:
 
 
 def _ohne_randleerzeichen(inhalt: list) -> list:
-    """Spaces at the edge of bold or italic text move outside (``**a **`` is no emphasis)."""
+    """Spaces where bold or italic begins or ends move outside (``**a **`` is no emphasis);
+    a space between two nodes with the same mark keeps it."""
     ergebnis = []
-    for knoten in inhalt:
-        if knoten.get("type") != "text" or not _marken(knoten):
-            ergebnis.append(knoten)
-            continue
+    for n, knoten in enumerate(inhalt):
+        marken = _marken(knoten)
         text = str(knoten.get("text", ""))
-        kern = text.strip()
-        if not kern:
-            ergebnis.append({"type": "text", "text": text})
+        if knoten.get("type") != "text" or not marken or not text.strip():
+            ergebnis.append(knoten if text.strip() or knoten.get("type") != "text"
+                            else {"type": "text", "text": text})
             continue
+        davor = marken & _marken(inhalt[n - 1]) if n else set()
+        danach = marken & _marken(inhalt[n + 1]) if n + 1 < len(inhalt) else set()
+        kern = text.strip()
         links, rechts = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
         if links:
-            ergebnis.append({"type": "text", "text": links})
+            ergebnis.append(_mit_marken(links, davor))
         ergebnis.append({**knoten, "text": kern})
         if rechts:
-            ergebnis.append({"type": "text", "text": rechts})
+            ergebnis.append(_mit_marken(rechts, danach))
     return ergebnis
+
+
+def _mit_marken(text: str, marken: set[str]) -> dict:
+    knoten: dict = {"type": "text", "text": text}
+    if marken:
+        knoten["marks"] = [{"type": m} for m in sorted(marken)]
+    return knoten
 
 
 def _inline(knoten: Mapping, tabelle: bool, anfang: bool) -> str:
@@ -175,13 +203,21 @@ def _inline(knoten: Mapping, tabelle: bool, anfang: bool) -> str:
     if art == "ausdruck":
         return str(attrs.get("quelltext", ""))
     if art == "bedingungInline":
-        _pruefe_name(attrs.get("spalte"))
-        text = "{% if " + felder.bedingung_quelle(attrs) + " %}" + _zeile(attrs.get("dann") or [],
-                                                                            tabelle)
+        _pruefe_bedingung(attrs)
+        text = "{% if " + felder.bedingung_quelle(attrs) + " %}"
+        text += _zeile(attrs.get("dann") or [], tabelle, rand=False)
         if attrs.get("sonst") is not None:
-            text += "{% else %}" + _zeile(attrs.get("sonst") or [], tabelle)
+            text += "{% else %}" + _zeile(attrs.get("sonst") or [], tabelle, rand=False)
         return text + "{% endif %}"
     raise VorlagenFehler(f"Das Dokument des Editors enthält ein unbekanntes Element „{art}“.")
+
+
+def _pruefe_bedingung(attrs: Mapping) -> None:
+    _pruefe_name(attrs.get("spalte"))
+    art = attrs.get("art", "gefuellt")
+    if art not in felder.ARTEN:
+        raise VorlagenFehler(f"Die Art „{art}“ einer Bedingung ist unbekannt; erlaubt sind "
+                             + ", ".join(felder.ARTEN) + ".")
 
 
 def _pruefe_name(name: object) -> None:
