@@ -52,6 +52,13 @@ def ohne_beschriftung(knoten):
     return knoten
 
 
+def feld_einfuegen(seite, beschriftung: str, format_: str = "") -> None:
+    """Choose a field (and format) in the picker and insert it at the cursor."""
+    seite.get_by_label("Feld", exact=True).select_option(label=f"«{beschriftung}»")
+    seite.get_by_label("Format", exact=True).select_option(format_)
+    seite.get_by_role("button", name="Feld einfügen").click()
+
+
 def zeilen(text: str) -> list[str]:
     return [z.strip() for z in text.splitlines() if z.strip()]
 
@@ -85,8 +92,7 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
         expect(feld.locator("option", has_text="«Funktion»")).to_have_count(1)
         seite.get_by_label("Betreff").fill("Einladung für ")
         seite.get_by_label("Betreff").press("End")
-        feld.select_option(label="«Name»")
-        seite.get_by_role("button", name="Feld einfügen").click()
+        feld_einfuegen(seite, "Name")
         expect(seite.get_by_label("Betreff")).to_have_value("Einladung für «Name»")
 
         text = seite.get_by_role("textbox", name="Brieftext")
@@ -96,18 +102,14 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
         seite.keyboard.type("herzlich")
         seite.get_by_role("button", name="fett").click()
         seite.keyboard.type(" ein, ")
-        feld.select_option(label="«Vorname»")
-        seite.get_by_role("button", name="Feld einfügen").click()
+        feld_einfuegen(seite, "Vorname")
         seite.keyboard.type(" ")
-        feld.select_option(label="«Name»")
-        seite.get_by_role("button", name="Feld einfügen").click()
+        feld_einfuegen(seite, "Name")
         seite.keyboard.type(" aus «Or")
         expect(seite.get_by_role("listbox", name="Feld wählen")).to_contain_text("«Ort»")
         seite.keyboard.press("Enter")
         seite.keyboard.type(" (PLZ als Betrag: ")
-        feld.select_option(label="«PLZ»")
-        seite.get_by_label("Format", exact=True).select_option("betrag")
-        seite.get_by_role("button", name="Feld einfügen").click()
+        feld_einfuegen(seite, "PLZ", "betrag")
         seite.keyboard.type(").")
         seite.keyboard.press("Enter")
         seite.get_by_role("button", name="Aufzählung").click()
@@ -138,9 +140,7 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
         text.get_by_text("Ende der Einladung.").click()
         seite.keyboard.press("End")
         seite.keyboard.type(" Kostenbeitrag: ")
-        feld.select_option(label="«Kostenbeitrag»")
-        seite.get_by_label("Format", exact=True).select_option("betrag")
-        seite.get_by_role("button", name="Feld einfügen").click()
+        feld_einfuegen(seite, "Kostenbeitrag", "betrag")
         seite.keyboard.type(".")
 
         text.get_by_text("Ende der Einladung.").click(position={"x": 2, "y": 5})
@@ -236,11 +236,12 @@ def test_textbaustein_im_editor(dienst, tmp_path):
         # Edit the block: a broken text is refused with a German message, a good one is saved.
         seite.goto(dienst.url + "/bausteine/datenschutz")
         alt = baustein.read_text(encoding="utf-8")
-        seite.get_by_label("Text des Bausteins").fill(alt.replace("Wir verarbeiten", "{% if x %}Wir verarbeiten"))
+        eingabe = seite.get_by_label("Text des Bausteins")
+        eingabe.fill(alt.replace("Wir verarbeiten", "{% if x %}Wir verarbeiten"))
         seite.get_by_role("button", name="Speichern").click()
         expect(seite.get_by_role("alert")).to_contain_text("Textbaustein „datenschutz“")
         assert baustein.read_text(encoding="utf-8") == alt
-        seite.get_by_label("Text des Bausteins").fill(alt.replace("Wir verarbeiten", "Das Bildungsbüro verarbeitet"))
+        eingabe.fill(alt.replace("Wir verarbeiten", "Das Bildungsbüro verarbeitet"))
         seite.get_by_role("button", name="Speichern").click()
         expect(seite.get_by_text("gespeichert; jede Vorlage")).to_be_visible()
         assert "Das Bildungsbüro verarbeitet" in baustein.read_text(encoding="utf-8")

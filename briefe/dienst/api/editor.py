@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException
 from fastapi.responses import JSONResponse
 
-from briefe.dienst.vorlagen.zugriff import pruefe_rolle
+from briefe.dienst.vorlagen.zugriff import mit_rolle
 from briefe.fehler import VorlagenFehler
 from briefe.vorlage.editor_dokument import aus_dokument, zu_dokument
 
@@ -24,11 +24,7 @@ def _json(text: str, was: str) -> object:
 def router(api_zugang) -> APIRouter:
     """The routes; ``api_zugang`` is the service's authentication dependency."""
 
-    def zugang_mit_rolle(request: Request, zugang: object = Depends(api_zugang)):
-        pruefe_rolle(request, zugang)
-        return zugang
-
-    rolle = Depends(zugang_mit_rolle)
+    rolle = mit_rolle(api_zugang)
     r = APIRouter(prefix="/api/editor", tags=["Vorlagen bearbeiten"])
 
     @r.post("/dokument", summary="Brieftext als Editor-Dokument (Tiptap-JSON)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from briefe.dienst.laeufe import pruefung
@@ -15,8 +15,8 @@ from briefe.dienst.vorlagen.zugriff import (
     arbeitsordner,
     entwurfsantwort,
     importiere_word,
+    mit_rolle,
     pruefe_entwurf,
-    pruefe_rolle,
     speicher,
     speichern,
     wer,
@@ -26,11 +26,7 @@ from briefe.dienst.vorlagen.zugriff import (
 def router(api_zugang) -> APIRouter:
     """The routes; ``api_zugang`` is the service's authentication dependency."""
 
-    def zugang_mit_rolle(request: Request, zugang: object = Depends(api_zugang)):
-        pruefe_rolle(request, zugang)
-        return zugang
-
-    rolle = Depends(zugang_mit_rolle)
+    rolle = mit_rolle(api_zugang)
     r = APIRouter(prefix="/api", tags=["Vorlagen bearbeiten"])
 
     @r.get("/vorlagen/{name}", summary="Quelltext und Version einer Vorlage")

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from briefe.dateien import schreibe_atomar
-from briefe.dienst.vorlagen.zugriff import pruefe_rolle
+from briefe.dienst.vorlagen.zugriff import mit_rolle
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import VorlagenFehler
 from briefe.vorlage.bausteine import ORDNER, alle_bausteine, gueltiger_name
@@ -33,9 +33,7 @@ def router(seiten_zugang, api_zugang, seite) -> APIRouter:
     """The block list (API) and the block's page."""
     r = APIRouter()
 
-    def mit_rolle(request: Request, zugang: object = Depends(seiten_zugang)):
-        pruefe_rolle(request, zugang)
-        return zugang
+    rolle = mit_rolle(seiten_zugang)
 
     def datei(request: Request, name: str) -> Path:
         if not gueltiger_name(name):
@@ -52,12 +50,12 @@ def router(seiten_zugang, api_zugang, seite) -> APIRouter:
         return [b.als_dict() for b in alle_bausteine(request.app.state.dienst.konfiguration.vorlagen)]
 
     @r.get("/bausteine/{name}", include_in_schema=False, response_class=HTMLResponse)
-    def zeigen(request: Request, name: str, zugang: object = Depends(mit_rolle)) -> HTMLResponse:
+    def zeigen(request: Request, name: str, zugang: object = rolle) -> HTMLResponse:
         text = datei(request, name).read_text(encoding="utf-8-sig")
         return seite(request, "baustein.html", baustein=name, text=text)
 
     @r.post("/bausteine/{name}", include_in_schema=False)
-    def speichern(request: Request, name: str, zugang: object = Depends(mit_rolle),
+    def speichern(request: Request, name: str, zugang: object = rolle,
                   text: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
         if not pruefe_csrf(request.session, csrf):
             raise HTTPException(403, "Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden.")

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from briefe.dienst.vorlagen.speicher import UngueltigeVorlage, VorlagenKonflikt, pruefe_name
 from briefe.dienst.vorlagen.vorschau import beispiel_betreff
-from briefe.dienst.vorlagen.zugriff import importiere_word, pruefe_rolle, speicher, wer
+from briefe.dienst.vorlagen.zugriff import importiere_word, mit_rolle, speicher, wer
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.vorlage import editor_felder
@@ -38,11 +38,7 @@ def _absender(ordner) -> list[str]:
 def router(seiten_zugang, seite) -> APIRouter:
     """The page routes; ``seite`` renders a page template of the service."""
 
-    def zugang_mit_rolle(request: Request, zugang: object = Depends(seiten_zugang)):
-        pruefe_rolle(request, zugang)
-        return zugang
-
-    rolle = Depends(zugang_mit_rolle)
+    rolle = mit_rolle(seiten_zugang)
     r = APIRouter(include_in_schema=False)
 
     def formular_pruefen(request: Request, csrf: str) -> None:

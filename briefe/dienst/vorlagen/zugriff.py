@@ -9,7 +9,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
-from fastapi import HTTPException, Request, UploadFile
+from fastapi import Depends, HTTPException, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from briefe.dienst.fehler import EingabeFehler
@@ -33,6 +33,15 @@ def wer(zugang) -> str:
 def pruefe_rolle(request: Request, zugang) -> None:
     if not request.app.state.dienst.konfiguration.hat_rolle(zugang.art, zugang.name, ROLLE):
         raise HTTPException(403, KEIN_RECHT)
+
+
+def mit_rolle(zugang_abhaengigkeit):
+    """A route dependency: the caller through ``zugang_abhaengigkeit``, who must have the role."""
+    def zugang_mit_rolle(request: Request, zugang: object = Depends(zugang_abhaengigkeit)):
+        pruefe_rolle(request, zugang)
+        return zugang
+
+    return Depends(zugang_mit_rolle)
 
 
 def pruefe_entwurf(request: Request, quelltext: str, name: str = "entwurf") -> None:
