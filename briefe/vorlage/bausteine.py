@@ -51,7 +51,7 @@ def gueltiger_name(name: str) -> bool:
 
 def lies_baustein(vorlagen_ordner: Path, name: str) -> Baustein:
     """The block ``NAME``; a missing one is an error naming it (and what exists)."""
-    if not _NAME.fullmatch(name):
+    if not gueltiger_name(name):
         raise VorlagenFehler(f"Textbaustein „{name}“: Namen bestehen aus Kleinbuchstaben, Ziffern, "
                              "„-“ und „_“.")
     pfad = Path(vorlagen_ordner) / ORDNER / f"{name}.md"
@@ -61,14 +61,19 @@ def lies_baustein(vorlagen_ordner: Path, name: str) -> Baustein:
                              f"Vorhanden: {', '.join(vorhanden) or 'keine'}.")
     try:
         daten = pfad.read_bytes()
-        text = daten.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        text = daten.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as fehler:
         raise VorlagenFehler(f"Textbaustein nicht lesbar: {dateifehler(fehler)}",
                              datei=f"Textbaustein „{name}“") from None
-    kopf, koerper = _teile(text, name)
+    return baustein_aus_text(name, text, pfad, hashlib.sha256(daten).hexdigest())
+
+
+def baustein_aus_text(name: str, text: str, pfad: Path, pruefsumme: str = "") -> Baustein:
+    """The block ``name`` with the file text ``text`` (front matter optional)."""
+    kopf, koerper = _teile(text.replace("\r\n", "\n").replace("\r", "\n"), name)
     return Baustein(name=name, pfad=pfad, text=koerper,
                     beschreibung=str(kopf.get("beschreibung", "")), stand=kopf.get("stand"),
-                    pruefsumme=hashlib.sha256(daten).hexdigest())
+                    pruefsumme=pruefsumme)
 
 
 def _teile(text: str, name: str) -> tuple[dict, str]:

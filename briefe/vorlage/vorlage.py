@@ -29,7 +29,7 @@ from briefe.geometrie import FORMEN
 from briefe.modell import Absender, Brief, InfoZeile, Unterschrift
 from briefe.vorlage import grenzen, meldungen
 from briefe.vorlage.absender import finde_absender, lies_unterschrift
-from briefe.vorlage.bausteine import aufrufe, lies_baustein
+from briefe.vorlage.bausteine import Baustein, aufrufe, lies_baustein
 from briefe.vorlage.kopf import TRENNER, kopfzeilen_von, lies_kopf, teile_vorlage  # noqa: F401 (TRENNER re-exported)
 from briefe.vorlage.laufzeitfehler import LAUFZEITFEHLER, laufzeit_text
 from briefe.vorlage.markdown import GIROCODE_MARKE, bereinige, parse, woertlich
@@ -523,15 +523,7 @@ def _lade_bausteine(ast: nodes.Template, datei: str, ordner: Path,
             if fehler.datei is None:
                 fehler.datei, fehler.zeile = datei, aufrufzeile
             raise
-        quelle = baustein.text
-        vorlage = _kompiliere(MARKDOWN_UMGEBUNG, quelle, f"<baustein {name}>", baustein.anzeige)
-        baustein_ast = MARKDOWN_UMGEBUNG.parse(quelle)
-        for funktion in FUNKTIONEN:
-            for _, zeile in aufrufe(baustein_ast, baustein.anzeige, funktion):
-                raise VorlagenFehler(f"{funktion}() ist in einem Textbaustein nicht möglich; "
-                                     "bitte in die Vorlage schreiben.", datei=baustein.anzeige,
-                                     zeile=zeile)
-        _pruefe_ast(baustein_ast, baustein.anzeige, 0, KONTEXT)
+        vorlage, baustein_ast = _kompiliere_baustein(baustein)
         for spalte, (zeile, _) in _verwendete_spalten(baustein_ast).items():
             if spalte not in spalten:  # the template's own use comes first
                 orte.setdefault(spalte, f"{baustein.anzeige}, Zeile {zeile}")
@@ -540,10 +532,23 @@ def _lade_bausteine(ast: nodes.Template, datei: str, ordner: Path,
     return geladen, orte
 
 
-def pruefe_baustein(ordner: Path, name: str) -> None:
-    """Raise the error that keeps block ``name`` of ``ordner`` from being used in a template."""
-    aufruf = MARKDOWN_UMGEBUNG.parse(f'{{{{ baustein("{name}") }}}}')
-    _lade_bausteine(aufruf, f"Textbaustein „{name}“", Path(ordner), {})
+def _kompiliere_baustein(baustein: Baustein) -> tuple[jinja2.Template, nodes.Template]:
+    """A block's compiled text and its syntax tree, after the checks a template's body gets."""
+    quelle = baustein.text
+    vorlage = _kompiliere(MARKDOWN_UMGEBUNG, quelle, f"<baustein {baustein.name}>", baustein.anzeige)
+    baustein_ast = MARKDOWN_UMGEBUNG.parse(quelle)
+    for funktion in FUNKTIONEN:
+        for _, zeile in aufrufe(baustein_ast, baustein.anzeige, funktion):
+            raise VorlagenFehler(f"{funktion}() ist in einem Textbaustein nicht möglich; "
+                                 "bitte in die Vorlage schreiben.", datei=baustein.anzeige,
+                                 zeile=zeile)
+    _pruefe_ast(baustein_ast, baustein.anzeige, 0, KONTEXT)
+    return vorlage, baustein_ast
+
+
+def pruefe_baustein(baustein: Baustein) -> None:
+    """Raise the error that keeps ``baustein`` from being used in a template."""
+    _kompiliere_baustein(baustein)
 
 
 def pruefsumme_vorlage(pfad: Path | str, vorlagen_ordner: Path | None = None) -> str:

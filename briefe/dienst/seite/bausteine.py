@@ -3,7 +3,6 @@ and the page "Baustein bearbeiten" (role ``vorlagen``); a change counts from the
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -14,19 +13,10 @@ from briefe.dateien import schreibe_atomar
 from briefe.dienst.vorlagen.zugriff import mit_rolle
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import VorlagenFehler
-from briefe.vorlage.bausteine import ORDNER, alle_bausteine, gueltiger_name
+from briefe.vorlage.bausteine import ORDNER, alle_bausteine, baustein_aus_text, gueltiger_name
 from briefe.vorlage.vorlage import pruefe_baustein
 
 TEXT_ZEICHEN = 100_000
-
-
-def _pruefe(name: str, text: str) -> None:
-    """The error that would keep the new text from being used, before it replaces the file."""
-    with tempfile.TemporaryDirectory(prefix="briefe-baustein-") as ordner:
-        pfad = Path(ordner) / ORDNER / f"{name}.md"
-        pfad.parent.mkdir()
-        pfad.write_text(text, encoding="utf-8")
-        pruefe_baustein(Path(ordner), name)
 
 
 def router(seiten_zugang, api_zugang, seite) -> APIRouter:
@@ -64,7 +54,7 @@ def router(seiten_zugang, api_zugang, seite) -> APIRouter:
         try:
             if len(text) > TEXT_ZEICHEN:
                 raise VorlagenFehler(f"Der Text ist länger als {TEXT_ZEICHEN:,} Zeichen.".replace(",", "."))
-            _pruefe(name, text)
+            pruefe_baustein(baustein_aus_text(name, text, pfad))
         except VorlagenFehler as fehler:
             return seite(request, "baustein.html", status=422, baustein=name, text=text,
                          fehler=str(fehler))

@@ -41,6 +41,13 @@ def router(seiten_zugang, seite) -> APIRouter:
     rolle = mit_rolle(seiten_zugang)
     r = APIRouter(include_in_schema=False)
 
+    def gelesen(request: Request, name: str) -> tuple[str, str]:
+        """The template's text and version; 404 if there is none of that name."""
+        text_version = speicher(request).lies(name) if pruefe_name_ok(name) else None
+        if text_version is None:
+            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
+        return text_version
+
     def formular_pruefen(request: Request, csrf: str) -> None:
         if not pruefe_csrf(request.session, csrf):
             raise HTTPException(403, "Das Formular ist abgelaufen oder ungültig. Bitte die Seite neu laden.")
@@ -80,10 +87,7 @@ def router(seiten_zugang, seite) -> APIRouter:
         ordner = request.app.state.dienst.konfiguration.vorlagen
         quelltext = _neuer_text(_absender(ordner))
         if von:
-            gelesen = speicher(request).lies(von) if pruefe_name_ok(von) else None
-            if gelesen is None:
-                raise HTTPException(404, f"Die Vorlage „{von}“ gibt es nicht.")
-            quelltext = gelesen[0]
+            quelltext = gelesen(request, von)[0]
         return editor(request, f"{von}-kopie" if von else "", quelltext, "", True)
 
     @r.get("/vorlagen/word", response_class=HTMLResponse)
@@ -102,20 +106,15 @@ def router(seiten_zugang, seite) -> APIRouter:
 
     @r.get("/vorlagen/{name}", response_class=HTMLResponse)
     def bearbeiten(request: Request, name: str, *, zugang: object = rolle) -> HTMLResponse:
-        gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
-        if gelesen is None:
-            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
-        return editor(request, name, gelesen[0], gelesen[1], False)
+        return editor(request, name, *gelesen(request, name), False)
 
     @r.get("/vorlagen/{name}/word.docx")
     def als_word(request: Request, name: str, *, zugang: object = rolle) -> Response:
         from briefe.vorlage.word_export import exportiere_docx
 
-        gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
-        if gelesen is None:
-            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
+        quelltext = gelesen(request, name)[0]
         try:
-            daten = exportiere_docx(gelesen[0])
+            daten = exportiere_docx(quelltext)
         except BriefeFehler as fehler:
             raise HTTPException(422, str(fehler)) from None
         return Response(daten, media_type=DOCX_TYP,
@@ -125,21 +124,15 @@ def router(seiten_zugang, seite) -> APIRouter:
     def aus_word(request: Request, name: str, *, zugang: object = rolle,
                  datei: Annotated[UploadFile, File()], csrf: Annotated[str, Form()] = "") -> HTMLResponse:
         formular_pruefen(request, csrf)
-        gelesen = speicher(request).lies(name) if pruefe_name_ok(name) else None
-        if gelesen is None:
-            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
+        version = gelesen(request, name)[1]
         ergebnis = importiere_word(request, datei, name, "")
-        return editor(request, name, ergebnis["quelltext"], gelesen[1], False,
+        return editor(request, name, ergebnis["quelltext"], version, False,
                       nicht_uebernommen=ergebnis["nicht_uebernommen"])
 
     @r.get("/vorlagen/{name}/versionen", response_class=HTMLResponse)
     def versionen(request: Request, name: str, *, zugang: object = rolle) -> HTMLResponse:
-        s = speicher(request)
-        gelesen = s.lies(name) if pruefe_name_ok(name) else None
-        if gelesen is None:
-            raise HTTPException(404, f"Die Vorlage „{name}“ gibt es nicht.")
-        return seite(request, "vorlage_versionen.html", vname=name, aktuell=gelesen[1],
-                     versionen=list(reversed(s.versionen(name))))
+        return seite(request, "vorlage_versionen.html", vname=name, aktuell=gelesen(request, name)[1],
+                     versionen=list(reversed(speicher(request).versionen(name))))
 
     @r.post("/vorlagen/{name}/wiederherstellen")
     def wiederherstellen(request: Request, name: str, *, zugang: object = rolle,
