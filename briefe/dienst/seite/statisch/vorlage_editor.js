@@ -150,7 +150,6 @@
 
   // The body of the editor's document (unchanged since loading: the template's own text).
   function koerperAusEditor() {
-    if (zustand.unveraendert) { return Promise.resolve(zustand.koerper); }
     var dok = JSON.stringify(brief.dokument());
     if (dok === zustand.letztesDokument) { return Promise.resolve(zustand.koerper); }
     return senden("/api/editor/quelltext", form({ dokument: dok })).then(function (antwort) {
@@ -206,13 +205,12 @@
     Object.keys(sw).forEach(function (name) { startwertZeile(name, sw[name]); });
     platzhalterAuswahl();
     zustand.koerper = teile.koerper;
-    zustand.unveraendert = true;
-    zustand.letztesDokument = null;
     return senden("/api/editor/dokument", form({ koerper: teile.koerper, beschriftungen: JSON.stringify(beschriftungen()) }))
       .then(function (antwort) {
         return antwort.json().then(function (inhalt) {
           if (!antwort.ok) { throw inhalt; }
           brief.setzeDokument(inhalt.dokument);
+          zustand.letztesDokument = JSON.stringify(brief.dokument());
         });
       });
   }
@@ -364,7 +362,7 @@
     bedingungKlick: function (attrs, setze, mitSonst) {
       bedingungDialog(attrs, mitSonst).then(function (w) { if (w) { setze(w.attrs, w.sonst); } });
     },
-    beiAenderung: function () { zustand.unveraendert = false; geaendert(); }
+    beiAenderung: geaendert
   });
 
   // --- switching views --------------------------------------------------------------------
