@@ -18,7 +18,13 @@ import pytest
 
 from tests.test_dienst_api import MITGLIEDER_CSV, WURZEL
 from tests.test_dienst_browser import OHNE_CHROMIUM, anmelden, chromium
-from tests.test_vorlagen_browser import pdf_text, vorschau_pdf, warte_auf_vorschau
+from tests.test_vorlagen_browser import (
+    beginne_brieftext,
+    feld_einfuegen,
+    pdf_text,
+    vorschau_pdf,
+    warte_auf_vorschau,
+)
 from tests.vorlagendienst import REDAKTION, VorlagenDienst
 
 pytestmark = OHNE_CHROMIUM
@@ -50,13 +56,6 @@ def ohne_beschriftung(knoten):
     if isinstance(knoten, list):
         return [ohne_beschriftung(k) for k in knoten]
     return knoten
-
-
-def feld_einfuegen(seite, beschriftung: str, format_: str = "") -> None:
-    """Choose a field (and format) in the picker and insert it at the cursor."""
-    seite.get_by_label("Feld", exact=True).select_option(label=f"«{beschriftung}»")
-    seite.get_by_label("Format", exact=True).select_option(format_)
-    seite.get_by_role("button", name="Feld einfügen").click()
 
 
 def zeilen(text: str) -> list[str]:
@@ -95,12 +94,7 @@ def test_brief_im_editor_schreiben(dienst, tmp_path):
         feld_einfuegen(seite, "Name")
         expect(seite.get_by_label("Betreff")).to_have_value("Einladung für «Name»")
 
-        text = seite.get_by_role("textbox", name="Brieftext")
-        text.click()
-        seite.keyboard.type("wir laden Sie ")
-        seite.get_by_role("button", name="fett").click()
-        seite.keyboard.type("herzlich")
-        seite.get_by_role("button", name="fett").click()
+        text = beginne_brieftext(seite)
         seite.keyboard.type(" ein, ")
         feld_einfuegen(seite, "Vorname")
         seite.keyboard.type(" ")

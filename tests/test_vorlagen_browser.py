@@ -62,6 +62,25 @@ def warte_auf_vorschau(seite, zeile: int):
                             " return b && b.complete && b.naturalWidth > 500; }")
 
 
+def beginne_brieftext(seite):
+    """Click into the letter body and type "wir laden Sie herzlich" with "herzlich" bold from
+    the toolbar; the body's locator."""
+    text = seite.get_by_role("textbox", name="Brieftext")
+    text.click()
+    seite.keyboard.type("wir laden Sie ")
+    seite.get_by_role("button", name="fett").click()
+    seite.keyboard.type("herzlich")
+    seite.get_by_role("button", name="fett").click()
+    return text
+
+
+def feld_einfuegen(seite, beschriftung: str, format_: str = "") -> None:
+    """Choose a field (and format) in the picker and insert it at the cursor."""
+    seite.get_by_label("Feld", exact=True).select_option(label=f"«{beschriftung}»")
+    seite.get_by_label("Format", exact=True).select_option(format_)
+    seite.get_by_role("button", name="Feld einfügen").click()
+
+
 def word_dokument() -> bytes:
     """A Serienbrief main document: bold, a bullet list, a table, a simple and a complex MERGEFIELD."""
     from docx import Document
@@ -137,15 +156,9 @@ def test_vorlage_im_browser_schreiben(dienst, tmp_path):
         seite.get_by_label("„gez.“").check()
         seite.get_by_label("Beispielliste").set_input_files(MITGLIEDER_CSV)
 
-        text = seite.get_by_role("textbox", name="Brieftext")
-        text.click()
-        seite.keyboard.type("wir laden Sie ")
-        seite.get_by_role("button", name="fett").click()
-        seite.keyboard.type("herzlich")
-        seite.get_by_role("button", name="fett").click()
+        text = beginne_brieftext(seite)
         seite.keyboard.type(" zur Teilkonferenz ein. Ihre Einrichtung: ")
-        seite.get_by_label("Feld", exact=True).select_option(label="«Einrichtung»")
-        seite.get_by_role("button", name="Feld einfügen").click()
+        feld_einfuegen(seite, "Einrichtung")
         seite.keyboard.press("Enter")
         seite.keyboard.type("Auf der Tagesordnung:")
         seite.keyboard.press("Enter")
