@@ -4,13 +4,12 @@ into the print file; the result per letter into ``versand.json`` and the run's p
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from briefe.versand.journal import (
     Versandjournal,
     jetzt,
     lies_versandjournal,
+    ordnersperre,
 )
 from briefe.versand.nachricht import anhang_name, baue_nachricht, neue_message_id, standard_text
 from briefe.versand.post import POSTDATEI, schreibe_postdatei
@@ -195,19 +195,6 @@ def _eigener_stand(plan: Plan, stand: dict[int, dict]) -> dict[int, dict]:
     return {n: e for n, e in stand.items() if schluessel.get(n) == e.get("schluessel")}
 
 
-@contextlib.contextmanager
-def _sperre(ausgabe: Path) -> Iterator[None]:
-    griff = os.open(ausgabe / SPERRE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        try:
-            fcntl.flock(griff, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BriefeFehler(f"Für {ausgabe} läuft bereits ein Versand.") from None
-        yield
-    finally:
-        os.close(griff)
-
-
 def _inhalt(plan: Plan, brief: Brieflage) -> tuple[str, str, str]:
     """Subject, text and attachment name of one letter's e-mail."""
     vorlage = plan.vorlage
@@ -233,7 +220,7 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
         raise BriefeFehler(f"Die Vorlage {plan.vorlage_pfad.name} (oder ihr Absender) wurde nach dem Lauf "
                            "verändert; Brief und E-Mail-Text passten nicht mehr zusammen. Bitte die Briefe "
                            "neu erstellen.")
-    with _sperre(ausgabe):
+    with ordnersperre(ausgabe / SPERRE, f"Für {ausgabe} läuft bereits ein Versand."):
         stand = {} if probe else _eigener_stand(plan, lies_versandjournal(ausgabe))
         offen = plan.per_email[:probe_anzahl] if probe else []
         if not probe:
