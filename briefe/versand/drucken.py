@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -60,10 +61,9 @@ class Druckstueck:
         """Binds journal lines to this file's content: a new run is printed anew."""
         return hashlib.sha256(f"{self.datei}\0{self.pdf_sha256}".encode()).hexdigest()[:16]
 
-    @property
-    def auftragsname(self) -> str:
-        """The job's name in CUPS, unique for this file's content (found again after a crash)."""
-        return f"{self.datei} [briefe {self.schluessel}]"
+    def neuer_auftragsname(self) -> str:
+        """A job name found in CUPS again after a crash, unique for each submission."""
+        return f"{self.datei} [briefe {uuid.uuid4().hex[:12]}]"
 
 
 @dataclass
@@ -336,9 +336,10 @@ class _Druck:
             return None
         auftrag = eintrag.get("auftrag")
         if auftrag is None:
-            auftraege = _ipp(self.v.getJobs, which_jobs="all", requested_attributes=["job-name"])
+            auftraege = _ipp(self.v.getJobs, which_jobs="all", my_jobs=True,
+                             requested_attributes=["job-id", "job-name"])
             auftrag = next((nummer for nummer, werte in sorted(auftraege.items())
-                            if werte.get("job-name") == stueck.auftragsname), None)
+                            if werte.get("job-name") == eintrag.get("auftragsname")), None)
             if auftrag is None:
                 return None  # the crash came before CUPS had the job
         zustand = _ipp(self.v.getJobAttributes, auftrag, requested_attributes=["job-state"]).get("job-state")
@@ -349,8 +350,9 @@ class _Druck:
         return auftrag
 
     def _sende(self, stueck: Druckstueck) -> int:
-        self.merke(stueck, WIRD_GEDRUCKT, auftragsname=stueck.auftragsname)
-        auftrag = _ipp(self.v.printFile, self.ergebnis.drucker, str(stueck.pfad), stueck.auftragsname,
+        name = stueck.neuer_auftragsname()
+        self.merke(stueck, WIRD_GEDRUCKT, auftragsname=name)
+        auftrag = _ipp(self.v.printFile, self.ergebnis.drucker, str(stueck.pfad), name,
                        dict(self.ergebnis.optionen))
         self.merke(stueck, GESENDET, auftrag=auftrag)
         self.melde({"ereignis": "druck_gesendet", "nummer": stueck.nummer, "auftrag": auftrag})
