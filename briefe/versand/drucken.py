@@ -396,9 +396,12 @@ def _grund(werte: dict) -> str:
     return f" (Meldung des Druckers: {meldung})" if meldung else ""
 
 
-def _schreibe_ergebnis(ausgabe: Path, protokoll: dict, stuecke: list[Druckstueck],
-                       ergebnis: Druckergebnis) -> None:
-    """``druck.json`` and the print columns of ``protokoll.json``/``protokoll.csv``."""
+def druckstand(ausgabe: Path, stuecke: list[Druckstueck] | None = None,
+               ohne: list[int] | None = None) -> list[dict]:
+    """Per row of the run: its print state from the journal (as far as it got)."""
+    if stuecke is None:
+        _, stuecke, ohne = plane_druck(ausgabe, sammel=(ausgabe / DRUCKJOURNAL).is_file() and any(
+            e.get("datei") == SAMMEL_PDF for e in lies_journal(ausgabe / DRUCKJOURNAL).values()))
     stand = lies_journal(ausgabe / DRUCKJOURNAL)
     je_zeile: dict[int, dict] = {}
     for stueck in stuecke:
@@ -410,11 +413,18 @@ def _schreibe_ergebnis(ausgabe: Path, protokoll: dict, stuecke: list[Druckstueck
                                "zustand": eintrag.get("zustand", "nicht gedruckt"),
                                "drucker": eintrag.get("drucker", ""), "auftrag": eintrag.get("auftrag"),
                                "zeit": eintrag.get("zeit", ""), "meldung": eintrag.get("meldung", "")}
-    for zeile in ergebnis.ohne_brief:
+    for zeile in ohne or []:
         je_zeile[zeile] = {"zeile": zeile, "datei": "", "zustand": "kein Brief zu drucken", "drucker": "",
                            "auftrag": None, "zeit": "",
                            "meldung": "im Lauf kein Brief, oder sein PDF wurde seither verändert"}
-    ergebnis.briefe = [je_zeile[z] for z in sorted(je_zeile)]
+    return [je_zeile[z] for z in sorted(je_zeile)]
+
+
+def _schreibe_ergebnis(ausgabe: Path, protokoll: dict, stuecke: list[Druckstueck],
+                       ergebnis: Druckergebnis) -> None:
+    """``druck.json`` and the print columns of ``protokoll.json``/``protokoll.csv``."""
+    ergebnis.briefe = druckstand(ausgabe, stuecke, ergebnis.ohne_brief)
+    je_zeile = {b["zeile"]: b for b in ergebnis.briefe}
     daten = json.dumps(asdict(ergebnis), ensure_ascii=False, indent=2).encode()
     schreibe_atomar(ausgabe / DRUCK_JSON, daten)
     roh = dict(protokoll)
@@ -429,4 +439,5 @@ def _schreibe_ergebnis(ausgabe: Path, protokoll: dict, stuecke: list[Druckstueck
                                  briefe=briefe), ausgabe)
 
 
-__all__ = ["DRUCK_JSON", "Druckergebnis", "Druckwunsch", "drucke", "drucker_liste", "plane_druck", "verbinde"]
+__all__ = ["DRUCK_JSON", "Druckergebnis", "Druckwunsch", "drucke", "drucker_liste", "druckstand",
+           "plane_druck", "verbinde"]

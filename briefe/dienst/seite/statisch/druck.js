@@ -1,0 +1,105 @@
+// The print step of a finished run: printer from CUPS, sides, tray, copies; progress; result per letter.
+(function () {
+  "use strict";
+  var bereich = document.getElementById("druck");
+  if (!bereich) { return; }
+  var id = bereich.getAttribute("data-lauf");
+  var csrf = bereich.getAttribute("data-csrf");
+  var form = document.getElementById("druck-form");
+  var wahl = document.getElementById("druck-drucker");
+  var zustand = document.getElementById("druck-zustand");
+  var fach = document.getElementById("druck-fach");
+  var kopien = document.getElementById("druck-kopien");
+  var knopf = document.getElementById("druck-knopf");
+  var standText = document.getElementById("druck-stand");
+  var laeuft = document.getElementById("druck-laeuft");
+  var balken = document.getElementById("druck-fortschritt");
+  var text = document.getElementById("druck-text");
+  var tabelle = document.getElementById("druck-tabelle");
+  var drucker = [];
+
+  function briefe(n) { return n === 1 ? "1 Brief" : n + " Briefe"; }
+
+  function ergebnisText(b) {
+    if (b.zustand === "gedruckt") { return "gedruckt auf " + b.drucker + " (Auftrag " + b.auftrag + ")"; }
+    if (b.zustand === "fehler") { return "nicht gedruckt: " + b.meldung; }
+    if (b.meldung) { return b.zustand + ": " + b.meldung; }
+    return b.zustand;
+  }
+
+  function zeigeDrucker() {
+    var d = drucker.filter(function (x) { return x.name === wahl.value; })[0];
+    if (!d) { return; }
+    zustand.textContent = "Zustand: " + d.zustand + (d.duplex ? " · beidseitig möglich" : " · nur einseitig")
+      + (d.ort ? " · " + d.ort : "");
+    fach.length = 1;
+    d.faecher.forEach(function (f) { fach.add(new Option(f, f)); });
+    fach.disabled = d.faecher.length === 0;
+  }
+
+  function zeige(s) {
+    if (!s.verfuegbar) { bereich.hidden = true; return; }
+    bereich.hidden = false;
+    if (s.drucker.length) {
+      var alt = wahl.value;
+      drucker = s.drucker;
+      wahl.length = 0;
+      drucker.forEach(function (d) {
+        wahl.add(new Option(d.name + (d.beschreibung && d.beschreibung !== d.name ? " – " + d.beschreibung : ""),
+          d.name, false, alt ? d.name === alt : d.standard));
+      });
+      zeigeDrucker();
+    }
+    var alle = s.gesamt > 0 && s.gedruckt >= s.gesamt;
+    standText.textContent = s.gesamt && s.zustand !== "fertig"
+      ? s.gedruckt + " von " + briefe(s.gesamt) + " gedruckt." : "";
+    form.hidden = s.zustand === "laeuft" || drucker.length === 0 || alle;
+    knopf.textContent = s.gedruckt ? "Übrige drucken" : "Drucken";
+    laeuft.hidden = s.zustand !== "laeuft";
+    balken.max = Math.max(s.fortschritt.gesamt, 1);
+    balken.value = s.fortschritt.fertig;
+    if (s.zustand === "laeuft") {
+      text.textContent = s.fortschritt.fertig + " von " + s.fortschritt.gesamt + " Briefen gedruckt …";
+    } else if (s.zustand === "fertig") {
+      text.textContent = "Druck beendet: " + s.gedruckt + " von " + briefe(s.gesamt) + " gedruckt"
+        + (alle ? "; ein neuer Druck wäre doppelt." : ".")
+        + (s.meldung ? " " + s.meldung : "");
+    } else {
+      text.textContent = s.meldung || "";
+    }
+    var rumpf = tabelle.tBodies[0];
+    rumpf.textContent = "";
+    s.briefe.forEach(function (b) {
+      var zeile = rumpf.insertRow();
+      [String(b.zeile), ergebnisText(b)].forEach(function (wert) { zeile.insertCell().textContent = wert; });
+    });
+    tabelle.hidden = s.briefe.length === 0;
+    if (s.zustand === "laeuft") { window.setTimeout(frageStand, 700); }
+  }
+
+  function antwort(r) {
+    return r.json().then(function (d) {
+      if (!r.ok) { throw new Error(d.detail || d.meldung || "Fehler " + r.status); }
+      return d;
+    }, function () { throw new Error("Fehler " + r.status); });
+  }
+
+  function frageStand() {
+    fetch("/laeufe/" + id + "/druck", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(antwort).then(zeige).catch(function (f) { text.textContent = f.message; });
+  }
+
+  wahl.addEventListener("change", zeigeDrucker);
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var seiten = form.elements.seiten.value;
+    knopf.disabled = true;
+    fetch("/laeufe/" + id + "/drucken", { method: "POST", credentials: "same-origin",
+      headers: { "Accept": "application/json", "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ drucker: wahl.value, fach: fach.value || null, kopien: parseInt(kopien.value, 10),
+        duplex: seiten === "duplex" ? true : (seiten === "einseitig" ? false : null) }) })
+      .then(antwort).then(zeige).catch(function (f) { text.textContent = f.message; })
+      .then(function () { knopf.disabled = false; });
+  });
+  frageStand();
+}());
