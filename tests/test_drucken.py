@@ -225,3 +225,31 @@ def test_druckerliste(server):
     assert ergebnis.returncode == 0
     assert f"{server.warteschlange}: bereit" in ergebnis.stdout
     assert "nur einseitig" in ergebnis.stdout and "Fächer: keine wählbaren" in ergebnis.stdout
+
+
+def test_auftrag_mit_drucken(server, lauf, tmp_path):
+    ordner = lauf.parent
+    auftrag = tmp_path / "einladung.toml"
+    auftrag.write_text(f'vorlage = "{ordner / "einladung.md"}"\ndaten = "{ordner / "mitglieder.csv"}"\n'
+                       f'ausgabe = "{tmp_path / "laeufe" / "einladung-{{datum}}"}"\nformate = ["pdf"]\n'
+                       f'[drucken]\ndrucker = "{server.warteschlange}"\nduplex = true\n'
+                       f'server = "{server.adresse}"\n',
+                       encoding="utf-8")
+    for alt in server.gedruckt():
+        alt.unlink()
+    pruefen = briefe_cli("auftrag", "pruefen", auftrag)
+    assert pruefen.returncode == 0, pruefen.stderr
+    assert (f"Drucken: auf „{server.warteschlange}“ (Druckserver {server.adresse}), beidseitig"
+            in pruefen.stdout)
+    ergebnis = briefe_cli("lauf", auftrag)
+    assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
+    assert f"{ANZAHL} von {ANZAHL} Briefen gedruckt" in ergebnis.stdout
+    assert len(server.gedruckt()) == ANZAHL
+    assert briefe_cli("lauf", auftrag).returncode == 0  # the finished job prints nothing again
+    assert len(server.gedruckt()) == ANZAHL
+
+    auftrag.write_text(auftrag.read_text(encoding="utf-8").replace("duplex = true", 'duplex = "ja"'),
+                       encoding="utf-8")
+    falsch = briefe_cli("auftrag", "pruefen", auftrag)
+    assert falsch.returncode == 2
+    assert "[drucken] „duplex“ muss true oder false sein." in falsch.stderr

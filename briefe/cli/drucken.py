@@ -74,13 +74,27 @@ def _drucker(args) -> int:
 
 
 def _drucken(args) -> int:
-    from briefe.versand.drucken import Druckwunsch, drucke
+    from briefe.versand.drucken import Druckwunsch
 
     wunsch = Druckwunsch(drucker=args.drucker, duplex=args.duplex, fach=args.fach, kopien=args.kopien,
                          sammel=args.sammel, nochmal=args.nochmal, zeitgrenze=args.zeitgrenze)
-    melde, schliesse = melder(args.log_format, gesamt_anzeige=False)
+    return drucke_und_melde(args.ausgabe, wunsch, args.druckserver, args.log_format)
+
+
+def druck_wunsch(auftrag):
+    """The checked ``[drucken]`` table of a job: (options, server), or None without one."""
+    from briefe.versand.drucken import druckwunsch_aus
+
+    return None if auftrag.drucken is None else druckwunsch_aus(auftrag.drucken, str(auftrag.datei))
+
+
+def drucke_und_melde(ausgabe: Path, wunsch, server: str | None, log_format: str) -> int:
+    """Print, show the summary (or JSON lines); returns the exit code."""
+    from briefe.versand.drucken import drucke
+
+    melde, schliesse = melder(log_format, gesamt_anzeige=False)
     try:
-        ergebnis = drucke(args.ausgabe, wunsch, server=args.druckserver, melde=melde)
+        ergebnis = drucke(ausgabe, wunsch, server=server, melde=melde)
     except DruckerFehler as fehler:
         print(f"Fehler: {fehler}", file=sys.stderr)
         return 1
@@ -93,8 +107,8 @@ def _drucken(args) -> int:
         return 130
     finally:
         schliesse()
-    if args.log_format == "text":
-        print(zusammenfassung(ergebnis, args.ausgabe))
+    if log_format == "text":
+        print(zusammenfassung(ergebnis, ausgabe))
     return ergebnis.rueckgabewert
 
 

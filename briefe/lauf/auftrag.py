@@ -53,6 +53,7 @@ AUFTRAG_SCHLUESSEL = {
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
     "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
+    "drucken": "Tabelle [drucken]: danach auf einem Drucker drucken (siehe briefe drucken)",
     "verteilt": 'Broker für Arbeiter auf anderen Rechnern, z. B. "redis://rechner:6379/0"',
     "zeitlimit": "Sekunden ohne Fortschritt der Arbeiter, bis ein verteilter Lauf aufgibt",
 }
@@ -72,6 +73,7 @@ class Auftrag:
     beschreibung: str = ""
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
+    drucken: dict | None = None  # the raw [drucken] table; checked by briefe.versand.drucken
     verteilt: str | None = None
     zeitlimit: int | None = None
 
@@ -141,6 +143,10 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
     if versand is not None and not isinstance(versand, dict):
         raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {art(versand)}.",
                              datei=datei)
+    drucken = daten.get("drucken")
+    if drucken is not None and not isinstance(drucken, dict):
+        raise AuftragsFehler(f"„drucken“ muss eine Tabelle [drucken] sein, nicht {art(drucken)}.",
+                             datei=datei)
     if "pdf" not in eintraege and versand is not None:
         eintraege["pdf"] = "barrierefrei"  # PDF/UA for e-mail
     try:
@@ -166,6 +172,7 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         beschreibung=_auftragswert(lambda s, w: lies_text(s, w) or "", daten, "beschreibung", datei),
         fehler_ok=_auftragswert(lies_wahr, daten, "fehler_ok", datei, False),
         versand=versand,
+        drucken=drucken,
         verteilt=_auftragswert(lies_text, daten, "verteilt", datei),
         zeitlimit=zahl("zeitlimit", 1),
     )

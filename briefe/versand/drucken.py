@@ -88,6 +88,42 @@ class Druckergebnis:
         return 1 if self.fehler or self.ohne_brief or self.abgebrochen else 0
 
 
+DRUCK_SCHLUESSEL = {
+    "drucker": "Name des Druckers (Standard: der Standarddrucker)",
+    "duplex": "true: beidseitig, false: einseitig (Standard: wie der Drucker eingestellt ist)",
+    "fach": "Papierfach, z. B. \"tray-2\"",
+    "kopien": "Exemplare je Brief (Standard: 1)",
+    "sammel": "true: serienbrief.pdf als ein Auftrag",
+    "server": "CUPS-Druckserver HOST[:PORT] (Standard: CUPS_SERVER oder der eigene Rechner)",
+    "zeitgrenze": "Sekunden, die ein Auftrag am Drucker dauern darf (Standard: 600)",
+}
+
+
+def druckwunsch_aus(tabelle: dict, datei: str) -> tuple[Druckwunsch, str | None]:
+    """A job file's ``[drucken]`` table as print options and CUPS server; German errors."""
+    def fehler(meldung: str) -> BriefeFehler:
+        return BriefeFehler(f"[drucken] {meldung}", datei=datei)
+
+    for schluessel in tabelle:
+        if schluessel not in DRUCK_SCHLUESSEL:
+            raise fehler(f"Unbekannter Eintrag „{schluessel}“. Erlaubt: {', '.join(DRUCK_SCHLUESSEL)}.")
+    for schluessel in ("drucker", "fach", "server"):
+        if schluessel in tabelle and (not isinstance(tabelle[schluessel], str) or not tabelle[schluessel]):
+            raise fehler(f"„{schluessel}“ muss ein Text in Anführungszeichen sein.")
+    for schluessel in ("duplex", "sammel"):
+        if schluessel in tabelle and not isinstance(tabelle[schluessel], bool):
+            raise fehler(f"„{schluessel}“ muss true oder false sein.")
+    kopien = tabelle.get("kopien", 1)
+    if not isinstance(kopien, int) or isinstance(kopien, bool) or not 1 <= kopien <= 999:
+        raise fehler("„kopien“ muss eine ganze Zahl von 1 bis 999 sein.")
+    zeitgrenze = tabelle.get("zeitgrenze", 600)
+    if not isinstance(zeitgrenze, int | float) or isinstance(zeitgrenze, bool) or zeitgrenze <= 0:
+        raise fehler("„zeitgrenze“ muss eine Zahl von Sekunden größer 0 sein.")
+    return Druckwunsch(drucker=tabelle.get("drucker"), duplex=tabelle.get("duplex"), fach=tabelle.get("fach"),
+                       kopien=kopien, sammel=tabelle.get("sammel", False),
+                       zeitgrenze=float(zeitgrenze)), tabelle.get("server")
+
+
 # --- CUPS ---------------------------------------------------------------------------------------
 
 
