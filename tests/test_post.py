@@ -68,7 +68,7 @@ def test_umschlag_groesse_und_zonen(tmp_path, liste, format_):
     assert "Maximilian-Alexander" in erste and "Eppenhauser" in erste
 
 
-@pytest.mark.parametrize("bogen", ["L7163", "3475", "3651"])
+@pytest.mark.parametrize("bogen", ["L7163", "3475", "3651", "HERMA4677"])
 def test_etiketten_im_etikett_und_start(tmp_path, liste, bogen):
     assert main(["etiketten", str(liste), "--bogen", bogen, "--start", "5",
                  "--ausgabe", str(tmp_path)]) == 0
@@ -110,6 +110,23 @@ def test_etiketten_zu_langes_wird_gekuerzt_und_gemeldet(tmp_path, capsys):
     b = g.Etikettenbogen("klein", 2, 10, 10, 10, 30, 25, 24, 24)
     for z in zeichen(tmp_path / "etiketten.pdf"):
         assert any(_innen(z, b.etikett(i)) for i in (0, 1)), z
+
+
+@pytest.mark.parametrize("name", sorted(g.ETIKETTENBOEGEN))
+def test_jeder_bekannte_bogen_passt_auf_a4(name):
+    b = g.ETIKETTENBOEGEN[name]
+    assert b.abstand_x >= b.breite and b.abstand_y >= b.hoehe  # labels do not overlap
+    x0, y0, _, _ = b.etikett(0)
+    _, _, x1, y1 = b.etikett(b.anzahl - 1)
+    assert x0 >= 0 and y0 >= 0 and x1 <= 210.0 + 1e-6 and y1 <= 297.0 + 1e-6, name
+
+
+def test_bogen_nach_hersteller_und_nummer():
+    from briefe.lauf.post import bogen
+
+    assert bogen("Herma 4677") is g.ETIKETTENBOEGEN["HERMA4677"]
+    assert bogen("herma-4464").name == "HERMA4464"
+    assert bogen("Zweckform L7163").name == bogen("avery l7163").name == "L7163"
 
 
 def test_unbekannter_bogen_deutsch(tmp_path, liste, capsys):

@@ -41,7 +41,8 @@ def bogen(name: str) -> g.Etikettenbogen:
     if name.endswith(".toml"):
         return _eigener_bogen(Path(name))
     try:
-        return g.ETIKETTENBOEGEN[name.upper().removeprefix("ZWECKFORM").strip()]
+        schluessel = name.upper().replace(" ", "").replace("-", "")
+        return g.ETIKETTENBOEGEN[schluessel.removeprefix("AVERY").removeprefix("ZWECKFORM")]
     except KeyError:
         raise BriefeFehler(f"Unbekannter Etikettenbogen „{name}“; bekannt: "
                            f"{', '.join(g.ETIKETTENBOEGEN)} oder eine eigene TOML-Datei.") from None

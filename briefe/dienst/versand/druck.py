@@ -73,14 +73,16 @@ def druck_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
         stand = dict(DRUCKE.stand.get(lauf.id, {"zustand": "bereit"}))
         drucker, meldung = _drucker(einstellungen) if stand["zustand"] != "laeuft" else ([], "")
         briefe = _ergebnis(ausgabe)
-        if stand["zustand"] == "bereit" and briefe:
-            stand["zustand"] = "fertig"
+        gedruckt = sum(1 for b in briefe if b["zustand"] == "gedruckt")
+        if stand["zustand"] == "bereit" and briefe:  # printed before this service process started
+            offen = any(b["zustand"] in ("wird gedruckt", "an den Drucker gesendet") for b in briefe)
+            stand["zustand"] = "unterbrochen" if offen else "fertig"
         return JSONResponse({
             "verfuegbar": True, "drucker": drucker, "meldung": stand.get("meldung") or meldung,
             "zustand": stand["zustand"],
             "fortschritt": {"fertig": stand.get("fertig", 0), "gesamt": stand.get("gesamt", 0)},
             "briefe": briefe if stand["zustand"] != "laeuft" else [],
-            "gedruckt": sum(1 for b in briefe if b["zustand"] == "gedruckt"),
+            "gedruckt": gedruckt,
             "gesamt": len(briefe),
         })
 

@@ -18,11 +18,14 @@
   var tabelle = document.getElementById("druck-tabelle");
   var drucker = [];
 
-  function briefe(n) { return n === 1 ? "1 Brief" : n + " Briefe"; }
+  function vonBriefen(n) { return "von " + n + (n === 1 ? " Brief" : " Briefen"); }
 
   function ergebnisText(b) {
     if (b.zustand === "gedruckt") { return "gedruckt auf " + b.drucker + " (Auftrag " + b.auftrag + ")"; }
     if (b.zustand === "fehler") { return "nicht gedruckt: " + b.meldung; }
+    if (b.zustand === "an den Drucker gesendet" || b.zustand === "wird gedruckt") {
+      return "an den Drucker gesendet, noch nicht als gedruckt gemeldet";
+    }
     if (b.meldung) { return b.zustand + ": " + b.meldung; }
     return b.zustand;
   }
@@ -51,19 +54,22 @@
       zeigeDrucker();
     }
     var alle = s.gesamt > 0 && s.gedruckt >= s.gesamt;
-    standText.textContent = s.gesamt && s.zustand !== "fertig"
-      ? s.gedruckt + " von " + briefe(s.gesamt) + " gedruckt." : "";
+    standText.textContent = s.zustand === "laeuft" && s.gesamt
+      ? s.gedruckt + " " + vonBriefen(s.gesamt) + " gedruckt." : "";
     form.hidden = s.zustand === "laeuft" || drucker.length === 0 || alle;
     knopf.textContent = s.gedruckt ? "Übrige drucken" : "Drucken";
     laeuft.hidden = s.zustand !== "laeuft";
     balken.max = Math.max(s.fortschritt.gesamt, 1);
     balken.value = s.fortschritt.fertig;
     if (s.zustand === "laeuft") {
-      text.textContent = s.fortschritt.fertig + " von " + s.fortschritt.gesamt + " Briefen gedruckt …";
+      text.textContent = s.fortschritt.fertig + " " + vonBriefen(s.fortschritt.gesamt) + " gedruckt …";
     } else if (s.zustand === "fertig") {
-      text.textContent = "Druck beendet: " + s.gedruckt + " von " + briefe(s.gesamt) + " gedruckt"
+      text.textContent = "Druck beendet: " + s.gedruckt + " " + vonBriefen(s.gesamt) + " gedruckt"
         + (alle ? "; ein neuer Druck wäre doppelt." : ".")
         + (s.meldung ? " " + s.meldung : "");
+    } else if (s.zustand === "unterbrochen") {
+      text.textContent = "Druck unterbrochen: " + s.gedruckt + " " + vonBriefen(s.gesamt) + " gedruckt. "
+        + "„Übrige drucken“ verfolgt die Aufträge, die schon beim Drucker sind, und druckt nur den Rest.";
     } else {
       text.textContent = s.meldung || "";
     }
