@@ -232,6 +232,7 @@ def test_auftrag_mit_drucken(server, lauf, tmp_path):
     auftrag = tmp_path / "einladung.toml"
     auftrag.write_text(f'vorlage = "{ordner / "einladung.md"}"\ndaten = "{ordner / "mitglieder.csv"}"\n'
                        f'ausgabe = "{tmp_path / "laeufe" / "einladung-{{datum}}"}"\nformate = ["pdf"]\n'
+                       'umschlag = "DL"\netiketten = "Herma 4677"\n'
                        f'[drucken]\ndrucker = "{server.warteschlange}"\nduplex = true\n'
                        f'server = "{server.adresse}"\n',
                        encoding="utf-8")
@@ -245,6 +246,14 @@ def test_auftrag_mit_drucken(server, lauf, tmp_path):
     assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
     assert f"{ANZAHL} von {ANZAHL} Briefen gedruckt" in ergebnis.stdout
     assert len(server.gedruckt()) == ANZAHL
+    (laufordner,) = (tmp_path / "laeufe").glob("einladung-*")
+    with pdfplumber.open(laufordner / "umschlaege.pdf") as umschlaege:  # one DL envelope per letter
+        assert len(umschlaege.pages) == ANZAHL
+        assert round(umschlaege.pages[0].width * 25.4 / 72) == 220
+        assert "Vorname0 Meyer" in umschlaege.pages[0].extract_text()
+    with pdfplumber.open(laufordner / "etiketten.pdf") as etiketten:  # 12 labels: one sheet of 21
+        assert len(etiketten.pages) == 1
+        assert all(n in etiketten.pages[0].extract_text() for n in NAMEN)
     assert briefe_cli("lauf", auftrag).returncode == 0  # the finished job prints nothing again
     assert len(server.gedruckt()) == ANZAHL
 
@@ -253,3 +262,6 @@ def test_auftrag_mit_drucken(server, lauf, tmp_path):
     falsch = briefe_cli("auftrag", "pruefen", auftrag)
     assert falsch.returncode == 2
     assert "[drucken] „duplex“ muss true oder false sein." in falsch.stderr
+    auftrag.write_text(auftrag.read_text(encoding="utf-8").replace('"DL"', '"B4"'), encoding="utf-8")
+    falsch = briefe_cli("auftrag", "pruefen", auftrag)
+    assert falsch.returncode == 2 and "„umschlag“: Unbekanntes Umschlagformat „B4“" in falsch.stderr

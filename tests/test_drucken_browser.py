@@ -3,7 +3,7 @@ and a real CUPS server with a cups-pdf queue: choose the printer CUPS reports, d
 the service killed mid-print and started again prints nothing twice.
 
 With ``BRIEFE_DRUCKBILD=/tmp/druck.png`` the test also saves a screenshot of the step after the
-restart."""
+restart, with ``BRIEFE_POSTBILD`` one of the envelopes and labels step."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import os
 import re
 import signal
 import time
+
+import pdfplumber
 
 from tests.cupshilfe import Druckserver
 from tests.test_dienst_api import VORLAGE, Dienst
@@ -86,6 +88,20 @@ def _drucken_im_browser(server: Druckserver, liste, tmp_path) -> None:
                 re.compile(rf"2\s*gedruckt auf {server.warteschlange} \(Auftrag \d+\)"))
             expect(druck.get_by_role("button", name=re.compile("drucken", re.I))).to_be_hidden()
             expect(druck.get_by_label("Drucker", exact=True)).to_be_hidden()
+
+            # envelopes and labels for the letters of the run
+            post = seite.get_by_role("region", name="Umschläge und Etiketten")
+            if os.environ.get("BRIEFE_POSTBILD"):
+                post.screenshot(path=os.environ["BRIEFE_POSTBILD"])
+            post.get_by_label("Umschlag").select_option("C6")
+            with seite.expect_download() as laden:
+                post.get_by_role("button", name=re.compile("Umschläge herunterladen")).click()
+            laden.value.save_as(tmp_path / "umschlaege.pdf")
+            post.get_by_label("Etikettenbogen").select_option("3475")
+            post.get_by_label("Erstes freies Etikett").fill("5")
+            with seite.expect_download() as laden:
+                post.get_by_role("button", name=re.compile("Etiketten herunterladen")).click()
+            laden.value.save_as(tmp_path / "etiketten.pdf")
     finally:
         dienst.stoppe()
     gedruckt = server.gedruckt()
@@ -95,3 +111,13 @@ def _drucken_im_browser(server: Druckserver, liste, tmp_path) -> None:
         assert sum(f"-{datei}-" in p.name for p in gedruckt) == 1, name
     log = server.seiten_eintraege()
     assert len(log) == len(NAMEN) and all(z.endswith("two-sided-long-edge") for z in log)
+    with pdfplumber.open(tmp_path / "umschlaege.pdf") as umschlaege:
+        assert len(umschlaege.pages) == len(NAMEN)
+        seite = umschlaege.pages[1]
+        assert (round(seite.width * 25.4 / 72), round(seite.height * 25.4 / 72)) == (162, 114)
+        assert "Vorname1 Becker" in seite.extract_text()
+    with pdfplumber.open(tmp_path / "etiketten.pdf") as etiketten:
+        woerter = etiketten.pages[0].extract_words()
+        erstes = min((w for w in woerter if w["text"] == "Vorname0"), key=lambda w: w["top"])
+        # label 5 of 3475 (3 × 8, 70 × 36 mm, 4.5 mm from the top): row 2, column 2
+        assert 70 < erstes["x0"] * 25.4 / 72 < 140 and 40.5 < erstes["top"] * 25.4 / 72 < 76.5

@@ -85,11 +85,33 @@ def _lauf(args) -> int:
     schliesse()
     if not json_log:
         print(_text(ergebnis))
-    code = ergebnis.rueckgabewert
+    code = max(ergebnis.rueckgabewert, _post_des_laufs(auftrag))
     if versand is not None:
         code = max(code, versende_auftrag(auftrag, versand, args.log_format))
     if druck is not None:
         code = max(code, drucke_und_melde(auftrag.ausgabe, druck[0], druck[1], args.log_format))
+    return code
+
+
+def _post_des_laufs(auftrag) -> int:
+    """``umschlag``/``etiketten``: envelopes and labels for the letters the run made."""
+    from briefe.versand.post import etiketten_des_laufs, umschlaege_des_laufs
+
+    code = EXIT_OK
+    arten = ((auftrag.umschlag, umschlaege_des_laufs), (auftrag.etiketten, etiketten_des_laufs))
+    for wert, erstelle in arten:
+        if wert is None:
+            continue
+        try:
+            ergebnis = erstelle(auftrag.ausgabe, wert)
+        except BriefeFehler as fehler:
+            print(f"Fehler: {fehler}", file=sys.stderr)
+            code = max(code, 1)
+            continue
+        for meldung in ergebnis.fehler:
+            print(f"  {meldung}")
+        print(f"{ergebnis.anzahl} Anschriften gesetzt: {ergebnis.datei}")
+        code = max(code, 1 if ergebnis.fehler and not auftrag.fehler_ok else EXIT_OK)
     return code
 
 

@@ -89,7 +89,7 @@ class Plan:
     @functools.cached_property
     def vorlage(self) -> Vorlage:
         # with the run's start values (``--wert``), so that the e-mail says what the letter says
-        return lade_vorlage(self.vorlage_pfad, _vorlagen_ordner(self.vorlage_pfad),
+        return lade_vorlage(self.vorlage_pfad, vorlagen_ordner_von(self.vorlage_pfad),
                             werte=dict(self.protokoll.get("werte") or {}))
 
 
@@ -118,7 +118,8 @@ class Versandergebnis:
         return 1 if offen else 0
 
 
-def _vorlagen_ordner(vorlage: Path) -> Path | None:
+def vorlagen_ordner_von(vorlage: Path) -> Path | None:
+    """The service's templates folder (BRIEFE_VORLAGEN) when the run's template lies in it."""
     umgebung = os.environ.get("BRIEFE_VORLAGEN")
     if umgebung and (Path(umgebung) / "absender").is_dir() and vorlage.resolve().is_relative_to(
             Path(umgebung).resolve()):
@@ -126,7 +127,7 @@ def _vorlagen_ordner(vorlage: Path) -> Path | None:
     return None
 
 
-def _liste_des_laufs(protokoll: dict) -> Mitgliederliste:
+def liste_des_laufs(protokoll: dict) -> Mitgliederliste:
     """The run's member list, read again (file or database query) and refused when it changed."""
     if ist_datenbank(protokoll["quelle"]):
         liste = lies_datenbank(protokoll["quelle"], protokoll.get("abfrage") or "",
@@ -163,7 +164,7 @@ def plane(ausgabe: Path | str) -> Plan:
     if "pdf" not in protokoll.get("formate", []):
         raise BriefeFehler("Dieser Lauf hat keine PDF-Dateien erstellt (Format pdf fehlt); "
                            "versendet werden die PDFs eines Laufs.")
-    liste = _liste_des_laufs(protokoll)
+    liste = liste_des_laufs(protokoll)
     nach_zeile = {e.zeile: e for e in liste.empfaenger}
     briefe = []
     for eintrag in protokoll.get("briefe", []):
