@@ -3,11 +3,14 @@ its label, ``--start``; read back from the PDFs in millimetres."""
 
 from __future__ import annotations
 
+import shutil
+
 import pdfplumber
 import pytest
 
 from briefe import geometrie as g
 from briefe.cli.haupt import main
+from tests.conftest import WURZEL
 from tests.pdfhilfe import MM, zeichen
 
 VORLAGE = "vorlagen/bildungsnetzwerk-2011.md"
@@ -132,3 +135,22 @@ def test_bogen_nach_hersteller_und_nummer():
 def test_unbekannter_bogen_deutsch(tmp_path, liste, capsys):
     assert main(["etiketten", str(liste), "--bogen", "L9999", "--ausgabe", str(tmp_path)]) == 2
     assert "Unbekannter Etikettenbogen „L9999“" in capsys.readouterr().err
+
+
+def test_vermerke_der_vorlage_ueber_der_anschrift(tmp_path, liste):
+    """The template's ``vermerke`` (per recipient) stand above the address, in the address field."""
+    text = (WURZEL / VORLAGE).read_text(encoding="utf-8")
+    vermerke = """vermerke = ["{{ 'Einschreiben' if empfaenger.nachname == 'von Hohenstein' else 'Persönlich' }}"]\n"""
+    vorlage = tmp_path / "einschreiben.md"
+    vorlage.write_text(text.replace('absender = "', vermerke + 'absender = "', 1), encoding="utf-8")
+    shutil.copytree(WURZEL / "vorlagen" / "absender", tmp_path / "absender")
+    assert main(["umschlaege", str(vorlage), str(liste), "--format", "DL", "--ausgabe", str(tmp_path)]) == 0
+    umschlag = g.UMSCHLAEGE["DL"]
+    pdf = tmp_path / "umschlaege.pdf"
+    for nr, vermerk in ((0, "Einschreiben"), (1, "Persönlich")):
+        alle = zeichen(pdf, nr)
+        klein = [z for z in alle if z["size"] <= g.SCHRIFTGRAD_RUECKSENDE + 0.5
+                 and z["top"] > umschlag.feld_y - 0.2]
+        assert "".join(z["text"] for z in klein) == vermerk
+        anschrift_oben = min(z["top"] for z in alle if z["size"] > g.SCHRIFTGRAD_RUECKSENDE + 0.5)
+        assert all(z["bottom"] <= anschrift_oben + 0.2 for z in klein)

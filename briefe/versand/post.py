@@ -52,7 +52,8 @@ def umschlaege_des_laufs(ausgabe: Path, format_: str):
     umschlag(format_)  # an unknown format fails before the list is read
     vorlage, empfaenger = _empfaenger_des_laufs(ausgabe)
     return erstelle_umschlaege(empfaenger, format_, Path(ausgabe) / UMSCHLAEGE_PDF,
-                               vorlage.absender.ruecksendeangabe, vorlage.anschrift_reihenfolge)
+                               vorlage.absender.ruecksendeangabe, vorlage.anschrift_reihenfolge,
+                               lambda e: vorlage.erzeuge(e).vermerke)
 
 
 def etiketten_des_laufs(ausgabe: Path, bogen_name: str, start: int = 1):
