@@ -140,7 +140,7 @@ def test_unbekannter_bogen_deutsch(tmp_path, liste, capsys):
 def test_vermerke_der_vorlage_ueber_der_anschrift(tmp_path, liste):
     """The template's ``vermerke`` (per recipient) stand above the address, in the address field."""
     text = (WURZEL / VORLAGE).read_text(encoding="utf-8")
-    vermerke = """vermerke = ["{{ 'Einschreiben' if empfaenger.nachname == 'von Hohenstein' else 'Persönlich' }}"]\n"""
+    vermerke = """vermerke = ["{{ 'Einschreiben' if empfaenger.titel else 'Persönlich' }}"]\n"""
     vorlage = tmp_path / "einschreiben.md"
     vorlage.write_text(text.replace('absender = "', vermerke + 'absender = "', 1), encoding="utf-8")
     shutil.copytree(WURZEL / "vorlagen" / "absender", tmp_path / "absender")
