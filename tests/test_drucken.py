@@ -212,7 +212,7 @@ def test_start_nicht_moeglich(server, ausgabe, tmp_path):
     fach = drucken(server, ausgabe, "--fach", "tray-9")
     assert fach.returncode == 2 and "hat kein Fach „tray-9“" in fach.stderr
     kein_lauf = drucken(server, tmp_path)
-    assert kein_lauf.returncode == 2 and "kein protokoll.json" in kein_lauf.stderr
+    assert kein_lauf.returncode == 2 and "kein lesbares protokoll.json" in kein_lauf.stderr
     weg = briefe_cli("drucken", ausgabe, "--druckserver", "127.0.0.1:9")
     assert weg.returncode == 2 and "ist nicht erreichbar" in weg.stderr
     for ausgabe_text in (ergebnis.stderr, fach.stderr, weg.stderr):

@@ -126,3 +126,21 @@ def lies_protokoll(ausgabe: Path) -> dict | None:
     if not pfad.is_file():
         return None
     return json.loads(pfad.read_text(encoding="utf-8"))
+
+
+def lies_fertiges_protokoll(ausgabe: Path) -> dict:
+    """The protocol of a finished run in ``ausgabe`` (for sending, printing, envelopes); German
+    errors when there is none, it is unreadable, or the run did not finish."""
+    from briefe.fehler import BriefeFehler
+
+    try:
+        protokoll = lies_protokoll(ausgabe)
+    except (ValueError, OSError):
+        protokoll = None
+    if not protokoll:
+        raise BriefeFehler(f"In {ausgabe} gibt es kein lesbares protokoll.json – ist das der Ordner "
+                           "eines Laufs (briefe erstellen --ausgabe …)?")
+    if protokoll.get("status") != "fertig":
+        raise BriefeFehler(f"Der Lauf in {ausgabe} ist nicht fertig; bitte zuerst mit "
+                           "„briefe erstellen … --fortsetzen“ beenden.")
+    return protokoll

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, DruckerFehler
-from briefe.lauf.protokoll import Eintrag, Protokoll, lies_protokoll, schreibe_protokoll
+from briefe.lauf.protokoll import Eintrag, Protokoll, lies_fertiges_protokoll, schreibe_protokoll
 from briefe.versand.journal import Versandjournal, jetzt, lies_journal, ordnersperre
 
 DRUCKJOURNAL = ".briefe-druck.jsonl"
@@ -259,13 +259,7 @@ def _pruefe_drucker(verbindung, wunsch: Druckwunsch, ergebnis: Druckergebnis) ->
 
 def plane_druck(ausgabe: Path, sammel: bool = False) -> tuple[dict, list[Druckstueck], list[int]]:
     """The run's protocol, its print jobs and the rows without a letter to print."""
-    protokoll = lies_protokoll(ausgabe) if (ausgabe / "protokoll.json").is_file() else None
-    if not protokoll:
-        raise BriefeFehler(f"In {ausgabe} gibt es kein protokoll.json – ist das der Ordner eines Laufs "
-                           "(briefe erstellen --ausgabe …)?")
-    if protokoll.get("status") != "fertig":
-        raise BriefeFehler(f"Der Lauf in {ausgabe} ist nicht fertig; bitte zuerst mit "
-                           "„briefe erstellen … --fortsetzen“ beenden.")
+    protokoll = lies_fertiges_protokoll(ausgabe)
     briefe = protokoll.get("briefe", [])
     ohne = [int(e["zeile"]) for e in briefe if e.get("status") != "ok"]
     if sammel:

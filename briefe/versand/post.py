@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from briefe.dateien import atomar
-from briefe.fehler import BriefeFehler
 from briefe.satz.renderer import renderer
 from briefe.satz.vertrag import Sammelstueck
 
@@ -31,13 +30,11 @@ ETIKETTEN_PDF = "etiketten.pdf"
 
 def _empfaenger_des_laufs(ausgabe: Path):
     """The run's template and the recipients of the letters it made (its rows, in its order)."""
-    from briefe.lauf.protokoll import lies_protokoll
+    from briefe.lauf.protokoll import lies_fertiges_protokoll
     from briefe.versand.versand import liste_des_laufs, vorlagen_ordner_von
     from briefe.vorlage.vorlage import lade_vorlage
 
-    protokoll = lies_protokoll(ausgabe) if (Path(ausgabe) / "protokoll.json").is_file() else None
-    if not protokoll or protokoll.get("status") != "fertig":
-        raise BriefeFehler(f"In {ausgabe} gibt es keinen fertigen Lauf (protokoll.json).")
+    protokoll = lies_fertiges_protokoll(Path(ausgabe))
     zeilen = [int(b["zeile"]) for b in protokoll.get("briefe", []) if b.get("status") == "ok"]
     nach_zeile = {e.zeile: e for e in liste_des_laufs(protokoll).empfaenger}
     pfad = Path(protokoll["vorlage"])

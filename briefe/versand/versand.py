@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, ZeilenFehler
-from briefe.lauf.protokoll import Eintrag, Protokoll, lies_protokoll, schreibe_protokoll
+from briefe.lauf.protokoll import Eintrag, Protokoll, lies_fertiges_protokoll, schreibe_protokoll
 from briefe.quellen.datenbank import ist_datenbank, lies_datenbank
 from briefe.quellen.mitglieder import Empfaenger, Mitgliederliste, lies_mitglieder
 from briefe.versand.einstellungen import Einstellungen, ist_adresse
@@ -151,16 +151,7 @@ def liste_des_laufs(protokoll: dict) -> Mitgliederliste:
 def plane(ausgabe: Path | str) -> Plan:
     """Read the run's protocol and member list; decide e-mail or post per letter."""
     ausgabe = Path(ausgabe)
-    try:
-        protokoll = lies_protokoll(ausgabe)
-    except ValueError:
-        protokoll = None
-    if not protokoll:
-        raise BriefeFehler(f"In {ausgabe} gibt es kein lesbares protokoll.json – ist das der Ordner "
-                           "eines Laufs (briefe erstellen --ausgabe …)?")
-    if protokoll.get("status") != "fertig":
-        raise BriefeFehler(f"Der Lauf in {ausgabe} ist nicht fertig; bitte zuerst mit "
-                           "„briefe erstellen … --fortsetzen“ beenden.")
+    protokoll = lies_fertiges_protokoll(ausgabe)
     if "pdf" not in protokoll.get("formate", []):
         raise BriefeFehler("Dieser Lauf hat keine PDF-Dateien erstellt (Format pdf fehlt); "
                            "versendet werden die PDFs eines Laufs.")

@@ -83,17 +83,7 @@
     if (s.zustand === "laeuft") { window.setTimeout(frageStand, 700); }
   }
 
-  function antwort(r) {
-    return r.json().then(function (d) {
-      if (!r.ok) { throw new Error(d.detail || d.meldung || "Fehler " + r.status); }
-      return d;
-    }, function () { throw new Error("Fehler " + r.status); });
-  }
-
-  function frageStand() {
-    fetch("/laeufe/" + id + "/druck", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(antwort).then(zeige).catch(function (f) { text.textContent = f.message; });
-  }
+  function frageStand() { briefeSchritt.frage("/laeufe/" + id + "/druck", zeige, text); }
 
   wahl.addEventListener("change", zeigeDrucker);
   form.addEventListener("submit", function (e) {
@@ -104,7 +94,7 @@
       headers: { "Accept": "application/json", "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify({ drucker: wahl.value, fach: fach.value || null, kopien: parseInt(kopien.value, 10),
         duplex: seiten === "duplex" ? true : (seiten === "einseitig" ? false : null) }) })
-      .then(antwort).then(zeige).catch(function (f) { text.textContent = f.message; })
+      .then(briefeSchritt.antwort).then(zeige).catch(function (f) { text.textContent = f.message; })
       .then(function () { knopf.disabled = false; });
   });
   frageStand();
