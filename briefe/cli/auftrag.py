@@ -95,7 +95,7 @@ def _lauf(args) -> int:
 
 def _post_des_laufs(auftrag) -> int:
     """``umschlag``/``etiketten``: envelopes and labels for the letters the run made."""
-    from briefe.versand.post import etiketten_des_laufs, umschlaege_des_laufs
+    from briefe.versand.umschlaege import etiketten_des_laufs, umschlaege_des_laufs
 
     code = EXIT_OK
     arten = ((auftrag.umschlag, umschlaege_des_laufs), (auftrag.etiketten, etiketten_des_laufs))

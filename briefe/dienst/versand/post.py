@@ -32,13 +32,13 @@ def post_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
 
     @router.get("/laeufe/{lauf_id}/umschlaege.pdf")
     def umschlaege(request: Request, lauf_id: str, format: str = "DL", z=angemeldet):
-        from briefe.versand.post import umschlaege_des_laufs
+        from briefe.versand.umschlaege import umschlaege_des_laufs
 
         return _liefere(request, lauf_id, z, lambda ausgabe: umschlaege_des_laufs(ausgabe, format))
 
     @router.get("/laeufe/{lauf_id}/etiketten.pdf")
     def etiketten(request: Request, lauf_id: str, bogen: str = "L7163", start: int = 1, z=angemeldet):
-        from briefe.versand.post import etiketten_des_laufs
+        from briefe.versand.umschlaege import etiketten_des_laufs
 
         if bogen.endswith(".toml"):  # no file paths from the page
             return JSONResponse({"detail": "Bitte einen Bogen aus der Liste wählen."}, 422)
