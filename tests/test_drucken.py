@@ -187,6 +187,22 @@ def test_sammel_pdf_als_ein_auftrag(server, ausgabe):
     [pdf] = server.gedruckt()
     assert seiten(pdf) == seiten(ausgabe / "serienbrief.pdf") == ANZAHL + 1
     assert all(b["druckstatus"] == "gedruckt" for b in protokoll_briefe(ausgabe))
+    einzeln = drucken(server, ausgabe)  # one by one after the combined PDF: nothing twice
+    assert einzeln.returncode == 0 and f"({ANZAHL} schon früher)" in einzeln.stdout
+    assert len(server.gedruckt()) == 1
+
+
+def test_sammel_nach_einzelnen_briefen_abgelehnt(server, ausgabe):
+    from briefe.versand.drucken import DRUCKJOURNAL, plane_druck
+
+    _, stuecke, _ = plane_druck(ausgabe)
+    (ausgabe / DRUCKJOURNAL).write_text(json.dumps({
+        "nummer": stuecke[0].nummer, "zeile": stuecke[0].zeilen[0], "zustand": "gedruckt",
+        "schluessel": stuecke[0].schluessel, "auftrag": 1}) + "\n", encoding="utf-8")
+    ergebnis = drucken(server, ausgabe, "--sammel")
+    assert ergebnis.returncode == 2
+    assert "1 Brief(e) dieses Laufs sind schon einzeln gedruckt" in ergebnis.stderr
+    assert server.gedruckt() == []
 
 
 def test_angehaltener_drucker(server, ausgabe):
