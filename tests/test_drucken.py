@@ -181,6 +181,30 @@ def test_absturz_zwischen_journal_und_uebergabe(server, ausgabe):
     assert sum(n.startswith(erstes.datei + " [briefe ") for n in namen) == 1
 
 
+def test_abgebrochene_uebergabe_wird_geloescht_und_neu_gedruckt(server, ausgabe):
+    """Killed while sending the file: CUPS has a job without its document, which can never print;
+    the next call cancels it and prints the letter once."""
+    import cups
+
+    from briefe.versand.drucken import DRUCKJOURNAL, plane_druck
+
+    _, stuecke, _ = plane_druck(ausgabe)
+    erstes = stuecke[0]
+    name = erstes.neuer_auftragsname()
+    (ausgabe / DRUCKJOURNAL).write_text(json.dumps({
+        "nummer": erstes.nummer, "zeile": erstes.zeilen[0], "zustand": "wird gedruckt",
+        "schluessel": erstes.schluessel, "auftragsname": name}) + "\n", encoding="utf-8")
+    cups.setServer("127.0.0.1")
+    cups.setPort(server.port)
+    halb = cups.Connection().createJob(server.warteschlange, name, {})  # no document follows
+    ergebnis = drucken(server, ausgabe)
+    assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
+    assert auftraege_in_cups(server)[halb]["job-state"] == 7  # cancelled
+    gedruckt = server.gedruckt()
+    assert len(gedruckt) == ANZAHL
+    assert sum(p.name.startswith(erstes.datei) for p in gedruckt) == 1
+
+
 def test_sammel_pdf_als_ein_auftrag(server, ausgabe):
     ergebnis = drucken(server, ausgabe, "--sammel", "--einseitig")
     assert ergebnis.returncode == 0, ergebnis.stderr

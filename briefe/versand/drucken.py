@@ -392,8 +392,14 @@ class _Druck:
                             if werte.get("job-name") == eintrag.get("auftragsname")), None)
             if auftrag is None:
                 return None  # the crash came before CUPS had the job
-        zustand = _ipp(self.v.getJobAttributes, auftrag, requested_attributes=["job-state"]).get("job-state")
-        if zustand in (_GESTOPPT, _ABGEBROCHEN, _ABGEBROCHEN_FEHLER):
+        werte = _ipp(self.v.getJobAttributes, auftrag,
+                     requested_attributes=["job-state", "job-state-reasons", "number-of-documents"])
+        if werte.get("job-state") in (_GESTOPPT, _ABGEBROCHEN, _ABGEBROCHEN_FEHLER):
+            return None
+        if _unvollstaendig(werte):
+            # the hand-over was cut off before CUPS had the whole file: it can never print
+            _ipp(self.v.cancelJob, auftrag)
+            self.merke(stueck, FEHLER, auftrag=auftrag, meldung="Übergabe abgebrochen, Auftrag gelöscht")
             return None
         if eintrag.get("auftrag") is None:
             self.merke(stueck, GESENDET, auftrag=auftrag)
@@ -442,6 +448,12 @@ class _Druck:
                 raise DruckerFehler(f"Auftrag {auftrag} wartet seit {2 * self.wunsch.zeitgrenze:.0f} s "
                                     "in der Warteschlange.")
             time.sleep(WARTEN_S)
+
+
+def _unvollstaendig(werte: dict) -> bool:
+    """A job whose document never fully arrived (its sender died during the hand-over)."""
+    return werte.get("job-state") in (_AUSSTEHEND, _ANGEHALTEN) and (
+        "job-incoming" in _liste(werte.get("job-state-reasons")) or werte.get("number-of-documents") == 0)
 
 
 def _grund(werte: dict) -> str:
