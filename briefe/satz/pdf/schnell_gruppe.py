@@ -12,7 +12,9 @@ from collections import Counter, OrderedDict
 import pydyf
 from tinycss2.color4 import parse_color
 from weasyprint import DEFAULT_OPTIONS
+from weasyprint.draw import draw_inline_level
 from weasyprint.draw.text import draw_text
+from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.fonts import build_fonts_dictionary
 from weasyprint.pdf.stream import Stream
 
@@ -23,6 +25,7 @@ from briefe.satz.gruppen import (
     textstellen,
 )
 from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.schnell_block import aufzeichnen, finde_absaetze, pruefe_wert, setze
 from briefe.satz.pdf.schnell_platz import (
     _am_zeilenende,
     _finde,
@@ -70,15 +73,29 @@ class _Linie:
     glyphen: dict
 
 
+def _leer(box, farbe):
+    """An empty, undecorated copy of a TextBox in the marker colour ``farbe``."""
+    leer = box.copy()
+    leer.text = ""
+    leer.style = copy.copy(box.style)
+    leer.style["color"] = farbe
+    leer.style["text_decoration_line"] = "none"
+    return leer
+
+
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
     def __init__(self, brief: Brief, stellen: frozenset = frozenset()) -> None:
         self.plaetze = _plaetze_fuer(brief, stellen)
         self.hat_werte = bool(stellen)
-        nach_marke = {p.marke: p for p in self.plaetze}
-        self.markiert = _mit_texten(brief, self.plaetze, {m: m for m in nach_marke})
-        dok = pdf_modul.dokument(self.markiert)
+        self.markiert = _mit_texten(brief, self.plaetze, {p.marke: p.marke for p in self.plaetze})
+        absatz_marken = tuple(p.marke for p in self.plaetze if p.feld == "absatz")
+        with aufzeichnen(absatz_marken) as aufrufe:
+            dok = pdf_modul.dokument(self.markiert)
+        if absatz_marken:
+            self.plaetze = self._absaetze(dok, aufrufe, absatz_marken)
+        nach_marke = {p.marke: p for p in self.plaetze if p.feld != "absatz"}
         zeilen_bloecke: dict[int, int] = {}  # id of an address line's block -> line number
         for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
             platz = nach_marke[text]
@@ -123,6 +140,17 @@ class _Gruppe:
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
 
+    def _absaetze(self, dok, aufrufe: list, marken: tuple[str, ...]) -> list[_Platz]:
+        """The value runs in the body joined into one slot per laid-out block holding them."""
+        nach_marke = {p.marke: p for p in self.plaetze if p.feld == "absatz"}
+        plaetze = [p for p in self.plaetze if p.feld != "absatz"]
+        for seite, block, satz in finde_absaetze(dok, aufrufe, marken).values():
+            teile = [nach_marke[m] for m in satz.marken]
+            plaetze.append(_Platz("absatz", teile[0].nummer, teile[0].marke, seite=seite, box=block,
+                                  stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
+                                  satz=satz))
+        return plaetze
+
     # -- proofs --
 
     def passt(self, zeilen: int) -> bool:
@@ -140,12 +168,13 @@ class _Gruppe:
 
     def _pruefe_lang(self, brief: Brief, dok_kurz) -> None:
         """Lay out again with each slot as wide as it may be: nothing else may move."""
-        lang = {p.marke: _lange_marke(p) for p in self.plaetze}
+        zeilen = [p for p in self.plaetze if p.feld != "absatz"]  # a paragraph is proven per letter
+        lang = {p.marke: _lange_marke(p) for p in zeilen}
         dok_lang = pdf_modul.dokument(_mit_texten(brief, self.plaetze, lang))
         gefunden = _finde(dok_lang, {t: None for t in lang.values()})
         self._pruefe_metadaten(dok_kurz, dok_lang, lang)
         ausnahmen_kurz, textlos_kurz, ausnahmen_lang, textlos_lang = set(), set(), set(), set()
-        for platz in self.plaetze:
+        for platz in zeilen:
             ausnahmen_kurz |= {id(platz.box), *platz.vorfahren}
             textlos_kurz.add(id(platz.box))
             _, box_lang, _, inline_lang, _, _ = gefunden[lang[platz.marke]]
@@ -172,7 +201,8 @@ class _Gruppe:
                 marken = [(s.links, s.anchors) for s in dok.pages]
             return repr((metadaten, marken))
 
-        if any(p.marke in spuren(dok_kurz, bool(betreff)) for p in self.plaetze):
+        spur = spuren(dok_kurz, bool(betreff))
+        if any(m in spur for p in self.plaetze for m in (p.marken or (p.marke,))):
             raise NichtSchnell("Platz in Metadaten")
         self.titel_marke = betreff[0] if betreff else None
         if betreff:
@@ -192,12 +222,13 @@ class _Gruppe:
             probe = pydyf.Stream()
             probe.set_color_rgb(*platz.farbe)
             platz.farb_op = probe.stream[0]
-            leer = platz.box.copy()
-            leer.text = ""
-            leer.style = copy.copy(platz.box.style)
-            leer.style["color"] = farbe
+            if platz.feld == "absatz":  # the block's lines make way for one marker line
+                zeile = platz.box.children[0]
+                vorlage = next(b for b in zeile.descendants() if isinstance(b, boxes.TextBox))
+                platz.box.children = [zeile.copy_with_children([_leer(vorlage, farbe)])]
+                continue
             kinder = platz.eltern.children
-            kinder[kinder.index(platz.box)] = leer
+            kinder[kinder.index(platz.box)] = _leer(platz.box, farbe)
 
     def _trockenlauf(self) -> None:
         """Paint once to learn each font's glyphs (and their widths) before each slot."""
@@ -400,11 +431,14 @@ class _Gruppe:
             STATISTIK["Zeilen wiederverwendet"] += 1
         return linie
 
-    def _zeichne(self, platz: _Platz, text: str) -> _Linie:
-        """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text``, the
-        fonts holding the skeleton's glyphs before the slot, as in a full render. A full render
-        also holds the glyphs of the letter's earlier lines; they draw the same unless their
-        widths were rounded otherwise, which ``brief`` checks."""
+    def _zeichne(self, platz: _Platz, text) -> _Linie:
+        """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text`` (a
+        paragraph: set with its line breaker, drawn with its ``draw_inline_level``)."""
+        if platz.feld == "absatz":
+            for wert in text:
+                pruefe_wert(wert)
+            zeilen = setze(platz.satz, dict(zip(platz.marken, text, strict=True)))
+            return self._male(platz, lambda strom: [draw_inline_level(strom, None, z) for z in zeilen])
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")
@@ -412,6 +446,13 @@ class _Gruppe:
             raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
         box = platz.box.copy_with_text(text)
         box.pango_layout, box.width = layout, breite
+        return self._male(platz, lambda strom: draw_text(strom, box, platz.versatz_x, platz.ueberlauf,
+                                                          platz.ellipse))
+
+    def _male(self, platz: _Platz, malen) -> _Linie:
+        """Draw with ``malen``, the fonts holding the skeleton's glyphs before the slot, as in a
+        full render. A full render also holds the glyphs of the letter's earlier lines; they
+        draw the same unless their widths were rounded otherwise, which ``brief`` checks."""
         kopien = {}
         for s, schrift in self.schriften.items():
             kopie = kopien[s] = copy.copy(schrift)
@@ -421,7 +462,7 @@ class _Gruppe:
         ressourcen = _ressourcen()
         ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
         strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
-        draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
+        malen(strom)
         if set(kopien) != set(self.schriften):
             raise NichtSchnell(f"{platz.name}: andere Schrift")
         if set(ressourcen["ExtGState"]) != self.zustaende:

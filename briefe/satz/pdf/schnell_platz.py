@@ -46,7 +46,8 @@ def _pruefe_text(text: str, feld: str) -> None:
 class _Platz:
     """One slot: a line of the address or the salutation, as laid out in the skeleton."""
 
-    feld: str  # "anschrift", "anrede" or "wert" (a run holding a member value)
+    feld: str  # "anschrift", "anrede", "wert" (a run holding a member value, on one line) or
+    # "absatz" (a block whose runs hold member values, set again per letter)
     nummer: int
     marke: str
     stelle: tuple = ()  # for "wert": the run's path (``gruppen.textstellen``)
@@ -66,14 +67,20 @@ class _Platz:
     vorher: dict = dataclasses.field(default_factory=dict)  # font key -> glyphs drawn before
     breiten_vorher: dict = dataclasses.field(default_factory=dict)
     unicode_vorher: dict = dataclasses.field(default_factory=dict)
+    stellen: tuple = ()  # for "absatz": the runs' paths, and their markers
+    marken: tuple = ()
+    satz: object = None  # for "absatz": ``schnell_block.Absatzsatz``
 
     @property
     def name(self) -> str:
         """The slot's kind as the statistics name it."""
-        return {"anschrift": "Anschrift", "anrede": "Anrede"}.get(self.feld, "Wert")
+        return {"anschrift": "Anschrift", "anrede": "Anrede", "absatz": "Absatz"}.get(self.feld, "Wert")
 
-    def text(self, brief: Brief, werte: dict) -> str:
-        """The slot's text in ``brief``; empty for an address line the letter does not have."""
+    def text(self, brief: Brief, werte: dict) -> str | tuple[str, ...]:
+        """The slot's text in ``brief``; empty for an address line the letter does not have;
+        for a paragraph its runs' texts."""
+        if self.feld == "absatz":
+            return tuple(werte[s] for s in self.stellen)
         if self.feld == "wert":
             return werte[self.stelle]
         if self.feld == "anrede":
@@ -84,8 +91,11 @@ class _Platz:
 def _plaetze_fuer(brief: Brief, stellen: frozenset = frozenset()) -> list[_Platz]:
     plaetze = [_Platz("anschrift", i, marke("anschrift", i)) for i in range(len(brief.anschrift))]
     plaetze.append(_Platz("anrede", 0, marke("anrede", 0)))
-    plaetze += [_Platz("wert", i, wertmarke(i), stelle)
-                for i, stelle in enumerate(sorted(stellen, key=repr))]
+    for i, stelle in enumerate(sorted(stellen, key=repr)):
+        if stelle[0] == "inhalt":  # one slot per paragraph, once the layout shows which
+            plaetze.append(_Platz("absatz", i, wertmarke(i), stellen=(stelle,), marken=(wertmarke(i),)))
+        else:
+            plaetze.append(_Platz("wert", i, wertmarke(i), stelle))
     return plaetze
 
 
@@ -93,6 +103,8 @@ def _mit_texten(brief: Brief, plaetze: list[_Platz], texte: dict[str, str]) -> B
     anschrift = tuple(texte[p.marke] for p in plaetze if p.feld == "anschrift")
     anrede = next(texte[p.marke] for p in plaetze if p.feld == "anrede")
     werte = {p.stelle: texte[p.marke] for p in plaetze if p.feld == "wert"}
+    werte.update({s: m for p in plaetze if p.feld == "absatz" for s, m in zip(p.stellen, p.marken,
+                                                                                strict=True)})
     return mit_stellen(dataclasses.replace(brief, anschrift=anschrift, anrede=anrede), werte)
 
 
