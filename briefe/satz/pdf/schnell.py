@@ -61,6 +61,7 @@ from briefe.satz.gruppen import (
     gruppenschluessel,
 )
 from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.schnell_block import rahme
 from briefe.satz.pdf.schnell_gruppe import STATISTIK, _Gruppe
 from briefe.satz.pdf.schnell_platz import _pruefe_text
 
@@ -119,12 +120,15 @@ def leere_zwischenspeicher() -> None:
     """Forget all layout groups (and learned value slots) of this process."""
     _GRUPPEN.leeren()
     _WERTE.leeren()
+    _RAHMEN.clear()
 
 
 # --- layout groups --------------------------------------------------------------------------
 
 _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
 _WERTE = Wertstellen()
+_RAHMEN: dict = {}  # group key without frames -> value run -> (text before, text after)
+RAHMEN_JE_PROZESS = 16
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
@@ -144,16 +148,34 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     for stelle in stellen:
         _pruefe_text(texte[stelle], "Wert")
     erzwingen = erzwingen or bool(stellen)
+    rahmen = _rahmen(brief, stellen, texte)
+    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)))
     zeilen = len(brief.anschrift)
     if zeilen < ANSCHRIFT_MAX_ZEILEN:  # one group for every address length, where it is proven
         voll = dataclasses.replace(brief, anschrift=("",) * ANSCHRIFT_MAX_ZEILEN)
-        schluessel = (gruppenschluessel(voll, stellen), _wurzeln())
+        schluessel = (gruppenschluessel(voll, stellen), *zusatz)
         with contextlib.suppress(NichtSchnell):
-            gruppe = _GRUPPEN.hole(schluessel, voll, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
+            gruppe = _GRUPPEN.hole(schluessel, voll, erzwingen,
+                                   bauen=lambda b: _Gruppe(b, stellen, rahmen))
             if gruppe.passt(zeilen):
                 return gruppe
-    schluessel = (gruppenschluessel(brief, stellen), _wurzeln())
-    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
+    schluessel = (gruppenschluessel(brief, stellen), *zusatz)
+    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen, rahmen))
+
+
+def _rahmen(brief: Brief, stellen: frozenset, texte: dict) -> dict:
+    """The fixed text around the middle of each value run in the body, common to the letters
+    of its group seen so far (it only shrinks, a few times: each time a new group)."""
+    innen = [s for s in stellen if s[0] == "inhalt"]
+    if not innen:
+        return {}
+    schluessel = gruppenschluessel(dataclasses.replace(brief, anschrift=()), stellen)
+    bisher = _RAHMEN.pop(schluessel, {})
+    rahmen = {s: rahme(bisher.get(s), texte[s]) for s in innen}
+    _RAHMEN[schluessel] = rahmen
+    while len(_RAHMEN) > RAHMEN_JE_PROZESS:
+        _RAHMEN.pop(next(iter(_RAHMEN)))
+    return rahmen
 
 
 def _wurzeln() -> tuple:

@@ -1,13 +1,15 @@
 """Fast path, paragraph slots: a paragraph, list item or other block whose text runs hold
 member values, set again per letter by WeasyPrint's own line breaker.
 
-While the skeleton is laid out, every call of WeasyPrint's ``iter_line_boxes`` for a line box
-holding a value marker is recorded: its arguments (the layout context, the block's
-un-laid-out line box, its position, the containing block) and the lines it gave. A letter's
-paragraph is then the same call on a copy of that line box with the markers replaced by the
-letter's texts. Its lines stand in for the skeleton's only when every line has the height,
-vertical position and baseline of the skeleton's line: the block keeps its height, so no
-box outside it moves (same page breaks, widows and orphans). Else the letter falls back.
+A value run is a fixed frame (text before and after, learned per group: ``rahme``) around a
+middle that differs per letter. While the skeleton (with the group's first letter's texts) is
+laid out, every call of WeasyPrint's ``iter_line_boxes`` is recorded: its arguments (the layout
+context, the block's un-laid-out line box, its position, the containing block) and the lines it
+gave. A layout with a marker as middle shows which text boxes hold the middles. A letter's
+paragraph is then the same call on a copy of that line box with the letter's middles. Its lines
+stand in for the skeleton's only when every line has the height, vertical position and baseline
+of the skeleton's line: the block keeps its height, so no box outside it moves (same page
+breaks, widows and orphans). Else the letter falls back.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
+from html import escape
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block as block_layout
+from weasyprint.layout.background import layout_box_backgrounds
 
 from briefe.satz.gruppen import NichtSchnell
-from briefe.satz.pdf.html import _LANGER_LAUF
+from briefe.satz.pdf.html import _umbrechbar
 
 _ORIGINAL = block_layout.iter_line_boxes
 # Boxes a paragraph slot may hold: text in (bold, italic) inline boxes, nothing laid out apart.
@@ -31,7 +35,7 @@ _UNERLAUBT_OBEN = (boxes.TableCellBox, boxes.TableBox, boxes.FlexContainerBox,
                    boxes.InlineBlockBox, boxes.GridContainerBox)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(eq=False)
 class Aufruf:
     """One recorded ``iter_line_boxes`` call and the lines it gave."""
 
@@ -54,22 +58,19 @@ def _texte(box) -> list[str]:
 
 
 @contextlib.contextmanager
-def aufzeichnen(marken: tuple[str, ...]):
-    """Record the ``iter_line_boxes`` calls whose line box holds one of ``marken``."""
+def aufzeichnen():
+    """Record every ``iter_line_boxes`` call of the layouts made inside."""
     aufrufe: list[Aufruf] = []
 
     def aufzeichnend(context, box, position_y, bottom_space, skip_stack, containing_block,
                      absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
-        zeilen = _ORIGINAL(context, box, position_y, bottom_space, skip_stack, containing_block,
-                           absolute_boxes, fixed_boxes, first_letter_style, first_line_style)
-        if not any(m in t for t in _texte(box) for m in marken):
-            yield from zeilen
-            return
         aufruf = Aufruf(context, box.deepcopy(), position_y, bottom_space, skip_stack,
                         containing_block.copy(), first_letter_style, first_line_style,
                         list(context.excluded_shapes))
         aufrufe.append(aufruf)
-        for zeile, weiter in zeilen:
+        for zeile, weiter in _ORIGINAL(context, box, position_y, bottom_space, skip_stack,
+                                       containing_block, absolute_boxes, fixed_boxes,
+                                       first_letter_style, first_line_style):
             aufruf.zeilen.append((zeile, weiter))
             aufruf.lage.append((zeile.position_y, zeile.height, zeile.baseline))
             aufruf.lage_x.append(zeile.position_x)
@@ -82,48 +83,120 @@ def aufzeichnen(marken: tuple[str, ...]):
         block_layout.iter_line_boxes = _ORIGINAL
 
 
+def _wortgrenze_vorn(text: str) -> str:
+    return text[:text.rfind(" ") + 1]
+
+
+def _wortgrenze_hinten(text: str) -> str:
+    stelle = text.find(" ")
+    return text[stelle:] if stelle >= 0 else ""
+
+
+def rahme(rahmen: tuple[str, str] | None, text: str) -> tuple[str, str]:
+    """The frame (text before, text after, each ending or starting at a space) common to
+    ``rahmen`` and ``text``."""
+    vorn, hinten = rahmen or (text, text)
+    n = 0
+    while n < min(len(vorn), len(text)) and vorn[n] == text[n]:
+        n += 1
+    vorn = _wortgrenze_vorn(vorn[:n])
+    m = 0
+    while m < min(len(hinten), len(text) - len(vorn)) and hinten[-1 - m] == text[-1 - m]:
+        m += 1
+    return vorn, _wortgrenze_hinten(hinten[len(hinten) - m:] if m else "")
+
+
+def mitte(rahmen: tuple[str, str], text: str, vorlage: str, marke: str) -> str:
+    """The middle of ``text`` inside ``rahmen``, if html.py writes ``text`` as ``vorlage`` (its
+    HTML with ``marke`` as middle) with the middle in place of the marker."""
+    vorn, hinten = rahmen
+    if len(text) <= len(vorn) + len(hinten) or not text.startswith(vorn) or not text.endswith(hinten):
+        raise NichtSchnell("Absatz: fester Text anders")
+    wert = text[len(vorn):len(text) - len(hinten)]
+    if _umbrechbar(text) != vorlage.replace(marke, escape(wert)):
+        raise NichtSchnell("Absatz: langes Wort")
+    return wert
+
+
+def vorlage_html(rahmen: tuple[str, str], marke: str) -> str:
+    return _umbrechbar(rahmen[0] + marke + rahmen[1])
+
+
 @dataclasses.dataclass
 class Absatzsatz:
-    """What a paragraph slot needs per letter: the recorded call, where its lines went."""
+    """What a paragraph slot needs per letter: the recorded call, where its lines went, and
+    its text boxes holding markers (index among the line box's text boxes -> text)."""
 
     aufruf: Aufruf
     marken: tuple[str, ...]
+    mit_marken: dict[int, str]
     verschiebung: tuple[float, float]  # how far the block's lines moved after the call
 
 
-def finde_absaetze(dok, aufrufe: list[Aufruf], marken: tuple[str, ...]) -> dict:
-    """The laid-out blocks holding markers: ``{id of the block: (page, block, Absatzsatz)}``;
-    ``NichtSchnell`` where a paragraph is not one recorded call on one page."""
+def bloecke(dok, aufrufe: list[Aufruf]) -> list[tuple]:
+    """Every laid-out block whose lines are those of one recorded call:
+    ``(page, block, its ancestors, the call)``."""
     nach_zeile = {id(z): a for a in aufrufe for z, _ in a.zeilen}
-    gefunden: dict = {}
-    gesehen: set[str] = set()
+    gefunden = []
 
     def gehe(box, seite, oben: tuple):
         kinder = getattr(box, "children", None)
-        if not isinstance(kinder, list):
+        if not isinstance(kinder, (list, tuple)):
             return
-        zeilen = [k for k in kinder if isinstance(k, boxes.LineBox)]
-        if zeilen and any(m in t for z in zeilen for t in _texte(z) for m in marken):
-            gefunden[id(box)] = (seite, box, _satz(box, zeilen, oben, nach_zeile, marken, gesehen))
+        aufruf = nach_zeile.get(id(kinder[0])) if kinder else None
+        if aufruf is not None and [id(z) for z, _ in aufruf.zeilen] == [
+                id(k) for k in kinder if isinstance(k, boxes.LineBox)]:
+            gefunden.append((seite, box, oben, aufruf))
         for kind in kinder:
             gehe(kind, seite, (*oben, box))
 
     for nummer, seite in enumerate(dok.pages):
         gehe(seite._page_box, nummer, ())
-    if gesehen != set(marken):
-        raise NichtSchnell("Wert nicht in einem Absatz gefunden")
     return gefunden
 
 
-def _satz(block, zeilen: list, oben: tuple, nach_zeile: dict, marken, gesehen: set) -> Absatzsatz:
+def absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
+    """The skeleton's blocks holding the value runs: ``(page, block, Absatzsatz)``. ``mitten``:
+    marker -> the skeleton's middle. Found in the layout with markers, matched to the skeleton's
+    block whose text boxes are those texts with the skeleton's middles."""
+    muster = re.compile("|".join(re.escape(m) for m in mitten))
+    skelett = {}
+    for seite, block, oben, aufruf in bloecke(dok, aufrufe):
+        texte = tuple(_texte(aufruf.zeilenbox))
+        skelett.setdefault(texte, []).append((seite, block, oben, aufruf))
+    ergebnis, gesehen = [], set()
+    for _, _, _, aufruf_m in bloecke(dok_marken, aufrufe_marken):
+        texte_m = _texte(aufruf_m.zeilenbox)
+        if not any(muster.search(t) for t in texte_m):
+            continue
+        erwartet = tuple(muster.sub(lambda t: mitten[t.group(0)], t) for t in texte_m)
+        treffer = skelett.get(erwartet, [])
+        if len(treffer) != 1:
+            raise NichtSchnell("Absatz nicht eindeutig gefunden")
+        seite, block, oben, aufruf = treffer[0]
+        if [type(b) for b in aufruf.zeilenbox.descendants()] != [
+                type(b) for b in aufruf_m.zeilenbox.descendants()]:
+            raise NichtSchnell("Absatz anders aufgebaut")
+        marken = tuple(m for m in mitten if any(m in t for t in texte_m))
+        if gesehen & set(marken):
+            raise NichtSchnell("Marke mehrfach")
+        gesehen.update(marken)
+        mit_marken = {i: t for i, t in enumerate(texte_m) if muster.search(t)}
+        ergebnis.append((seite, block, Absatzsatz(aufruf, marken, mit_marken,
+                                                  _pruefe_block(block, oben, aufruf))))
+    if gesehen != set(mitten):
+        raise NichtSchnell("Wert nicht in einem Absatz gefunden")
+    return ergebnis
+
+
+def _pruefe_block(block, oben: tuple, aufruf: Aufruf) -> tuple[float, float]:
+    """Whether a block may be a paragraph slot; how far its lines moved after the call."""
+    zeilen = [z for z, _ in aufruf.zeilen]
     if len(zeilen) != len(block.children):
         raise NichtSchnell("Absatz mit Blöcken neben den Zeilen")
     if any(isinstance(b, _UNERLAUBT_OBEN) or b.style["float"] != "none"
-           or b.style["position"] not in ("static",) for b in (*oben[1:], block)):
+           or b.style["position"] != "static" for b in (*oben[1:], block)):
         raise NichtSchnell("Wert in Tabelle oder umflossenem Block")
-    aufruf = nach_zeile.get(id(zeilen[0]))
-    if aufruf is None or [id(z) for z, _ in aufruf.zeilen] != [id(z) for z in zeilen]:
-        raise NichtSchnell("Absatz nicht in einem Zug gesetzt")
     if aufruf.skip_stack is not None or aufruf.zeilen[-1][1] is not None:
         raise NichtSchnell("Absatz über Seitenwechsel")
     for zeile in zeilen:
@@ -138,37 +211,28 @@ def _satz(block, zeilen: list, oben: tuple, nach_zeile: dict, marken, gesehen: s
                       for z, x, lage in zip(zeilen, aufruf.lage_x, aufruf.lage, strict=True)}
     if len(verschiebungen) != 1:
         raise NichtSchnell("Absatzzeilen ungleich verschoben")
-    eigene = tuple(m for m in marken if any(m in t for t in _texte(aufruf.zeilenbox)))
-    if gesehen & set(eigene):
-        raise NichtSchnell("Marke mehrfach")
-    gesehen.update(eigene)
-    return Absatzsatz(aufruf, eigene, verschiebungen.pop())
+    return verschiebungen.pop()
 
 
-def pruefe_wert(text: str) -> None:
-    """A value html.py writes as plain text (no unbreakable-run span, no line break)."""
-    if _LANGER_LAUF.search(text):
-        raise NichtSchnell("Absatz: langes Wort")
-
-
-def setze(satz: Absatzsatz, werte: dict[str, str]) -> list:
-    """The block's lines with the markers replaced by ``werte`` (marker -> text), laid out by
-    WeasyPrint as in the skeleton; ``NichtSchnell`` unless every line keeps its place."""
+def setze(satz: Absatzsatz, werte: dict[str, str], seite) -> list:
+    """The block's lines with the markers' middles ``werte`` (marker -> text), laid out by
+    WeasyPrint as in the skeleton (backgrounds too, on the page box ``seite``); ``NichtSchnell``
+    unless every line keeps its place."""
     aufruf = satz.aufruf
     muster = re.compile("|".join(re.escape(m) for m in satz.marken))
     zeilenbox = aufruf.zeilenbox.deepcopy()
-    for box in zeilenbox.descendants():
-        if isinstance(box, boxes.TextBox) and muster.search(box.text):
-            box.text = muster.sub(lambda t: werte[t.group(0)], box.text)
+    textboxen = [b for b in zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
+    for index, text in satz.mit_marken.items():
+        textboxen[index].text = muster.sub(lambda t: werte[t.group(0)], text)
     context = aufruf.context
-    vorher = context.excluded_shapes
-    context.excluded_shapes = list(aufruf.ausgeschlossen)
+    # the float shapes of the call, in a formatting context of its own (the layout has ended)
+    context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
     try:
         zeilen = [z for z, _ in _ORIGINAL(
             context, zeilenbox, aufruf.position_y, aufruf.bottom_space, None,
             aufruf.containing_block, [], [], aufruf.first_letter_style, aufruf.first_line_style)]
     finally:
-        context.excluded_shapes = vorher
+        context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
     if len(zeilen) != len(aufruf.lage):
         raise NichtSchnell("Absatz: andere Zeilenzahl")
     for zeile, lage in zip(zeilen, aufruf.lage, strict=True):
@@ -178,4 +242,5 @@ def setze(satz: Absatzsatz, werte: dict[str, str]) -> list:
                 not isinstance(b, _ERLAUBT) for b in zeile.descendants(placeholders=True)):
             raise NichtSchnell("Absatz mit eingebetteten Boxen")
         zeile.translate(*satz.verschiebung)
+        layout_box_backgrounds(seite, zeile, context.get_image_from_uri)
     return zeilen

@@ -22,10 +22,11 @@ from briefe.modell import Brief
 from briefe.satz.gruppen import (
     NichtSchnell,
     NurDieserBrief,
+    mit_stellen,
     textstellen,
 )
 from briefe.satz.pdf import weasy as pdf_modul
-from briefe.satz.pdf.schnell_block import aufzeichnen, finde_absaetze, pruefe_wert, setze
+from briefe.satz.pdf.schnell_block import absaetze, aufzeichnen, mitte, setze, vorlage_html
 from briefe.satz.pdf.schnell_platz import (
     _am_zeilenende,
     _finde,
@@ -86,15 +87,17 @@ def _leer(box, farbe):
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
-    def __init__(self, brief: Brief, stellen: frozenset = frozenset()) -> None:
+    def __init__(self, brief: Brief, stellen: frozenset = frozenset(), rahmen: dict | None = None) -> None:
         self.plaetze = _plaetze_fuer(brief, stellen)
         self.hat_werte = bool(stellen)
+        # paragraphs keep this letter's texts in the skeleton: its line count is a letter's
         self.markiert = _mit_texten(brief, self.plaetze, {p.marke: p.marke for p in self.plaetze})
-        absatz_marken = tuple(p.marke for p in self.plaetze if p.feld == "absatz")
-        with aufzeichnen(absatz_marken) as aufrufe:
+        absatz = [p for p in self.plaetze if p.feld == "absatz"]
+        with aufzeichnen() if absatz else contextlib.nullcontext([]) as aufrufe:
             dok = pdf_modul.dokument(self.markiert)
-        if absatz_marken:
-            self.plaetze = self._absaetze(dok, aufrufe, absatz_marken)
+        if absatz:
+            self.plaetze = [p for p in self.plaetze if p.feld != "absatz"] + self._absaetze(
+                brief, dok, aufrufe, absatz, rahmen or {})
         nach_marke = {p.marke: p for p in self.plaetze if p.feld != "absatz"}
         zeilen_bloecke: dict[int, int] = {}  # id of an address line's block -> line number
         for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
@@ -140,15 +143,31 @@ class _Gruppe:
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
 
-    def _absaetze(self, dok, aufrufe: list, marken: tuple[str, ...]) -> list[_Platz]:
-        """The value runs in the body joined into one slot per laid-out block holding them."""
-        nach_marke = {p.marke: p for p in self.plaetze if p.feld == "absatz"}
-        plaetze = [p for p in self.plaetze if p.feld != "absatz"]
-        for seite, block, satz in finde_absaetze(dok, aufrufe, marken).values():
+    def _absaetze(self, brief: Brief, dok, aufrufe: list, absatz: list[_Platz],
+                  rahmen: dict) -> list[_Platz]:
+        """The value runs in the body joined into one slot per laid-out block holding them,
+        found by a layout with a marker as each run's middle."""
+        werte = textstellen(brief)
+        mitten, nach_marke = {}, {}
+        for platz in absatz:
+            stelle = platz.stellen[0]
+            vorn, hinten = rahmen.get(stelle, ("", ""))
+            platz.rahmen = ((vorn, hinten, vorlage_html((vorn, hinten), platz.marke)),)
+            try:
+                mitten[platz.marke] = mitte((vorn, hinten), werte[stelle], platz.rahmen[0][2], platz.marke)
+            except NichtSchnell as grund:
+                raise NurDieserBrief(str(grund)) from None
+            nach_marke[platz.marke] = platz
+        mit_marken = mit_stellen(self.markiert, {
+            p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
+        with aufzeichnen() as aufrufe_marken:
+            dok_marken = pdf_modul.dokument(mit_marken)
+        plaetze = []
+        for seite, block, satz in absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten):
             teile = [nach_marke[m] for m in satz.marken]
             plaetze.append(_Platz("absatz", teile[0].nummer, teile[0].marke, seite=seite, box=block,
                                   stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
-                                  satz=satz))
+                                  rahmen=tuple(t.rahmen[0] for t in teile), satz=satz))
         return plaetze
 
     # -- proofs --
@@ -435,9 +454,9 @@ class _Gruppe:
         """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text`` (a
         paragraph: set with its line breaker, drawn with its ``draw_inline_level``)."""
         if platz.feld == "absatz":
-            for wert in text:
-                pruefe_wert(wert)
-            zeilen = setze(platz.satz, dict(zip(platz.marken, text, strict=True)))
+            mitten = {marke: mitte((vorn, hinten), wert, vorlage, marke) for marke, wert, (
+                vorn, hinten, vorlage) in zip(platz.marken, text, platz.rahmen, strict=True)}
+            zeilen = setze(platz.satz, mitten, self.dokument.pages[platz.seite]._page_box)
             return self._male(platz, lambda strom: [draw_inline_level(strom, None, z) for z in zeilen])
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:

@@ -67,8 +67,9 @@ class _Platz:
     vorher: dict = dataclasses.field(default_factory=dict)  # font key -> glyphs drawn before
     breiten_vorher: dict = dataclasses.field(default_factory=dict)
     unicode_vorher: dict = dataclasses.field(default_factory=dict)
-    stellen: tuple = ()  # for "absatz": the runs' paths, and their markers
+    stellen: tuple = ()  # for "absatz": the runs' paths, their markers and frames
     marken: tuple = ()
+    rahmen: tuple = ()  # per run: (text before, text after, html.py's HTML with the marker)
     satz: object = None  # for "absatz": ``schnell_block.Absatzsatz``
 
     @property
@@ -103,8 +104,6 @@ def _mit_texten(brief: Brief, plaetze: list[_Platz], texte: dict[str, str]) -> B
     anschrift = tuple(texte[p.marke] for p in plaetze if p.feld == "anschrift")
     anrede = next(texte[p.marke] for p in plaetze if p.feld == "anrede")
     werte = {p.stelle: texte[p.marke] for p in plaetze if p.feld == "wert"}
-    werte.update({s: m for p in plaetze if p.feld == "absatz" for s, m in zip(p.stellen, p.marken,
-                                                                                strict=True)})
     return mit_stellen(dataclasses.replace(brief, anschrift=anschrift, anrede=anrede), werte)
 
 
