@@ -113,6 +113,8 @@ def mitte(rahmen: tuple[str, str], text: str, vorlage: str, marke: str) -> str:
     if len(text) <= len(vorn) + len(hinten) or not text.startswith(vorn) or not text.endswith(hinten):
         raise NichtSchnell("Absatz: fester Text anders")
     wert = text[len(vorn):len(text) - len(hinten)]
+    if wert != wert.strip(" "):
+        raise NichtSchnell("Absatz: Leerzeichen")
     if _umbrechbar(text) != vorlage.replace(marke, escape(wert)):
         raise NichtSchnell("Absatz: langes Wort")
     return wert

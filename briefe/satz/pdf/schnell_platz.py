@@ -29,9 +29,10 @@ _LATEINISCH = re.compile("[\x20-\x7e\xa0-\xac\xae-\u024f]*")
 _KONTEXT = SimpleNamespace(dictionaries={})  # what split_first_line needs of a LayoutContext
 
 
-def _pruefe_text(text: str, feld: str) -> None:
-    """Texts that reach the layout unchanged: no white-space processing, no bidi, no controls."""
-    if not text or text != text.strip(" ") or "  " in text:
+def _pruefe_text(text: str, feld: str, raender: bool = True) -> None:
+    """Texts that reach the layout unchanged: no white-space processing, no bidi, no controls
+    (``raender``: no space at either end either)."""
+    if not text or (raender and text != text.strip(" ")) or "  " in text:
         raise NichtSchnell(f"{feld}: Leerzeichen")
     if _LATEINISCH.fullmatch(text):
         return
