@@ -246,3 +246,21 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite) -> list:
         zeile.translate(*satz.verschiebung)
         layout_box_backgrounds(seite, zeile, context.get_image_from_uri)
     return zeilen
+
+
+_KASTEN = ("position_x", "position_y", "width", "height", "margin_top", "margin_right",
+           "margin_bottom", "margin_left", "padding_top", "padding_right", "padding_bottom",
+           "padding_left", "border_top_width", "border_right_width", "border_bottom_width",
+           "border_left_width")
+
+
+def zeilenschluessel(zeile) -> tuple:
+    """What ``draw_inline_level`` draws a laid-out line from: each box's kind, style, text
+    (and its Pango layout's), box model and place."""
+    teile = []
+    for box in zeile.descendants():
+        teile.append((type(box), id(box.style), *(getattr(box, f) for f in _KASTEN),
+                      getattr(box, "baseline", None), getattr(box, "justification_spacing", 0),
+                      getattr(box, "text", None),
+                      box.pango_layout.text if isinstance(box, boxes.TextBox) else None))
+    return tuple(teile)

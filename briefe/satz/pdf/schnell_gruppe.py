@@ -26,7 +26,14 @@ from briefe.satz.gruppen import (
     textstellen,
 )
 from briefe.satz.pdf import weasy as pdf_modul
-from briefe.satz.pdf.schnell_block import absaetze, aufzeichnen, mitte, setze, vorlage_html
+from briefe.satz.pdf.schnell_block import (
+    absaetze,
+    aufzeichnen,
+    mitte,
+    setze,
+    vorlage_html,
+    zeilenschluessel,
+)
 from briefe.satz.pdf.schnell_platz import (
     _am_zeilenende,
     _finde,
@@ -82,6 +89,21 @@ def _leer(box, farbe):
     leer.style["color"] = farbe
     leer.style["text_decoration_line"] = "none"
     return leer
+
+
+def _verbinde(linien: list[_Linie]) -> _Linie:
+    """A paragraph's lines, drawn each on its own, as one: a glyph two lines bring must have
+    the same width in both (else a full render would draw the second with the first's)."""
+    ops: list = []
+    glyphen: dict = {}
+    for linie in linien:
+        ops += linie.ops
+        for s, neu in linie.glyphen.items():
+            ziel = glyphen.setdefault(s, {})
+            for g, (breite, zeichen) in neu.items():
+                if ziel.setdefault(g, (breite, zeichen))[0] != breite:
+                    raise NichtSchnell("Absatz: Glyphenbreite gerundet anders")
+    return _Linie(ops, glyphen)
 
 
 class _Gruppe:
@@ -142,6 +164,7 @@ class _Gruppe:
             dok.write_pdf(finisher=self._nimm)
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
+        self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
 
     def _absaetze(self, brief: Brief, dok, aufrufe: list, absatz: list[_Platz],
                   rahmen: dict) -> list[_Platz]:
@@ -457,7 +480,7 @@ class _Gruppe:
             mitten = {marke: mitte((vorn, hinten), wert, vorlage, marke) for marke, wert, (
                 vorn, hinten, vorlage) in zip(platz.marken, text, platz.rahmen, strict=True)}
             zeilen = setze(platz.satz, mitten, self.dokument.pages[platz.seite]._page_box)
-            return self._male(platz, lambda strom: [draw_inline_level(strom, None, z) for z in zeilen])
+            return _verbinde([self._absatzzeile(platz, zeile) for zeile in zeilen])
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")
@@ -467,6 +490,21 @@ class _Gruppe:
         box.pango_layout, box.width = layout, breite
         return self._male(platz, lambda strom: draw_text(strom, box, platz.versatz_x, platz.ueberlauf,
                                                           platz.ellipse))
+
+    def _absatzzeile(self, platz: _Platz, zeile) -> _Linie:
+        """One laid-out line of a paragraph slot drawn with ``draw_inline_level``, once per
+        distinct line (its boxes, texts, styles and places)."""
+        gezeichnet = self._absatzzeilen.setdefault(id(platz), OrderedDict())
+        schluessel = zeilenschluessel(zeile)
+        linie = gezeichnet.get(schluessel)
+        if linie is None:
+            linie = self._male(platz, lambda strom: draw_inline_level(strom, None, zeile))
+            gezeichnet[schluessel] = (linie, zeile)  # the line keeps its styles (ids in the key)
+            while len(gezeichnet) > LINIEN_JE_PLATZ:
+                gezeichnet.popitem(last=False)
+            return linie
+        gezeichnet.move_to_end(schluessel)
+        return linie[0]
 
     def _male(self, platz: _Platz, malen) -> _Linie:
         """Draw with ``malen``, the fonts holding the skeleton's glyphs before the slot, as in a
