@@ -149,28 +149,30 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
         # a run in the body: its ends belong to its frame (``schnell_block.mitte``)
         _pruefe_text(texte[stelle], "Wert", raender=stelle[0] != "inhalt")
     erzwingen = erzwingen or bool(stellen)
-    rahmen = _rahmen(brief, stellen, texte)
-    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)))
     zeilen = len(brief.anschrift)
+    voll = brief
     if zeilen < ANSCHRIFT_MAX_ZEILEN:  # one group for every address length, where it is proven
         voll = dataclasses.replace(brief, anschrift=("",) * ANSCHRIFT_MAX_ZEILEN)
-        schluessel = (gruppenschluessel(voll, stellen), *zusatz)
+    basis = gruppenschluessel(voll, stellen)
+    rahmen = _rahmen(basis, stellen, texte)
+    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)))
+    if zeilen < ANSCHRIFT_MAX_ZEILEN:
         with contextlib.suppress(NichtSchnell):
-            gruppe = _GRUPPEN.hole(schluessel, voll, erzwingen,
+            gruppe = _GRUPPEN.hole((basis, *zusatz), voll, erzwingen,
                                    bauen=lambda b: _Gruppe(b, stellen, rahmen))
             if gruppe.passt(zeilen):
                 return gruppe
-    schluessel = (gruppenschluessel(brief, stellen), *zusatz)
+    schluessel = (gruppenschluessel(brief, stellen) if voll is not brief else basis, *zusatz)
     return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen, rahmen))
 
 
-def _rahmen(brief: Brief, stellen: frozenset, texte: dict) -> dict:
+def _rahmen(schluessel: tuple, stellen: frozenset, texte: dict) -> dict:
     """The fixed text around the middle of each value run in the body, common to the letters
-    of its group seen so far (it only shrinks, a few times: each time a new group)."""
+    of its group (``schluessel``) seen so far (it only shrinks, a few times: each time a new
+    group)."""
     innen = [s for s in stellen if s[0] == "inhalt"]
     if not innen:
         return {}
-    schluessel = gruppenschluessel(dataclasses.replace(brief, anschrift=()), stellen)
     bisher = _RAHMEN.pop(schluessel, {})
     rahmen = {s: rahme(bisher.get(s), texte[s]) for s in innen}
     _RAHMEN[schluessel] = rahmen

@@ -23,9 +23,10 @@ from briefe.satz.pdf.html import LANGER_LAUF
 # Bidi classes that make the line's glyph order depend on more than the text run.
 _BIDI_AUSSCHLUSS = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI",
                               "FSI", "PDI"})
-# Printable Latin (ASCII, Latin-1 without the soft hyphen, Latin Extended-A and -B): none of
-# them is a control or changes the writing direction, so ``_pruefe_text`` need not look closer.
-_LATEINISCH = re.compile("[\x20-\x7e\xa0-\xac\xae-\u024f]*")
+# Printable Latin (ASCII, Latin-1 without the soft hyphen, Latin Extended-A and -B) and the
+# dashes, quotes, ellipsis and euro sign of German text: none of them is a control or changes
+# the writing direction, so ``_pruefe_text`` need not look closer.
+_LATEINISCH = re.compile("[\x20-\x7e\xa0-\xac\xae-\u024f\u2013\u2014\u2018-\u201e\u2026\u20ac]*")
 _KONTEXT = SimpleNamespace(dictionaries={})  # what split_first_line needs of a LayoutContext
 
 
