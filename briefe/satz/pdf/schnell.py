@@ -174,7 +174,8 @@ def _rahmen(schluessel: tuple, stellen: frozenset, texte: dict) -> dict:
     if not innen:
         return {}
     bisher = _RAHMEN.pop(schluessel, {})
-    rahmen = {s: rahme(bisher.get(s), texte[s]) for s in innen}
+    referenz = _WERTE.referenz  # the family's first letter: where this one differs from it
+    rahmen = {s: rahme(bisher.get(s) or (referenz[s], referenz[s]), texte[s]) for s in innen}
     _RAHMEN[schluessel] = rahmen
     while len(_RAHMEN) > RAHMEN_JE_PROZESS:
         _RAHMEN.pop(next(iter(_RAHMEN)))

@@ -24,7 +24,7 @@ from weasyprint.layout import block as block_layout
 from weasyprint.layout.background import layout_box_backgrounds
 
 from briefe.satz.gruppen import NichtSchnell
-from briefe.satz.pdf.html import _umbrechbar
+from briefe.satz.pdf.html import _LANGER_LAUF, _umbrechbar
 
 _ORIGINAL = block_layout.iter_line_boxes
 # Boxes a paragraph slot may hold: text in (bold, italic) inline boxes, nothing laid out apart.
@@ -84,26 +84,37 @@ def aufzeichnen():
 
 
 def _wortgrenze_vorn(text: str) -> str:
-    return text[:text.rfind(" ") + 1]
+    """The shortest start of ``text`` ending at a space that holds all its long runs."""
+    laeufe = list(_LANGER_LAUF.finditer(text))
+    if not laeufe:
+        return ""
+    stelle = text.find(" ", laeufe[-1].end())
+    return text[:stelle + 1] if stelle >= 0 else ""
 
 
 def _wortgrenze_hinten(text: str) -> str:
-    stelle = text.find(" ")
+    """The shortest end of ``text`` starting at a space that holds all its long runs."""
+    lauf = _LANGER_LAUF.search(text)
+    if not lauf:
+        return ""
+    stelle = text.rfind(" ", 0, lauf.start())
     return text[stelle:] if stelle >= 0 else ""
 
 
-def rahme(rahmen: tuple[str, str] | None, text: str) -> tuple[str, str]:
+def rahme(rahmen: tuple[str, str], text: str) -> tuple[str, str]:
     """The frame (text before, text after, each ending or starting at a space) common to
-    ``rahmen`` and ``text``."""
-    vorn, hinten = rahmen or (text, text)
+    ``rahmen`` and ``text``: no more than it takes to hold the runs that html.py sets apart
+    (``_umbrechbar``), so the middle, and with it the group, rarely changes."""
+    vorn, hinten = rahmen
     n = 0
     while n < min(len(vorn), len(text)) and vorn[n] == text[n]:
         n += 1
-    vorn = _wortgrenze_vorn(vorn[:n])
+    vorn = _wortgrenze_vorn(vorn[:n]) or (" " if n and text[0] == " " else "")  # a run's space
     m = 0
     while m < min(len(hinten), len(text) - len(vorn)) and hinten[-1 - m] == text[-1 - m]:
         m += 1
-    return vorn, _wortgrenze_hinten(hinten[len(hinten) - m:] if m else "")
+    hinten = _wortgrenze_hinten(hinten[len(hinten) - m:] if m else "")
+    return vorn, hinten or (" " if m and text[-1] == " " else "")
 
 
 def mitte(rahmen: tuple[str, str], text: str, vorlage: str, marke: str) -> str:
