@@ -7,8 +7,13 @@ letters by ``gruppen.Wertstellen``: subject, paragraph, list item, table cell or
 info block runs that differ between letters). A group has six address lines; a
 letter with fewer uses it once a layout of the marker letter with that many lines
 has matched the skeleton box for box (``_Gruppe.passt``, once per number).
-A value slot must end its line and fit on one line; the subject's value is also
-written into the title and the bookmarks per letter. Per group (and process) we
+A value in the subject or the info block must end its line and fit on one line (the
+subject's value is also written into the title and the bookmarks per letter). A value run in
+the body makes its whole block (paragraph, list item) one slot (``schnell_block``): per letter
+the block is set again by WeasyPrint's own line breaker, from the call recorded while the
+skeleton was laid out, and must keep every line's height and place, else the letter falls
+back ("Absatz: andere Zeilenzahl"); values in table cells are not fast. Per group (and
+process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
    with long ones (as wide as the slot allows): if any other box moves, the
