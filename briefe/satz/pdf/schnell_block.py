@@ -51,6 +51,7 @@ class Aufruf:
     zeilen: list = dataclasses.field(default_factory=list)  # (line, resume_at)
     lage: list = dataclasses.field(default_factory=list)  # per line: (y, height, baseline)
     lage_x: list = dataclasses.field(default_factory=list)  # per line: x as given
+    kinder_lage: list = dataclasses.field(default_factory=list)  # per line: its boxes' places
 
 
 def _texte(box) -> list[str]:
@@ -74,6 +75,7 @@ def aufzeichnen():
             aufruf.zeilen.append((zeile, weiter))
             aufruf.lage.append((zeile.position_y, zeile.height, zeile.baseline))
             aufruf.lage_x.append(zeile.position_x)
+            aufruf.kinder_lage.append([(b.position_x, b.position_y) for b in zeile.descendants()])
             yield zeile, weiter
 
     block_layout.iter_line_boxes = aufzeichnend
@@ -220,8 +222,14 @@ def _pruefe_block(block, oben: tuple, aufruf: Aufruf) -> tuple[float, float]:
                 raise NichtSchnell("Absatz mit eingebetteten Boxen")
             if box.style["text_transform"] != "none":
                 raise NichtSchnell("Absatz mit Textumwandlung")
-    verschiebungen = {(z.position_x - x, z.position_y - lage[0])
-                      for z, x, lage in zip(zeilen, aufruf.lage_x, aufruf.lage, strict=True)}
+            # links, anchors and bookmarks are placed from the skeleton's boxes
+            if (getattr(box, "link", None) or box.style["anchor"] or box.bookmark_label
+                    or box.style["position"] != "static" or box.style["transform"]):
+                raise NichtSchnell("Absatz mit Verweis, Anker oder verschobener Box")
+    # every box of every line moved alike after the call (no relative positioning, alignment)
+    verschiebungen = {(b.position_x - x, b.position_y - y)
+                      for z, lagen in zip(zeilen, aufruf.kinder_lage, strict=True)
+                      for b, (x, y) in zip(z.descendants(), lagen, strict=True)}
     if len(verschiebungen) != 1:
         raise NichtSchnell("Absatzzeilen ungleich verschoben")
     return verschiebungen.pop()
