@@ -12,7 +12,8 @@ subject's value is also written into the title and the bookmarks per letter). A 
 the body makes its whole block (paragraph, list item) one slot (``schnell_block``): per letter
 the block is set again by WeasyPrint's own line breaker, from the call recorded while the
 skeleton was laid out, and must keep every line's height and place, else the letter falls
-back ("Absatz: andere Zeilenzahl"); values in table cells are not fast. Per group (and
+back ("Absatz: andere Zeilenzahl"); a second letter with the same line counts gets a group of
+its own (``_variante``). Values in table cells are not fast. Per group (and
 process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
@@ -66,7 +67,7 @@ from briefe.satz.gruppen import (
     gruppenschluessel,
 )
 from briefe.satz.pdf import weasy as pdf_modul
-from briefe.satz.pdf.schnell_block import rahme
+from briefe.satz.pdf.schnell_block import AndereZeilenzahl, rahme
 from briefe.satz.pdf.schnell_gruppe import STATISTIK, _Gruppe
 from briefe.satz.pdf.schnell_platz import _pruefe_text
 
@@ -99,7 +100,11 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
     never a letter: the full render follows."""
     try:
         with _SPERRE:
-            return _gruppe(brief, erzwingen).brief(brief), ""
+            gruppe = _gruppe(brief, erzwingen)
+            try:
+                return gruppe.brief(brief), ""
+            except AndereZeilenzahl as grund:
+                return _variante(brief, gruppe, grund, erzwingen).brief(brief), ""
     except NichtSchnell as grund:
         return None, str(grund)
     except Exception as fehler:
@@ -137,9 +142,20 @@ RAHMEN_JE_PROZESS = 16
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
-def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
+def _variante(brief: Brief, gruppe: _Gruppe, grund: AndereZeilenzahl, erzwingen: bool) -> _Gruppe:
+    """The group of the letters whose paragraphs have the line counts of ``brief``'s, not the
+    skeleton's: built when a second such letter needs it (the first is rendered in full and
+    counted with ``grund``)."""
+    try:
+        return _gruppe(brief, erzwingen, variante=("Zeilen", gruppe.zeilenzahlen(brief)))
+    except NichtSchnell:
+        raise grund from None
+
+
+def _gruppe(brief: Brief, erzwingen: bool = False, variante: tuple = ()) -> _Gruppe:
     """The layout group of ``brief`` (built when a second letter needs it, or at once with
-    ``erzwingen``; a few per process)."""
+    ``erzwingen``; a few per process); ``variante``: its paragraphs' line counts where they
+    differ from the first group's."""
     if any(brief.anschrift_schriftgrade):
         raise NichtSchnell("Anschrift kleiner gesetzt")  # another line size: full render
     if brief.zahlung:  # its code differs per letter: the full render
@@ -153,14 +169,14 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
     for stelle in stellen:
         # a run in the body: its ends belong to its frame (``schnell_block.mitte``)
         _pruefe_text(texte[stelle], "Wert", raender=stelle[0] != "inhalt")
-    erzwingen = erzwingen or bool(stellen)
+    erzwingen = erzwingen or (bool(stellen) and not variante)
     zeilen = len(brief.anschrift)
     voll = brief
     if zeilen < ANSCHRIFT_MAX_ZEILEN:  # one group for every address length, where it is proven
         voll = dataclasses.replace(brief, anschrift=("",) * ANSCHRIFT_MAX_ZEILEN)
     basis = gruppenschluessel(voll, stellen)
     rahmen = _rahmen(basis, stellen, texte)
-    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)))
+    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)), variante)
     if zeilen < ANSCHRIFT_MAX_ZEILEN:
         with contextlib.suppress(NichtSchnell):
             gruppe = _GRUPPEN.hole((basis, *zusatz), voll, erzwingen,

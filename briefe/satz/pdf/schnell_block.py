@@ -235,10 +235,14 @@ def _pruefe_block(block, oben: tuple, aufruf: Aufruf) -> tuple[float, float]:
     return verschiebungen.pop()
 
 
-def setze(satz: Absatzsatz, werte: dict[str, str], seite) -> list:
+class AndereZeilenzahl(NichtSchnell):
+    """A letter's paragraph has another number of lines than the skeleton's."""
+
+
+def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False) -> list:
     """The block's lines with the markers' middles ``werte`` (marker -> text), laid out by
     WeasyPrint as in the skeleton (backgrounds too, on the page box ``seite``); ``NichtSchnell``
-    unless every line keeps its place."""
+    unless every line keeps its place (``zaehlen``: the lines as laid out, unchecked)."""
     aufruf = satz.aufruf
     muster = re.compile("|".join(re.escape(m) for m in satz.marken))
     zeilenbox = aufruf.zeilenbox.deepcopy()
@@ -254,8 +258,10 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite) -> list:
             aufruf.containing_block, [], [], aufruf.first_letter_style, aufruf.first_line_style)]
     finally:
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
+    if zaehlen:
+        return zeilen
     if len(zeilen) != len(aufruf.lage):
-        raise NichtSchnell("Absatz: andere Zeilenzahl")
+        raise AndereZeilenzahl("Absatz: andere Zeilenzahl")
     for zeile, lage in zip(zeilen, aufruf.lage, strict=True):
         if (zeile.position_y, zeile.height, zeile.baseline) != lage:
             raise NichtSchnell("Absatz: andere Zeilenhöhe")

@@ -473,13 +473,24 @@ class _Gruppe:
             STATISTIK["Zeilen wiederverwendet"] += 1
         return linie
 
+    def zeilenzahlen(self, brief: Brief) -> tuple[int, ...]:
+        """The number of lines of each paragraph slot in ``brief`` (its layout variant)."""
+        werte = textstellen(brief)
+        return tuple(len(setze(p.satz, self._mitten(p, p.text(brief, werte)),
+                               self.dokument.pages[p.seite]._page_box, zaehlen=True))
+                     for p in self.plaetze if p.feld == "absatz")
+
+    @staticmethod
+    def _mitten(platz: _Platz, texte: tuple[str, ...]) -> dict[str, str]:
+        return {marke: mitte((vorn, hinten), wert, vorlage, marke) for marke, wert, (
+            vorn, hinten, vorlage) in zip(platz.marken, texte, platz.rahmen, strict=True)}
+
     def _zeichne(self, platz: _Platz, text) -> _Linie:
         """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text`` (a
         paragraph: set with its line breaker, drawn with its ``draw_inline_level``)."""
         if platz.feld == "absatz":
-            mitten = {marke: mitte((vorn, hinten), wert, vorlage, marke) for marke, wert, (
-                vorn, hinten, vorlage) in zip(platz.marken, text, platz.rahmen, strict=True)}
-            zeilen = setze(platz.satz, mitten, self.dokument.pages[platz.seite]._page_box)
+            zeilen = setze(platz.satz, self._mitten(platz, text),
+                           self.dokument.pages[platz.seite]._page_box)
             return _verbinde([self._absatzzeile(platz, zeile) for zeile in zeilen])
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
