@@ -54,6 +54,10 @@ class ZeilenFehler(BriefeFehler):
     """One member row cannot become a letter; the other rows go on."""
 
 
+class DruckerFehler(BriefeFehler):
+    """The printer cannot print now (stopped, not accepting jobs, gone): exit code 1."""
+
+
 class AuftragsFehler(BriefeFehler):
     """A job file (Auftrag) is invalid."""
 

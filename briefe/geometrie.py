@@ -155,7 +155,8 @@ UMSCHLAEGE = {
 }
 
 
-# --- label sheets (A4), measured geometry from the makers' data sheets ---
+# --- label sheets (A4), measured geometry from the makers' data sheets (cross-checked against
+# gLabels' sheet templates; 6122 from a public Word template of that sheet) ---
 @dataclass(frozen=True)
 class Etikettenbogen:
     """An A4 sheet of labels: columns × rows, first label's top left corner, pitch and size in mm."""
@@ -193,6 +194,12 @@ ETIKETTENBOEGEN = {b.name: b for b in (
     Etikettenbogen("3490", 3, 8, 0.0, 4.5, 70.0, 36.0, 70.0, 36.0),
     Etikettenbogen("3651", 4, 10, 0.0, 0.0, 52.5, 29.7, 52.5, 29.7, innenrand=2.5),
     Etikettenbogen("3652", 3, 7, 0.0, 0.45, 70.0, 42.3, 70.0, 42.3),
+    Etikettenbogen("6122", 3, 8, 0.0, 4.5, 70.0, 36.0, 70.0, 36.0),
+    # Herma sheets of the same kinds
+    Etikettenbogen("HERMA4464", 3, 8, 0.0, 0.5, 70.0, 37.0, 70.0, 37.0),
+    Etikettenbogen("HERMA4610", 4, 10, 0.0, 0.0, 52.5, 29.7, 52.5, 29.7, innenrand=2.5),
+    Etikettenbogen("HERMA4677", 3, 7, 6.75, 15.5, 66.5, 38.1, 63.5, 38.1),
+    Etikettenbogen("HERMA4625", 2, 7, 0.0, 0.45, 105.0, 42.3, 105.0, 42.3),
 )}
 # Text on a label: the largest size that fits, from the letter's text size down to this.
 SCHRIFTGRAD_ETIKETT_MIN = 6.0

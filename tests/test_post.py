@@ -3,11 +3,14 @@ its label, ``--start``; read back from the PDFs in millimetres."""
 
 from __future__ import annotations
 
+import shutil
+
 import pdfplumber
 import pytest
 
 from briefe import geometrie as g
 from briefe.cli.haupt import main
+from tests.conftest import WURZEL
 from tests.pdfhilfe import MM, zeichen
 
 VORLAGE = "vorlagen/bildungsnetzwerk-2011.md"
@@ -68,7 +71,7 @@ def test_umschlag_groesse_und_zonen(tmp_path, liste, format_):
     assert "Maximilian-Alexander" in erste and "Eppenhauser" in erste
 
 
-@pytest.mark.parametrize("bogen", ["L7163", "3475", "3651"])
+@pytest.mark.parametrize("bogen", ["L7163", "3475", "3651", "HERMA4677"])
 def test_etiketten_im_etikett_und_start(tmp_path, liste, bogen):
     assert main(["etiketten", str(liste), "--bogen", bogen, "--start", "5",
                  "--ausgabe", str(tmp_path)]) == 0
@@ -112,6 +115,42 @@ def test_etiketten_zu_langes_wird_gekuerzt_und_gemeldet(tmp_path, capsys):
         assert any(_innen(z, b.etikett(i)) for i in (0, 1)), z
 
 
+@pytest.mark.parametrize("name", sorted(g.ETIKETTENBOEGEN))
+def test_jeder_bekannte_bogen_passt_auf_a4(name):
+    b = g.ETIKETTENBOEGEN[name]
+    assert b.abstand_x >= b.breite and b.abstand_y >= b.hoehe  # labels do not overlap
+    x0, y0, _, _ = b.etikett(0)
+    _, _, x1, y1 = b.etikett(b.anzahl - 1)
+    assert x0 >= 0 and y0 >= 0 and x1 <= 210.0 + 1e-6 and y1 <= 297.0 + 1e-6, name
+
+
+def test_bogen_nach_hersteller_und_nummer():
+    from briefe.lauf.post import bogen
+
+    assert bogen("Herma 4677") is g.ETIKETTENBOEGEN["HERMA4677"]
+    assert bogen("herma-4464").name == "HERMA4464"
+    assert bogen("Zweckform L7163").name == bogen("avery l7163").name == "L7163"
+
+
 def test_unbekannter_bogen_deutsch(tmp_path, liste, capsys):
     assert main(["etiketten", str(liste), "--bogen", "L9999", "--ausgabe", str(tmp_path)]) == 2
     assert "Unbekannter Etikettenbogen „L9999“" in capsys.readouterr().err
+
+
+def test_vermerke_der_vorlage_ueber_der_anschrift(tmp_path, liste):
+    """The template's ``vermerke`` (per recipient) stand above the address, in the address field."""
+    text = (WURZEL / VORLAGE).read_text(encoding="utf-8")
+    vermerke = """vermerke = ["{{ 'Einschreiben' if empfaenger.titel else 'Persönlich' }}"]\n"""
+    vorlage = tmp_path / "einschreiben.md"
+    vorlage.write_text(text.replace('absender = "', vermerke + 'absender = "', 1), encoding="utf-8")
+    shutil.copytree(WURZEL / "vorlagen" / "absender", tmp_path / "absender")
+    assert main(["umschlaege", str(vorlage), str(liste), "--format", "DL", "--ausgabe", str(tmp_path)]) == 0
+    umschlag = g.UMSCHLAEGE["DL"]
+    pdf = tmp_path / "umschlaege.pdf"
+    for nr, vermerk in ((0, "Einschreiben"), (1, "Persönlich")):
+        alle = zeichen(pdf, nr)
+        klein = [z for z in alle if z["size"] <= g.SCHRIFTGRAD_RUECKSENDE + 0.5
+                 and z["top"] > umschlag.feld_y - 0.2]
+        assert "".join(z["text"] for z in klein) == vermerk
+        anschrift_oben = min(z["top"] for z in alle if z["size"] > g.SCHRIFTGRAD_RUECKSENDE + 0.5)
+        assert all(z["bottom"] <= anschrift_oben + 0.2 for z in klein)

@@ -6,6 +6,7 @@ import os
 import sys
 from pathlib import Path
 
+from briefe.cli.drucken import druck_wunsch, drucke_und_melde
 from briefe.cli.haupt import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
 from briefe.cli.versand import versand_einstellungen, versende_auftrag
 from briefe.fehler import BriefeFehler
@@ -64,6 +65,7 @@ def _lauf(args) -> int:
     try:
         auftrag = lies_auftrag(args.auftrag)
         versand = versand_einstellungen(auftrag)  # bad settings stop before any letter
+        druck = druck_wunsch(auftrag)
         from briefe.cli.verteilt import arbeit
 
         ergebnis = fuehre_auftrag_aus(auftrag, melde, **arbeit(auftrag.verteilt, auftrag.zeitlimit))
@@ -83,9 +85,34 @@ def _lauf(args) -> int:
     schliesse()
     if not json_log:
         print(_text(ergebnis))
+    code = max(ergebnis.rueckgabewert, _post_des_laufs(auftrag))
     if versand is not None:
-        return max(ergebnis.rueckgabewert, versende_auftrag(auftrag, versand, args.log_format))
-    return ergebnis.rueckgabewert
+        code = max(code, versende_auftrag(auftrag, versand, args.log_format))
+    if druck is not None:
+        code = max(code, drucke_und_melde(auftrag.ausgabe, druck[0], druck[1], args.log_format))
+    return code
+
+
+def _post_des_laufs(auftrag) -> int:
+    """``umschlag``/``etiketten``: envelopes and labels for the letters the run made."""
+    from briefe.versand.umschlaege import etiketten_des_laufs, umschlaege_des_laufs
+
+    code = EXIT_OK
+    arten = ((auftrag.umschlag, umschlaege_des_laufs), (auftrag.etiketten, etiketten_des_laufs))
+    for wert, erstelle in arten:
+        if wert is None:
+            continue
+        try:
+            ergebnis = erstelle(auftrag.ausgabe, wert)
+        except BriefeFehler as fehler:
+            print(f"Fehler: {fehler}", file=sys.stderr)
+            code = max(code, 1)
+            continue
+        for meldung in ergebnis.fehler:
+            print(f"  {meldung}")
+        print(f"{ergebnis.anzahl} Anschriften gesetzt: {ergebnis.datei}")
+        code = max(code, 1 if ergebnis.fehler and not auftrag.fehler_ok else EXIT_OK)
+    return code
 
 
 def _dateifehler(fehler: OSError) -> str:
@@ -188,5 +215,13 @@ def _pruefen(args) -> int:
         print(f"Versand: per E-Mail über {versand.host}:{versand.port} ({versand.tls}), Absender "
               f"{versand.absender}" + (f", Blindkopie an {versand.kopie_an}" if versand.kopie_an else "")
               + (f", höchstens {versand.rate:g} je Minute" if versand.rate else "") + ".")
+    druck = druck_wunsch(auftrag)
+    if druck is not None:
+        wunsch, server = druck
+        seiten = {True: "beidseitig", False: "einseitig", None: "Seiten wie am Drucker eingestellt"}
+        print(f"Drucken: auf „{wunsch.drucker or 'Standarddrucker'}“"
+              + (f" (Druckserver {server})" if server else "") + f", {seiten[wunsch.duplex]}, "
+              f"{wunsch.kopien} Exemplar(e)" + (f", Fach {wunsch.fach}" if wunsch.fach else "")
+              + (", als ein Sammelauftrag" if wunsch.sammel else ", je Brief ein Auftrag") + ".")
     print("Der Auftrag ist in Ordnung.")
     return EXIT_OK

@@ -76,8 +76,9 @@ def parser() -> Parser:
 def _erweiterungen():
     """Commands that live in their own modules."""
     funktionen = []
-    for modul in ("briefe.cli.auftrag", "briefe.cli.bausteine", "briefe.cli.dienst", "briefe.cli.pdf",
-                  "briefe.cli.post", "briefe.cli.vorlage", "briefe.cli.versand", "briefe.cli.verteilt"):
+    for modul in ("briefe.cli.auftrag", "briefe.cli.bausteine", "briefe.cli.dienst", "briefe.cli.drucken",
+                  "briefe.cli.pdf", "briefe.cli.post", "briefe.cli.vorlage", "briefe.cli.versand",
+                  "briefe.cli.verteilt"):
         try:
             funktionen.append(__import__(modul, fromlist=["richte_ein"]).richte_ein)
         except ModuleNotFoundError as fehler:

@@ -70,7 +70,8 @@ def _umschlaege(args) -> int:
     optionen.ausgabe.mkdir(parents=True, exist_ok=True)
     return _melde(erstelle_umschlaege(
         empfaenger, args.umschlag, optionen.ausgabe / "umschlaege.pdf",
-        vorlage.absender.ruecksendeangabe, vorlage.anschrift_reihenfolge))
+        vorlage.absender.ruecksendeangabe, vorlage.anschrift_reihenfolge,
+        lambda e: vorlage.erzeuge(e).vermerke))
 
 
 def _etiketten(args) -> int:

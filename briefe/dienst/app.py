@@ -22,6 +22,8 @@ from briefe.dienst.seite import absenderangaben, anmelden, api_doku, bausteine, 
 from briefe.dienst.seite import laeufe as seite_laeufe
 from briefe.dienst.seite import verlauf as seite_verlauf
 from briefe.dienst.seite import vorlagen as seite_vorlagen
+from briefe.dienst.versand.druck import druck_router
+from briefe.dienst.versand.post import post_router
 from briefe.dienst.versand.seite import versand_router
 from briefe.dienst.zugang.anmeldung import api_zugang, seiten_zugang
 from briefe.dienst.zugang.middleware import GroessenGrenze, Sicherheitskoepfe
@@ -62,6 +64,8 @@ def erstelle_app(konfiguration: Konfiguration) -> FastAPI:
     app.mount("/schriften", StaticFiles(directory=str(SCHRIFTEN)), name="schriften")
     fehlerantworten.richte_ein(app)
     app.include_router(versand_router(seiten_zugang, eigener_lauf))
+    app.include_router(druck_router(seiten_zugang, eigener_lauf))
+    app.include_router(post_router(seiten_zugang, eigener_lauf))
     app.include_router(api_vorlagen.router(api_zugang))
     app.include_router(api_editor.router(api_zugang))
     app.include_router(seite_vorlagen.router(seiten_zugang, rahmen.seite))

@@ -69,6 +69,7 @@ class Konfiguration:
     benutzer: tuple[Benutzer, ...] = ()
     tokens: tuple[Token, ...] = ()
     versand: Einstellungen | None = None  # SMTP settings for "Per E-Mail versenden"
+    drucken: Druckeinstellungen | None = None  # [drucken]: the "Drucken" step after a run
     verteilt: str | None = None  # broker of workers on other machines (briefe arbeiter)
     datenquellen: tuple = ()  # [[datenquelle]]: databases clerks may choose (dienst.datenquellen)
 
@@ -98,6 +99,7 @@ _ABSCHNITTE: Mapping[str, set[str]] = {
     "benutzer": {"name", "passwort", "rollen", "absender"},
     "token": {"name", "hash", "rollen"},
     "versand": set(VERSAND_SCHLUESSEL),
+    "drucken": {"server", "drucker"},
     "datenquelle": set(),  # checked by briefe.dienst.datenquellen
 }
 
@@ -151,6 +153,29 @@ def _versand(roh: dict | None, datei: str, umgebung: Mapping[str, str]) -> Einst
         return lies_einstellungen(roh, datei, umgebung) if roh is not None else None
     except BriefeFehler as fehler:
         raise KonfigurationsFehler(fehler.meldung, datei=datei) from None
+
+
+@dataclass(frozen=True)
+class Druckeinstellungen:
+    """CUPS server (None: CUPS_SERVER or the local one) and the printers clerks may choose
+    (empty: every printer CUPS has)."""
+
+    server: str | None = None
+    drucker: tuple[str, ...] = ()
+
+
+def _drucken(roh, datei: str) -> Druckeinstellungen | None:
+    if roh is None:
+        return None
+    if not isinstance(roh, dict):
+        raise KonfigurationsFehler("„drucken“ muss ein Abschnitt [drucken] sein.", datei=datei)
+    _pruefe(roh, _ABSCHNITTE["drucken"], datei, "drucken")
+    drucker = roh.get("drucker", [])
+    if not isinstance(drucker, list) or not all(isinstance(d, str) and d for d in drucker):
+        raise KonfigurationsFehler('[drucken] „drucker“ muss eine Liste von Namen sein, z. B. '
+                                   'drucker = ["Buero-2-OG"].', datei=datei)
+    server = _text(roh, "server", datei, "drucken") if "server" in roh else None
+    return Druckeinstellungen(server=server, drucker=tuple(drucker))
 
 
 def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | None = None
@@ -261,6 +286,7 @@ def lade_konfiguration(pfad: Path | None = None, umgebung: Mapping[str, str] | N
         benutzer=tuple(benutzer),
         tokens=tuple(tokens),
         versand=_versand(versand, datei, umgebung),
+        drucken=_drucken(roh.get("drucken"), datei),
         verteilt=_text(dienst, "verteilt", datei, "dienst") if "verteilt" in dienst else None,
         datenquellen=lies_datenquellen(roh.get("datenquelle"), datei, KonfigurationsFehler),
     )

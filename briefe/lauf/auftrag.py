@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from briefe.dateien import dateiname_teil, schreibe_atomar, sha256
-from briefe.fehler import AuftragsFehler
+from briefe.fehler import AuftragsFehler, BriefeFehler
 from briefe.lauf import journal
 from briefe.lauf.journal import JOURNAL, entferne_alte_ergebnisse
 from briefe.lauf.lauf import Melder, fuehre_aus
@@ -53,6 +53,9 @@ AUFTRAG_SCHLUESSEL = {
     "aufbewahrung_tage": "fertige Läufe nach so vielen Tagen löschen",
     "fehler_ok": "true/false: einzelne fehlerhafte Zeilen ergeben Rückgabewert 0 statt 1",
     "versand": "Tabelle [versand]: danach per E-Mail versenden (siehe briefe versenden)",
+    "drucken": "Tabelle [drucken]: danach auf einem Drucker drucken (siehe briefe drucken)",
+    "umschlag": 'Umschlagformat "DL", "C6", "C5" oder "C4": umschlaege.pdf zu den Briefen des Laufs',
+    "etiketten": 'Etikettenbogen, z. B. "L7163": etiketten.pdf zu den Briefen des Laufs',
     "verteilt": 'Broker für Arbeiter auf anderen Rechnern, z. B. "redis://rechner:6379/0"',
     "zeitlimit": "Sekunden ohne Fortschritt der Arbeiter, bis ein verteilter Lauf aufgibt",
 }
@@ -72,6 +75,9 @@ class Auftrag:
     beschreibung: str = ""
     fehler_ok: bool = False  # row errors alone give exit code 0 (when at least one letter was made)
     versand: dict | None = None  # the raw [versand] table; checked and used by briefe.versand
+    drucken: dict | None = None  # the raw [drucken] table; checked by briefe.versand.drucken
+    umschlag: str | None = None  # envelope format: umschlaege.pdf after the run
+    etiketten: str | None = None  # label sheet: etiketten.pdf after the run
     verteilt: str | None = None
     zeitlimit: int | None = None
 
@@ -141,6 +147,10 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
     if versand is not None and not isinstance(versand, dict):
         raise AuftragsFehler(f"„versand“ muss eine Tabelle [versand] sein, nicht {art(versand)}.",
                              datei=datei)
+    drucken = daten.get("drucken")
+    if drucken is not None and not isinstance(drucken, dict):
+        raise AuftragsFehler(f"„drucken“ muss eine Tabelle [drucken] sein, nicht {art(drucken)}.",
+                             datei=datei)
     if "pdf" not in eintraege and versand is not None:
         eintraege["pdf"] = "barrierefrei"  # PDF/UA for e-mail
     try:
@@ -166,9 +176,25 @@ def lies_auftrag(pfad: Path | str, heute: dt.date | None = None) -> Auftrag:
         beschreibung=_auftragswert(lambda s, w: lies_text(s, w) or "", daten, "beschreibung", datei),
         fehler_ok=_auftragswert(lies_wahr, daten, "fehler_ok", datei, False),
         versand=versand,
+        drucken=drucken,
+        umschlag=_post_angabe(daten, "umschlag", datei),
+        etiketten=_post_angabe(daten, "etiketten", datei),
         verteilt=_auftragswert(lies_text, daten, "verteilt", datei),
         zeitlimit=zahl("zeitlimit", 1),
     )
+
+
+def _post_angabe(daten: dict, schluessel: str, datei: str) -> str | None:
+    """``umschlag`` or ``etiketten``: a known envelope format or label sheet (or a sheet file)."""
+    from briefe.lauf.post import bogen, umschlag
+
+    wert = _auftragswert(lies_text, daten, schluessel, datei)
+    if wert is not None:
+        try:
+            (umschlag if schluessel == "umschlag" else bogen)(wert)
+        except BriefeFehler as fehler:
+            raise AuftragsFehler(f"„{schluessel}“: {fehler.meldung}", datei=datei) from None
+    return wert
 
 
 def _auftragswert(lies, daten: dict, schluessel: str, datei: str, standard: object = None) -> object:

@@ -3,7 +3,7 @@ fitted to the envelope or label; rows that cannot fit are reported, the others a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +41,8 @@ def bogen(name: str) -> g.Etikettenbogen:
     if name.endswith(".toml"):
         return _eigener_bogen(Path(name))
     try:
-        return g.ETIKETTENBOEGEN[name.upper().removeprefix("ZWECKFORM").strip()]
+        schluessel = name.upper().replace(" ", "").replace("-", "")
+        return g.ETIKETTENBOEGEN[schluessel.removeprefix("AVERY").removeprefix("ZWECKFORM")]
     except KeyError:
         raise BriefeFehler(f"Unbekannter Etikettenbogen „{name}“; bekannt: "
                            f"{', '.join(g.ETIKETTENBOEGEN)} oder eine eigene TOML-Datei.") from None
@@ -92,12 +93,18 @@ def _anschriften(empfaenger: Iterable[Empfaenger], folge: str,
 
 def erstelle_umschlaege(empfaenger: Sequence[Empfaenger], format_: str, ziel: Path,
                         ruecksende: str | None = None, folge: str = "person",
-                        vermerke: Sequence[str] = ()) -> Postergebnis:
-    """``umschlaege.pdf``: the letter's address lines on envelopes of ``format_``."""
+                        vermerke: Callable[[Empfaenger], Sequence[str]] | None = None) -> Postergebnis:
+    """``umschlaege.pdf``: the letter's address lines on envelopes of ``format_``, with the lines
+    ``vermerke`` gives a recipient above them (the template's ``vermerke``, e.g. „Einschreiben“)."""
     ergebnis = Postergebnis(ziel)
-    gut = _anschriften(empfaenger, folge, ergebnis)
-    schreibe_umschlaege(umschlag(format_), [a.zeilen for _, a in gut], ruecksende, ziel, vermerke)
-    ergebnis.anzahl = len(gut)
+    seiten = []
+    for e, adresse in _anschriften(empfaenger, folge, ergebnis):
+        try:
+            seiten.append((adresse.zeilen, tuple(vermerke(e)) if vermerke else ()))
+        except BriefeFehler as fehler:
+            ergebnis.fehler.append(str(fehler))
+    schreibe_umschlaege(umschlag(format_), seiten, ruecksende, ziel)
+    ergebnis.anzahl = len(seiten)
     return ergebnis
 
 

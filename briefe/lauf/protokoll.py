@@ -44,6 +44,11 @@ class Eintrag:
     message_id: str = ""
     versandzeit: str = ""
     serverantwort: str = ""
+    # set by ``briefe drucken``: state, printer, CUPS job id, time
+    druckstatus: str = ""
+    drucker: str = ""
+    druckauftrag: str = ""
+    druckzeit: str = ""
 
 
 @dataclass
@@ -90,6 +95,8 @@ CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fe
                "organisation"]
 # after ``briefe versenden``: how each letter went out
 VERSAND_SPALTEN = ["kanal", "versandstatus", "message_id", "versandzeit", "serverantwort"]
+# after ``briefe drucken``
+DRUCK_SPALTEN = ["druckstatus", "drucker", "druckauftrag", "druckzeit"]
 
 
 def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
@@ -99,16 +106,18 @@ def schreibe_protokoll(protokoll: Protokoll, ausgabe: Path) -> None:
     puffer = io.StringIO()
     schreiber = csv.writer(puffer, delimiter=";", lineterminator="\r\n")
     versandt = any(e.kanal for e in protokoll.briefe)
+    gedruckt = any(e.druckstatus for e in protokoll.briefe)
     mit_schluessel = bool(protokoll.schluessel)
     schreiber.writerow(CSV_SPALTEN + ([protokoll.schluessel] if mit_schluessel else [])
-                       + (VERSAND_SPALTEN if versandt else []))
+                       + (VERSAND_SPALTEN if versandt else []) + (DRUCK_SPALTEN if gedruckt else []))
     for e in protokoll.briefe:
         schreiber.writerow([
             e.zeile, e.nummer, e.status, " ".join(e.dateien),
             " ".join(f"{d}:{h}" for d, h in e.sha256.items()),
             " | ".join(e.hinweise), e.fehler, e.name, e.organisation,
         ] + ([e.datensatz] if mit_schluessel else [])
-          + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else []))
+          + ([e.kanal, e.versandstatus, e.message_id, e.versandzeit, e.serverantwort] if versandt else [])
+          + ([e.druckstatus, e.drucker, e.druckauftrag, e.druckzeit] if gedruckt else []))
     schreibe_atomar(ausgabe / PROTOKOLL_CSV, ("\ufeff" + puffer.getvalue()).encode("utf-8"))
 
 
@@ -117,3 +126,21 @@ def lies_protokoll(ausgabe: Path) -> dict | None:
     if not pfad.is_file():
         return None
     return json.loads(pfad.read_text(encoding="utf-8"))
+
+
+def lies_fertiges_protokoll(ausgabe: Path) -> dict:
+    """The protocol of a finished run in ``ausgabe`` (for sending, printing, envelopes); German
+    errors when there is none, it is unreadable, or the run did not finish."""
+    from briefe.fehler import BriefeFehler
+
+    try:
+        protokoll = lies_protokoll(ausgabe)
+    except (ValueError, OSError):
+        protokoll = None
+    if not protokoll:
+        raise BriefeFehler(f"In {ausgabe} gibt es kein lesbares protokoll.json – ist das der Ordner "
+                           "eines Laufs (briefe erstellen --ausgabe …)?")
+    if protokoll.get("status") != "fertig":
+        raise BriefeFehler(f"Der Lauf in {ausgabe} ist nicht fertig; bitte zuerst mit "
+                           "„briefe erstellen … --fortsetzen“ beenden.")
+    return protokoll

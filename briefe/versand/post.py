@@ -21,3 +21,4 @@ def schreibe_postdatei(ausgabe: Path, stuecke: Sequence[tuple[Path, Callable]]) 
     with atomar(ziel) as temp:
         renderer("pdf").schreibe_sammel([Sammelstueck(d, b) for d, b in stuecke], temp, duplex=True)
     return POSTDATEI
+

@@ -4,19 +4,18 @@ into the print file; the result per letter into ``versand.json`` and the run's p
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import functools
 import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, ZeilenFehler
-from briefe.lauf.protokoll import Eintrag, Protokoll, lies_protokoll, schreibe_protokoll
+from briefe.lauf.protokoll import Eintrag, Protokoll, lies_fertiges_protokoll, schreibe_protokoll
 from briefe.quellen.datenbank import ist_datenbank, lies_datenbank
 from briefe.quellen.mitglieder import Empfaenger, Mitgliederliste, lies_mitglieder
 from briefe.versand.einstellungen import Einstellungen, ist_adresse
@@ -29,6 +28,7 @@ from briefe.versand.journal import (
     Versandjournal,
     jetzt,
     lies_versandjournal,
+    ordnersperre,
 )
 from briefe.versand.nachricht import anhang_name, baue_nachricht, neue_message_id, standard_text
 from briefe.versand.post import POSTDATEI, schreibe_postdatei
@@ -89,7 +89,7 @@ class Plan:
     @functools.cached_property
     def vorlage(self) -> Vorlage:
         # with the run's start values (``--wert``), so that the e-mail says what the letter says
-        return lade_vorlage(self.vorlage_pfad, _vorlagen_ordner(self.vorlage_pfad),
+        return lade_vorlage(self.vorlage_pfad, vorlagen_ordner_von(self.vorlage_pfad),
                             werte=dict(self.protokoll.get("werte") or {}))
 
 
@@ -118,7 +118,8 @@ class Versandergebnis:
         return 1 if offen else 0
 
 
-def _vorlagen_ordner(vorlage: Path) -> Path | None:
+def vorlagen_ordner_von(vorlage: Path) -> Path | None:
+    """The service's templates folder (BRIEFE_VORLAGEN) when the run's template lies in it."""
     umgebung = os.environ.get("BRIEFE_VORLAGEN")
     if umgebung and (Path(umgebung) / "absender").is_dir() and vorlage.resolve().is_relative_to(
             Path(umgebung).resolve()):
@@ -126,7 +127,7 @@ def _vorlagen_ordner(vorlage: Path) -> Path | None:
     return None
 
 
-def _liste_des_laufs(protokoll: dict) -> Mitgliederliste:
+def liste_des_laufs(protokoll: dict) -> Mitgliederliste:
     """The run's member list, read again (file or database query) and refused when it changed."""
     if ist_datenbank(protokoll["quelle"]):
         liste = lies_datenbank(protokoll["quelle"], protokoll.get("abfrage") or "",
@@ -150,20 +151,11 @@ def _liste_des_laufs(protokoll: dict) -> Mitgliederliste:
 def plane(ausgabe: Path | str) -> Plan:
     """Read the run's protocol and member list; decide e-mail or post per letter."""
     ausgabe = Path(ausgabe)
-    try:
-        protokoll = lies_protokoll(ausgabe)
-    except ValueError:
-        protokoll = None
-    if not protokoll:
-        raise BriefeFehler(f"In {ausgabe} gibt es kein lesbares protokoll.json – ist das der Ordner "
-                           "eines Laufs (briefe erstellen --ausgabe …)?")
-    if protokoll.get("status") != "fertig":
-        raise BriefeFehler(f"Der Lauf in {ausgabe} ist nicht fertig; bitte zuerst mit "
-                           "„briefe erstellen … --fortsetzen“ beenden.")
+    protokoll = lies_fertiges_protokoll(ausgabe)
     if "pdf" not in protokoll.get("formate", []):
         raise BriefeFehler("Dieser Lauf hat keine PDF-Dateien erstellt (Format pdf fehlt); "
                            "versendet werden die PDFs eines Laufs.")
-    liste = _liste_des_laufs(protokoll)
+    liste = liste_des_laufs(protokoll)
     nach_zeile = {e.zeile: e for e in liste.empfaenger}
     briefe = []
     for eintrag in protokoll.get("briefe", []):
@@ -195,19 +187,6 @@ def _eigener_stand(plan: Plan, stand: dict[int, dict]) -> dict[int, dict]:
     return {n: e for n, e in stand.items() if schluessel.get(n) == e.get("schluessel")}
 
 
-@contextlib.contextmanager
-def _sperre(ausgabe: Path) -> Iterator[None]:
-    griff = os.open(ausgabe / SPERRE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        try:
-            fcntl.flock(griff, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BriefeFehler(f"Für {ausgabe} läuft bereits ein Versand.") from None
-        yield
-    finally:
-        os.close(griff)
-
-
 def _inhalt(plan: Plan, brief: Brieflage) -> tuple[str, str, str]:
     """Subject, text and attachment name of one letter's e-mail."""
     vorlage = plan.vorlage
@@ -233,7 +212,7 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
         raise BriefeFehler(f"Die Vorlage {plan.vorlage_pfad.name} (oder ihr Absender) wurde nach dem Lauf "
                            "verändert; Brief und E-Mail-Text passten nicht mehr zusammen. Bitte die Briefe "
                            "neu erstellen.")
-    with _sperre(ausgabe):
+    with ordnersperre(ausgabe / SPERRE, f"Für {ausgabe} läuft bereits ein Versand."):
         stand = {} if probe else _eigener_stand(plan, lies_versandjournal(ausgabe))
         offen = plan.per_email[:probe_anzahl] if probe else []
         if not probe:

@@ -15,6 +15,7 @@ from briefe.dienst.laeufe.darstellung import STATUS_TEXT, zeit_lesbar
 from briefe.dienst.vorlagen.zugriff import ROLLE
 from briefe.dienst.zugang.anmeldung import sitzungs_zugang
 from briefe.dienst.zugang.sicherheit import csrf_token
+from briefe.geometrie import ETIKETTENBOEGEN, UMSCHLAEGE
 
 HIER = Path(__file__).parent
 STATISCH = HIER / "statisch"
@@ -29,6 +30,8 @@ def seiten_vorlagen() -> Jinja2Templates:
     seiten.env.globals["zeit"] = zeit_lesbar
     seiten.env.globals["status_text"] = STATUS_TEXT
     seiten.env.globals["anschrift_spalten"] = ANSCHRIFT_SPALTEN
+    seiten.env.globals["umschlaege"] = UMSCHLAEGE  # the envelopes and label sheets after a run
+    seiten.env.globals["etikettenboegen"] = ETIKETTENBOEGEN
     seiten.env.filters["code"] = _code
     return seiten
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from briefe.dienst.laeufe.arbeiter import lauf_ordner
 from briefe.dienst.laeufe.speicher import FERTIG
+from briefe.dienst.versand.hintergrund import Hintergrund
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.versand.post import POSTDATEI
@@ -27,53 +27,12 @@ KEIN_SERVER = ("Für den Versand per E-Mail ist im Dienst kein Mailserver einger
                "(Abschnitt [versand] der Konfiguration, siehe README).")
 
 
-class _Versaende:
-    """The sends running in this process and the last state of each (no addresses, no names)."""
-
-    def __init__(self) -> None:
-        self.sperre = threading.Lock()
-        self.stand: dict[str, dict] = {}
-
-    def laeuft(self, lauf_id: str) -> bool:
-        return self.stand.get(lauf_id, {}).get("zustand") == "laeuft"
-
-    def starte(self, lauf_id: str, ausgabe: Path, einstellungen) -> bool:
-        with self.sperre:
-            if self.laeuft(lauf_id):
-                return False
-            self.stand[lauf_id] = {"zustand": "laeuft", "fertig": 0, "gesamt": 0, "meldung": ""}
-        threading.Thread(target=self._sende, args=(lauf_id, ausgabe, einstellungen),
-                         name=f"briefe-versand-{lauf_id}", daemon=True).start()
-        return True
-
-    def _sende(self, lauf_id: str, ausgabe: Path, einstellungen) -> None:
-        from briefe.versand.versand import versende
-
-        stand = self.stand[lauf_id]
-
-        def melde(ereignis: dict) -> None:
-            if ereignis["ereignis"] == "versand_start":
-                stand["gesamt"] = ereignis["zu_senden"]
-            elif ereignis["ereignis"] == "versand_brief":
-                stand["fertig"] += 1
-
-        try:
-            ergebnis = versende(ausgabe, einstellungen, melde=melde)
-        except BriefeFehler as fehler:
-            stand.update(zustand="fehler", meldung=str(fehler))
-            log.warning("Versand %s nicht gestartet.", lauf_id)
-            return
-        except Exception:
-            log.exception("Versand %s: interner Fehler", lauf_id)
-            stand.update(zustand="fehler",
-                         meldung="Interner Fehler beim Versand; Einzelheiten im Dienst-Log.")
-            return
-        stand.update(zustand="fertig", meldung=ergebnis.abgebrochen, rueckgabewert=ergebnis.rueckgabewert)
-        log.info("Versand %s: %d gesendet, %d Fehler, %d unklar, %d per Post.", lauf_id, ergebnis.gesendet,
-                 len(ergebnis.fehler), len(ergebnis.unklar), ergebnis.post)
+VERSAENDE = Hintergrund("Versand", "versand_start", "zu_senden", "versand_brief")
 
 
-VERSAENDE = _Versaende()
+def _bericht(ergebnis) -> str:
+    return (f"{ergebnis.gesendet} gesendet, {len(ergebnis.fehler)} Fehler, {len(ergebnis.unklar)} unklar, "
+            f"{ergebnis.post} per Post.")
 
 
 def _ergebnis(ausgabe: Path) -> list[dict]:
@@ -136,7 +95,9 @@ def versand_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
         if lauf.status != FERTIG or lauf.geloescht:
             return JSONResponse({"detail": "Der Lauf ist nicht fertig oder seine Dateien sind gelöscht."},
                                 409)
-        if VERSAENDE.starte(lauf.id, ausgabe, einstellungen):
+        from briefe.versand.versand import versende
+
+        if VERSAENDE.starte(lauf.id, lambda melde: versende(ausgabe, einstellungen, melde=melde), _bericht):
             log.info("Versand %s gestartet (Seite).", lauf.id)
         return _stand(request, lauf, ausgabe)
 

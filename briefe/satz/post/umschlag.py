@@ -33,8 +33,8 @@ def seite(umschlag: g.Umschlag, zeilen: Sequence[str], ruecksende: str | None,
     return bloecke
 
 
-def schreibe_umschlaege(umschlag: g.Umschlag, anschriften: Sequence[Sequence[str]],
-                        ruecksende: str | None, ziel: Path, vermerke: Sequence[str] = ()) -> None:
-    """``umschlaege.pdf``: one envelope per address."""
-    schreibe_seiten([seite(umschlag, z, ruecksende, vermerke) for z in anschriften],
+def schreibe_umschlaege(umschlag: g.Umschlag, anschriften: Sequence[tuple[Sequence[str], Sequence[str]]],
+                        ruecksende: str | None, ziel: Path) -> None:
+    """``umschlaege.pdf``: one envelope per (address lines, annotation lines above them)."""
+    schreibe_seiten([seite(umschlag, z, ruecksende, v) for z, v in anschriften],
                     umschlag.breite, umschlag.hoehe, ziel, f"Umschläge {umschlag.name}")

@@ -60,17 +60,7 @@
     if (s.zustand === "laeuft") { window.setTimeout(frage_stand, 700); }
   }
 
-  function antwort(r) {
-    return r.json().then(function (d) {
-      if (!r.ok) { throw new Error(d.detail || d.meldung || "Fehler " + r.status); }
-      return d;
-    }, function () { throw new Error("Fehler " + r.status); });
-  }
-
-  function frage_stand() {
-    fetch("/laeufe/" + id + "/versand", { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(antwort).then(zeige).catch(function (f) { text.textContent = f.message; });
-  }
+  function frage_stand() { briefeSchritt.frage("/laeufe/" + id + "/versand", zeige, text); }
 
   knopf.addEventListener("click", function () {
     frage.textContent = "Jetzt " + briefe(stand.email - stand.gesendet) + " per E-Mail senden? "
@@ -83,7 +73,7 @@
     knopf.hidden = true;
     fetch("/laeufe/" + id + "/versenden", { method: "POST", credentials: "same-origin",
       headers: { "Accept": "application/json", "X-CSRF-Token": csrf } })
-      .then(antwort).then(zeige).catch(function (f) { text.textContent = f.message; knopf.hidden = false; });
+      .then(briefeSchritt.antwort).then(zeige).catch(function (f) { text.textContent = f.message; knopf.hidden = false; });
   });
   frage_stand();
 }());
