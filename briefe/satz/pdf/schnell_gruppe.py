@@ -91,6 +91,11 @@ def _leer(box, farbe):
     return leer
 
 
+def _spuren(dok) -> str:
+    """A document's metadata, bookmarks, links and anchors."""
+    return repr((vars(dok.metadata), [(s.bookmarks, s.links, s.anchors) for s in dok.pages]))
+
+
 def _verbinde(linien: list[_Linie]) -> _Linie:
     """A paragraph's lines, drawn each on its own, as one: a glyph two lines bring must have
     the same width in both (else a full render would draw the second with the first's)."""
@@ -185,6 +190,8 @@ class _Gruppe:
             p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
         with aufzeichnen() as aufrufe_marken:
             dok_marken = pdf_modul.dokument(mit_marken)
+        if _spuren(dok) != _spuren(dok_marken):  # the paragraphs' texts reach no metadata
+            raise NichtSchnell("Absatz in Metadaten")
         plaetze = []
         for seite, block, satz in absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten):
             teile = [nach_marke[m] for m in satz.marken]

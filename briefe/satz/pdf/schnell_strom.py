@@ -74,12 +74,13 @@ def _rollen(objekt_von, verweis) -> dict[str, int]:
 
 
 def _daten(objekt) -> bytes:
-    """``objekt.data`` as pydyf writes it, but a letter's own compressed streams at zlib level 6:
-    pydyf takes level 9, twice the time for a font program for 0.1 % less."""
+    """``objekt.data`` as pydyf writes it, but a letter's own compressed streams at zlib level 1:
+    pydyf takes level 9, level 1 is about three times faster than 6 on a font subset and within
+    1 % of its size."""
     if not (isinstance(objekt, pydyf.Stream) and objekt.compress
             and all(isinstance(teil, bytes) for teil in objekt.stream)):
         return objekt.data
-    daten = zlib.compress(b"\n".join(objekt.stream), 6)
+    daten = zlib.compress(b"\n".join(objekt.stream), 1)
     extra = pydyf.Dictionary({**objekt.extra, "Filter": "/FlateDecode", "Length": len(daten)})
     return b"\n".join((extra.data, b"stream", daten, b"endstream"))
 
