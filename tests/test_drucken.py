@@ -181,12 +181,52 @@ def test_absturz_zwischen_journal_und_uebergabe(server, ausgabe):
     assert sum(n.startswith(erstes.datei + " [briefe ") for n in namen) == 1
 
 
+def test_abgebrochene_uebergabe_wird_geloescht_und_neu_gedruckt(server, ausgabe):
+    """Killed while sending the file: CUPS has a job without its document, which can never print;
+    the next call cancels it and prints the letter once."""
+    import cups
+
+    from briefe.versand.drucken import DRUCKJOURNAL, plane_druck
+
+    _, stuecke, _ = plane_druck(ausgabe)
+    erstes = stuecke[0]
+    name = erstes.neuer_auftragsname()
+    (ausgabe / DRUCKJOURNAL).write_text(json.dumps({
+        "nummer": erstes.nummer, "zeile": erstes.zeilen[0], "zustand": "wird gedruckt",
+        "schluessel": erstes.schluessel, "auftragsname": name}) + "\n", encoding="utf-8")
+    cups.setServer("127.0.0.1")
+    cups.setPort(server.port)
+    halb = cups.Connection().createJob(server.warteschlange, name, {})  # no document follows
+    ergebnis = drucken(server, ausgabe)
+    assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
+    assert auftraege_in_cups(server)[halb]["job-state"] == 7  # cancelled
+    gedruckt = server.gedruckt()
+    assert len(gedruckt) == ANZAHL
+    assert sum(p.name.startswith(erstes.datei) for p in gedruckt) == 1
+
+
 def test_sammel_pdf_als_ein_auftrag(server, ausgabe):
     ergebnis = drucken(server, ausgabe, "--sammel", "--einseitig")
     assert ergebnis.returncode == 0, ergebnis.stderr
     [pdf] = server.gedruckt()
     assert seiten(pdf) == seiten(ausgabe / "serienbrief.pdf") == ANZAHL + 1
     assert all(b["druckstatus"] == "gedruckt" for b in protokoll_briefe(ausgabe))
+    einzeln = drucken(server, ausgabe)  # one by one after the combined PDF: nothing twice
+    assert einzeln.returncode == 0 and f"({ANZAHL} schon früher)" in einzeln.stdout
+    assert len(server.gedruckt()) == 1
+
+
+def test_sammel_nach_einzelnen_briefen_abgelehnt(server, ausgabe):
+    from briefe.versand.drucken import DRUCKJOURNAL, plane_druck
+
+    _, stuecke, _ = plane_druck(ausgabe)
+    (ausgabe / DRUCKJOURNAL).write_text(json.dumps({
+        "nummer": stuecke[0].nummer, "zeile": stuecke[0].zeilen[0], "zustand": "gedruckt",
+        "schluessel": stuecke[0].schluessel, "auftrag": 1}) + "\n", encoding="utf-8")
+    ergebnis = drucken(server, ausgabe, "--sammel")
+    assert ergebnis.returncode == 2
+    assert "1 Brief(e) dieses Laufs sind schon einzeln gedruckt" in ergebnis.stderr
+    assert server.gedruckt() == []
 
 
 def test_angehaltener_drucker(server, ausgabe):

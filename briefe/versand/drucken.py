@@ -302,13 +302,14 @@ def drucke(ausgabe: Path | str, wunsch: Druckwunsch, *, server: str | None = Non
     ergebnis = Druckergebnis(beginn=jetzt(), ohne_brief=ohne)
     verbindung = verbinde(server)
     with ordnersperre(ausgabe / SPERRE, f"Für {ausgabe} läuft bereits ein Druck."):
-        stand = {n: e for n, e in lies_journal(ausgabe / DRUCKJOURNAL).items()}
+        stand = lies_journal(ausgabe / DRUCKJOURNAL)
         eigene = {s.nummer: stand[s.nummer] for s in stuecke
                   if stand.get(s.nummer, {}).get("schluessel") == s.schluessel}
+        schon = set() if wunsch.nochmal else _anders_gedruckt(ausgabe, stand, wunsch.sammel)
         offen = []
         for stueck in stuecke:
             zustand = eigene.get(stueck.nummer, {}).get("zustand")
-            if zustand == GEDRUCKT and not wunsch.nochmal:
+            if (zustand == GEDRUCKT and not wunsch.nochmal) or (stueck.nummer and stueck.nummer in schon):
                 ergebnis.schon_gedruckt += len(stueck.zeilen)
             else:
                 offen.append(stueck)
@@ -324,6 +325,25 @@ def drucke(ausgabe: Path | str, wunsch: Druckwunsch, *, server: str | None = Non
     melde({"ereignis": "druck_ende", "gedruckt": ergebnis.gedruckt, "fehler": len(ergebnis.fehler),
            "abgebrochen": bool(ergebnis.abgebrochen), "rueckgabewert": ergebnis.rueckgabewert})
     return ergebnis
+
+
+def _anders_gedruckt(ausgabe: Path, stand: dict[int, dict], sammel: bool) -> set[int]:
+    """Letters printed the other way (one by one, or in the combined PDF), which this call must
+    not print again: with ``sammel`` a refusal when some were, else their numbers."""
+    einzeln = {n for n, e in stand.items() if n and e.get("zustand") == GEDRUCKT}
+    if sammel:
+        if einzeln:
+            raise BriefeFehler(f"{len(einzeln)} Brief(e) dieses Laufs sind schon einzeln gedruckt; das "
+                               "Sammel-PDF würde sie doppelt drucken. Ohne --sammel drucken (nur der Rest) "
+                               "oder mit --nochmal alles.")
+        return set()
+    gesamt = stand.get(0, {})
+    pfad = ausgabe / SAMMEL_PDF
+    if gesamt.get("zustand") == GEDRUCKT and pfad.is_file() and gesamt.get("schluessel") == Druckstueck(
+            0, [], SAMMEL_PDF, pfad, sha256(pfad)).schluessel:
+        return {int(e["nummer"]) for e in lies_fertiges_protokoll(ausgabe).get("briefe", [])
+                if e.get("status") == "ok"}
+    return set()
 
 
 class _Druck:
@@ -372,8 +392,14 @@ class _Druck:
                             if werte.get("job-name") == eintrag.get("auftragsname")), None)
             if auftrag is None:
                 return None  # the crash came before CUPS had the job
-        zustand = _ipp(self.v.getJobAttributes, auftrag, requested_attributes=["job-state"]).get("job-state")
-        if zustand in (_GESTOPPT, _ABGEBROCHEN, _ABGEBROCHEN_FEHLER):
+        werte = _ipp(self.v.getJobAttributes, auftrag,
+                     requested_attributes=["job-state", "job-state-reasons", "number-of-documents"])
+        if werte.get("job-state") in (_GESTOPPT, _ABGEBROCHEN, _ABGEBROCHEN_FEHLER):
+            return None
+        if _unvollstaendig(werte):
+            # the hand-over was cut off before CUPS had the whole file: it can never print
+            _ipp(self.v.cancelJob, auftrag)
+            self.merke(stueck, FEHLER, auftrag=auftrag, meldung="Übergabe abgebrochen, Auftrag gelöscht")
             return None
         if eintrag.get("auftrag") is None:
             self.merke(stueck, GESENDET, auftrag=auftrag)
@@ -390,7 +416,7 @@ class _Druck:
 
     def _warte_auf_ersten(self) -> None:
         stueck, auftrag = self.unterwegs[0]
-        begonnen = None
+        begonnen, gewartet = None, time.monotonic()
         while True:
             werte = _ipp(self.v.getJobAttributes, auftrag, requested_attributes=[
                 "job-state", "job-state-reasons", "job-printer-state-message"])
@@ -418,7 +444,16 @@ class _Druck:
             if begonnen is not None and time.monotonic() - begonnen > self.wunsch.zeitgrenze:
                 raise DruckerFehler(
                     f"Auftrag {auftrag} ist nach {self.wunsch.zeitgrenze:.0f} s nicht fertig.")
+            if time.monotonic() - gewartet > 2 * self.wunsch.zeitgrenze:  # never started
+                raise DruckerFehler(f"Auftrag {auftrag} wartet seit {2 * self.wunsch.zeitgrenze:.0f} s "
+                                    "in der Warteschlange.")
             time.sleep(WARTEN_S)
+
+
+def _unvollstaendig(werte: dict) -> bool:
+    """A job whose document never fully arrived (its sender died during the hand-over)."""
+    return werte.get("job-state") in (_AUSSTEHEND, _ANGEHALTEN) and (
+        "job-incoming" in _liste(werte.get("job-state-reasons")) or werte.get("number-of-documents") == 0)
 
 
 def _grund(werte: dict) -> str:
