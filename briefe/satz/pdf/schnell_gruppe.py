@@ -15,7 +15,6 @@ from weasyprint import DEFAULT_OPTIONS
 from weasyprint.draw import draw_inline_level
 from weasyprint.draw.text import draw_text
 from weasyprint.formatting_structure import boxes
-from weasyprint.pdf.fonts import build_fonts_dictionary
 from weasyprint.pdf.stream import Stream
 
 from briefe.modell import Brief
@@ -47,7 +46,6 @@ from briefe.satz.pdf.schnell_platz import (
 from briefe.satz.pdf.schnell_strom import (
     MASSSTAB,
     _Bauplan,
-    _daten,
     _Erfasser,
     _indirekt,
     _ist_verweis,
@@ -55,7 +53,8 @@ from briefe.satz.pdf.schnell_strom import (
     _ressourcen,
     _rollen,
     _seitenrechteck,
-    _xref_strom,
+    schreibe_brief,
+    schriftobjekte,
 )
 
 SCHRIFTEN_JE_GRUPPE = 256
@@ -582,74 +581,20 @@ class _Gruppe:
             objekte.update(gebaut)
         return objekte
 
-    def _baue_schrift(self, s, extra: dict, unicode_extra: dict) -> dict[int, bytes]:
+    def _baue_schrift(self, s, extra: dict, zeichen: dict) -> dict[int, bytes]:
         """One font subset with the skeleton's glyphs plus ``extra``, by WeasyPrint's code."""
         schrift = copy.copy(self.schriften[s])
-        schrift.widths = {**self.breiten[s], **extra}
-        schrift.to_unicode = {**self.unicode[s], **unicode_extra}
-        schrift.missing = {}
-        schrift.variations = dict(schrift.variations)
+        schrift.widths, schrift.to_unicode = {**self.breiten[s], **extra}, {**self.unicode[s], **zeichen}
+        schrift.missing, schrift.variations = {}, dict(schrift.variations)
         schrift.file_content = self.volle_schrift[s]
-        mini = pydyf.PDF()
-        verweise = build_fonts_dictionary(mini, {s: schrift}, True, True, self.optionen)
-        mini_rollen = _rollen(lambda v: mini.objects[_nummer(v)], verweise[schrift.hash])
-        rollen = self.rollen[s]
-        if set(mini_rollen) != set(rollen):
-            raise NichtSchnell("Schriftaufbau anders")
-
-        def neu(rolle: str) -> bytes:
-            return b"%d 0 R" % rollen[rolle]
-
-        obj = {rolle: mini.objects[nummer] for rolle, nummer in mini_rollen.items()}
-        obj["schrift"]["ToUnicode"] = neu("unicode")
-        obj["schrift"]["DescendantFonts"] = pydyf.Array([neu("nachfahre")])
-        if "kodierung" in obj:
-            obj["schrift"]["Encoding"] = neu("kodierung")
-        obj["nachfahre"]["FontDescriptor"] = neu("beschreibung")
-        datei_schluessel = "FontFile2" if "FontFile2" in obj["beschreibung"] else "FontFile3"
-        obj["beschreibung"][datei_schluessel] = neu("datei")
-        if "cidset" in obj:
-            obj["beschreibung"]["CIDSet"] = neu("cidset")
-        return {rollen[rolle]: (not o.compressible, _daten(o)) for rolle, o in obj.items()}
+        return schriftobjekte(s, schrift, self.rollen[s], self.optionen)
 
     def _schreibe(self, ops_je_platz: list[list], neu_breiten: dict, neu_unicode: dict,
                   betreff: str) -> bytes:
         """Skeleton bytes, then this letter's objects, then the cross-reference stream."""
-        plan = self.bauplan
-        ausgabe = [plan.kopf]
-        position = len(plan.kopf)
-        xref = dict(plan.xref)
         einzeln = self._schriftobjekte(neu_breiten, neu_unicode)
         for nummer, objekt, schluessel in self.titel_objekte:
             kopie = pydyf.Dictionary(objekt)
             kopie[schluessel] = pydyf.String(betreff)
             einzeln[nummer] = (not kopie.compressible, kopie.data)
-        for nummer, platz_nummern in plan.bloecke:
-            ops = [b"q"]
-            for index in platz_nummern:
-                ops += ops_je_platz[index]
-            ops.append(b"Q")
-            einzeln[nummer] = (True, _daten(pydyf.Stream(ops, compress=True)))
-        kompakt = sorted(n for n, (strom, _) in einzeln.items() if not strom)
-        if kompakt:
-            kopf, koerper, stelle = [], [], 0
-            for index, nummer in enumerate(kompakt):
-                daten = einzeln[nummer][1]
-                kopf += [nummer, stelle]
-                koerper.append(daten)
-                stelle += len(daten) + 1
-                xref[nummer] = (2, plan.objektstrom, index)
-            kopfzeile = " ".join(map(str, kopf)).encode()
-            objektstrom = pydyf.Stream([kopfzeile, *koerper], {
-                "Type": "/ObjStm", "N": len(kompakt), "First": len(kopfzeile) + 1}, compress=True)
-            einzeln[plan.objektstrom] = (True, _daten(objektstrom))
-        for nummer in sorted(n for n, (strom, _) in einzeln.items() if strom):
-            teil = _indirekt(nummer, einzeln[nummer][1])
-            xref[nummer] = (1, position, 0)
-            ausgabe.append(teil)
-            position += len(teil)
-        ausgabe.append(_xref_strom(xref, plan, position))
-        ausgabe.append(b"startxref\n%d\n%%%%EOF\n" % position)
-        return b"".join(ausgabe)
-
-
+        return schreibe_brief(self.bauplan, einzeln, ops_je_platz)
