@@ -200,9 +200,11 @@ class Wertstellen:
 
     def __init__(self) -> None:
         self.familien: OrderedDict = OrderedDict()
+        self.referenz: dict[Stelle, str] = {}  # the texts of the last letter's family's first letter
 
     def leeren(self) -> None:
         self.familien.clear()
+        self.referenz = {}
 
     def stellen(self, brief: Brief) -> tuple[frozenset, dict[Stelle, str]]:
         """The value slots of ``brief``'s family (as learned so far) and all its texts."""
@@ -215,10 +217,12 @@ class Wertstellen:
             raise NichtSchnell("Brief nicht vergleichbar") from None
         if familie is None:
             self.familien[schluessel] = _Familie(texte)
+            self.referenz = texte
             while len(self.familien) > FAMILIEN_JE_PROZESS:
                 self.familien.popitem(last=False)
             return frozenset(), texte
         self.familien.move_to_end(schluessel)
+        self.referenz = familie.referenz
         anders = {s for s, t in texte.items() if familie.referenz[s] != t}
         if not anders <= familie.stellen:
             neu = familie.stellen | anders

@@ -7,8 +7,14 @@ letters by ``gruppen.Wertstellen``: subject, paragraph, list item, table cell or
 info block runs that differ between letters). A group has six address lines; a
 letter with fewer uses it once a layout of the marker letter with that many lines
 has matched the skeleton box for box (``_Gruppe.passt``, once per number).
-A value slot must end its line and fit on one line; the subject's value is also
-written into the title and the bookmarks per letter. Per group (and process) we
+A value in the subject or the info block must end its line and fit on one line (the
+subject's value is also written into the title and the bookmarks per letter). A value run in
+the body makes its whole block (paragraph, list item) one slot (``schnell_block``): per letter
+the block is set again by WeasyPrint's own line breaker, from the call recorded while the
+skeleton was laid out, and must keep every line's height and place, else the letter falls
+back ("Absatz: andere Zeilenzahl"); a second letter with the same line counts gets a group of
+its own (``_variante``). Values in table cells are not fast. Per group (and
+process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
    with long ones (as wide as the slot allows): if any other box moves, the
@@ -61,6 +67,7 @@ from briefe.satz.gruppen import (
     gruppenschluessel,
 )
 from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.schnell_block import AndereZeilenzahl, rahme
 from briefe.satz.pdf.schnell_gruppe import STATISTIK, _Gruppe
 from briefe.satz.pdf.schnell_platz import _pruefe_text
 
@@ -93,7 +100,11 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
     never a letter: the full render follows."""
     try:
         with _SPERRE:
-            return _gruppe(brief, erzwingen).brief(brief), ""
+            gruppe = _gruppe(brief, erzwingen)
+            try:
+                return gruppe.brief(brief), ""
+            except AndereZeilenzahl as grund:
+                return _variante(brief, gruppe, grund, erzwingen).brief(brief), ""
     except NichtSchnell as grund:
         return None, str(grund)
     except Exception as fehler:
@@ -119,18 +130,32 @@ def leere_zwischenspeicher() -> None:
     """Forget all layout groups (and learned value slots) of this process."""
     _GRUPPEN.leeren()
     _WERTE.leeren()
+    _RAHMEN.clear()
 
 
 # --- layout groups --------------------------------------------------------------------------
 
 _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
 _WERTE = Wertstellen()
+_RAHMEN: dict = {}  # group key without frames -> value run -> (text before, text after)
+RAHMEN_JE_PROZESS = 16
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
-def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
+def _variante(brief: Brief, gruppe: _Gruppe, grund: AndereZeilenzahl, erzwingen: bool) -> _Gruppe:
+    """The group of the letters whose paragraphs have the line counts of ``brief``'s, not the
+    skeleton's: built when a second such letter needs it (the first is rendered in full and
+    counted with ``grund``)."""
+    try:
+        return _gruppe(brief, erzwingen, variante=("Zeilen", gruppe.zeilenzahlen(brief)))
+    except NichtSchnell:
+        raise grund from None
+
+
+def _gruppe(brief: Brief, erzwingen: bool = False, variante: tuple = ()) -> _Gruppe:
     """The layout group of ``brief`` (built when a second letter needs it, or at once with
-    ``erzwingen``; a few per process)."""
+    ``erzwingen``; a few per process); ``variante``: its paragraphs' line counts where they
+    differ from the first group's."""
     if any(brief.anschrift_schriftgrade):
         raise NichtSchnell("Anschrift kleiner gesetzt")  # another line size: full render
     if brief.zahlung:  # its code differs per letter: the full render
@@ -142,18 +167,40 @@ def _gruppe(brief: Brief, erzwingen: bool = False) -> _Gruppe:
         raise NichtSchnell("keine Anschrift")
     stellen, texte = _WERTE.stellen(brief)
     for stelle in stellen:
-        _pruefe_text(texte[stelle], "Wert")
-    erzwingen = erzwingen or bool(stellen)
+        # a run in the body: its ends belong to its frame (``schnell_block.mitte``)
+        _pruefe_text(texte[stelle], "Wert", raender=stelle[0] != "inhalt")
+    erzwingen = erzwingen or (bool(stellen) and not variante)
     zeilen = len(brief.anschrift)
+    voll = brief
     if zeilen < ANSCHRIFT_MAX_ZEILEN:  # one group for every address length, where it is proven
         voll = dataclasses.replace(brief, anschrift=("",) * ANSCHRIFT_MAX_ZEILEN)
-        schluessel = (gruppenschluessel(voll, stellen), _wurzeln())
+    basis = gruppenschluessel(voll, stellen)
+    rahmen = _rahmen(basis, stellen, texte)
+    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)), variante)
+    if zeilen < ANSCHRIFT_MAX_ZEILEN:
         with contextlib.suppress(NichtSchnell):
-            gruppe = _GRUPPEN.hole(schluessel, voll, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
+            gruppe = _GRUPPEN.hole((basis, *zusatz), voll, erzwingen,
+                                   bauen=lambda b: _Gruppe(b, stellen, rahmen))
             if gruppe.passt(zeilen):
                 return gruppe
-    schluessel = (gruppenschluessel(brief, stellen), _wurzeln())
-    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen))
+    schluessel = (gruppenschluessel(brief, stellen) if voll is not brief else basis, *zusatz)
+    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen, rahmen))
+
+
+def _rahmen(schluessel: tuple, stellen: frozenset, texte: dict) -> dict:
+    """The fixed text around the middle of each value run in the body, common to the letters
+    of its group (``schluessel``) seen so far (it only shrinks, a few times: each time a new
+    group)."""
+    innen = [s for s in stellen if s[0] == "inhalt"]
+    if not innen:
+        return {}
+    bisher = _RAHMEN.pop(schluessel, {})
+    referenz = _WERTE.referenz  # the family's first letter: where this one differs from it
+    rahmen = {s: rahme(bisher.get(s) or (referenz[s], referenz[s]), texte[s]) for s in innen}
+    _RAHMEN[schluessel] = rahmen
+    while len(_RAHMEN) > RAHMEN_JE_PROZESS:
+        _RAHMEN.pop(next(iter(_RAHMEN)))
+    return rahmen
 
 
 def _wurzeln() -> tuple:

@@ -12,17 +12,27 @@ from collections import Counter, OrderedDict
 import pydyf
 from tinycss2.color4 import parse_color
 from weasyprint import DEFAULT_OPTIONS
+from weasyprint.draw import draw_inline_level
 from weasyprint.draw.text import draw_text
-from weasyprint.pdf.fonts import build_fonts_dictionary
+from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
 
 from briefe.modell import Brief
 from briefe.satz.gruppen import (
     NichtSchnell,
     NurDieserBrief,
+    mit_stellen,
     textstellen,
 )
 from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.schnell_block import (
+    absaetze,
+    aufzeichnen,
+    mitte,
+    setze,
+    vorlage_html,
+    zeilenschluessel,
+)
 from briefe.satz.pdf.schnell_platz import (
     _am_zeilenende,
     _finde,
@@ -36,7 +46,6 @@ from briefe.satz.pdf.schnell_platz import (
 from briefe.satz.pdf.schnell_strom import (
     MASSSTAB,
     _Bauplan,
-    _daten,
     _Erfasser,
     _indirekt,
     _ist_verweis,
@@ -44,7 +53,8 @@ from briefe.satz.pdf.schnell_strom import (
     _ressourcen,
     _rollen,
     _seitenrechteck,
-    _xref_strom,
+    schreibe_brief,
+    schriftobjekte,
 )
 
 SCHRIFTEN_JE_GRUPPE = 256
@@ -70,15 +80,51 @@ class _Linie:
     glyphen: dict
 
 
+def _leer(box, farbe):
+    """An empty, undecorated copy of a TextBox in the marker colour ``farbe``."""
+    leer = box.copy()
+    leer.text = ""
+    leer.style = copy.copy(box.style)
+    leer.style["color"] = farbe
+    leer.style["text_decoration_line"] = "none"
+    return leer
+
+
+def _spuren(dok) -> str:
+    """A document's metadata, bookmarks, links and anchors."""
+    return repr((vars(dok.metadata), [(s.bookmarks, s.links, s.anchors) for s in dok.pages]))
+
+
+def _verbinde(linien: list[_Linie]) -> _Linie:
+    """A paragraph's lines, drawn each on its own, as one: a glyph two lines bring must have
+    the same width in both (else a full render would draw the second with the first's)."""
+    ops: list = []
+    glyphen: dict = {}
+    for linie in linien:
+        ops += linie.ops
+        for s, neu in linie.glyphen.items():
+            ziel = glyphen.setdefault(s, {})
+            for g, (breite, zeichen) in neu.items():
+                if ziel.setdefault(g, (breite, zeichen))[0] != breite:
+                    raise NichtSchnell("Absatz: Glyphenbreite gerundet anders")
+    return _Linie(ops, glyphen)
+
+
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
-    def __init__(self, brief: Brief, stellen: frozenset = frozenset()) -> None:
+    def __init__(self, brief: Brief, stellen: frozenset = frozenset(), rahmen: dict | None = None) -> None:
         self.plaetze = _plaetze_fuer(brief, stellen)
         self.hat_werte = bool(stellen)
-        nach_marke = {p.marke: p for p in self.plaetze}
-        self.markiert = _mit_texten(brief, self.plaetze, {m: m for m in nach_marke})
-        dok = pdf_modul.dokument(self.markiert)
+        # paragraphs keep this letter's texts in the skeleton: its line count is a letter's
+        self.markiert = _mit_texten(brief, self.plaetze, {p.marke: p.marke for p in self.plaetze})
+        absatz = [p for p in self.plaetze if p.feld == "absatz"]
+        with aufzeichnen() if absatz else contextlib.nullcontext([]) as aufrufe:
+            dok = pdf_modul.dokument(self.markiert)
+        if absatz:
+            self.plaetze = [p for p in self.plaetze if p.feld != "absatz"] + self._absaetze(
+                brief, dok, aufrufe, absatz, rahmen or {})
+        nach_marke = {p.marke: p for p in self.plaetze if p.feld != "absatz"}
         zeilen_bloecke: dict[int, int] = {}  # id of an address line's block -> line number
         for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
             platz = nach_marke[text]
@@ -122,6 +168,37 @@ class _Gruppe:
             dok.write_pdf(finisher=self._nimm)
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
+        self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
+
+    def _absaetze(self, brief: Brief, dok, aufrufe: list, absatz: list[_Platz],
+                  rahmen: dict) -> list[_Platz]:
+        """The value runs in the body joined into one slot per laid-out block holding them,
+        found by a layout with a marker as each run's middle."""
+        werte = textstellen(brief)
+        mitten, nach_marke = {}, {}
+        for platz in absatz:
+            stelle = platz.stellen[0]
+            vorn, hinten = rahmen.get(stelle, ("", ""))
+            platz.rahmen = ((vorn, hinten, vorlage_html((vorn, hinten), platz.marke)),)
+            try:
+                mitten[platz.marke] = mitte((vorn, hinten), werte[stelle], platz.rahmen[0][2], platz.marke)
+            except NichtSchnell as grund:
+                raise NurDieserBrief(str(grund)) from None
+            nach_marke[platz.marke] = platz
+        mit_marken = mit_stellen(self.markiert, {
+            p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
+        with aufzeichnen() as aufrufe_marken:
+            dok_marken = pdf_modul.dokument(mit_marken)
+        spuren = _spuren(dok_marken)
+        if any(p.marke in spuren for p in absatz):  # the paragraphs' texts reach no metadata
+            raise NichtSchnell("Absatz in Metadaten")
+        plaetze = []
+        for seite, block, satz in absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten):
+            teile = [nach_marke[m] for m in satz.marken]
+            plaetze.append(_Platz("absatz", teile[0].nummer, teile[0].marke, seite=seite, box=block,
+                                  stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
+                                  rahmen=tuple(t.rahmen[0] for t in teile), satz=satz))
+        return plaetze
 
     # -- proofs --
 
@@ -140,12 +217,13 @@ class _Gruppe:
 
     def _pruefe_lang(self, brief: Brief, dok_kurz) -> None:
         """Lay out again with each slot as wide as it may be: nothing else may move."""
-        lang = {p.marke: _lange_marke(p) for p in self.plaetze}
+        zeilen = [p for p in self.plaetze if p.feld != "absatz"]  # a paragraph is proven per letter
+        lang = {p.marke: _lange_marke(p) for p in zeilen}
         dok_lang = pdf_modul.dokument(_mit_texten(brief, self.plaetze, lang))
         gefunden = _finde(dok_lang, {t: None for t in lang.values()})
         self._pruefe_metadaten(dok_kurz, dok_lang, lang)
         ausnahmen_kurz, textlos_kurz, ausnahmen_lang, textlos_lang = set(), set(), set(), set()
-        for platz in self.plaetze:
+        for platz in zeilen:
             ausnahmen_kurz |= {id(platz.box), *platz.vorfahren}
             textlos_kurz.add(id(platz.box))
             _, box_lang, _, inline_lang, _, _ = gefunden[lang[platz.marke]]
@@ -172,7 +250,8 @@ class _Gruppe:
                 marken = [(s.links, s.anchors) for s in dok.pages]
             return repr((metadaten, marken))
 
-        if any(p.marke in spuren(dok_kurz, bool(betreff)) for p in self.plaetze):
+        spur = spuren(dok_kurz, bool(betreff))
+        if any(m in spur for p in self.plaetze for m in (p.marken or (p.marke,))):
             raise NichtSchnell("Platz in Metadaten")
         self.titel_marke = betreff[0] if betreff else None
         if betreff:
@@ -192,12 +271,13 @@ class _Gruppe:
             probe = pydyf.Stream()
             probe.set_color_rgb(*platz.farbe)
             platz.farb_op = probe.stream[0]
-            leer = platz.box.copy()
-            leer.text = ""
-            leer.style = copy.copy(platz.box.style)
-            leer.style["color"] = farbe
+            if platz.feld == "absatz":  # the block's lines make way for one marker line
+                zeile = platz.box.children[0]
+                vorlage = next(b for b in zeile.descendants() if isinstance(b, boxes.TextBox))
+                platz.box.children = [zeile.copy_with_children([_leer(vorlage, farbe)])]
+                continue
             kinder = platz.eltern.children
-            kinder[kinder.index(platz.box)] = leer
+            kinder[kinder.index(platz.box)] = _leer(platz.box, farbe)
 
     def _trockenlauf(self) -> None:
         """Paint once to learn each font's glyphs (and their widths) before each slot."""
@@ -400,11 +480,25 @@ class _Gruppe:
             STATISTIK["Zeilen wiederverwendet"] += 1
         return linie
 
-    def _zeichne(self, platz: _Platz, text: str) -> _Linie:
-        """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text``, the
-        fonts holding the skeleton's glyphs before the slot, as in a full render. A full render
-        also holds the glyphs of the letter's earlier lines; they draw the same unless their
-        widths were rounded otherwise, which ``brief`` checks."""
+    def zeilenzahlen(self, brief: Brief) -> tuple[int, ...]:
+        """The number of lines of each paragraph slot in ``brief`` (its layout variant)."""
+        werte = textstellen(brief)
+        return tuple(len(setze(p.satz, self._mitten(p, p.text(brief, werte)),
+                               self.dokument.pages[p.seite]._page_box, zaehlen=True))
+                     for p in self.plaetze if p.feld == "absatz")
+
+    @staticmethod
+    def _mitten(platz: _Platz, texte: tuple[str, ...]) -> dict[str, str]:
+        return {marke: mitte((vorn, hinten), wert, vorlage, marke) for marke, wert, (
+            vorn, hinten, vorlage) in zip(platz.marken, texte, platz.rahmen, strict=True)}
+
+    def _zeichne(self, platz: _Platz, text) -> _Linie:
+        """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text`` (a
+        paragraph: set with its line breaker, drawn with its ``draw_inline_level``)."""
+        if platz.feld == "absatz":
+            zeilen = setze(platz.satz, self._mitten(platz, text),
+                           self.dokument.pages[platz.seite]._page_box)
+            return _verbinde([self._absatzzeile(platz, zeile) for zeile in zeilen])
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")
@@ -412,6 +506,28 @@ class _Gruppe:
             raise NichtSchnell(f"{platz.name}: andere Zeilenhöhe")
         box = platz.box.copy_with_text(text)
         box.pango_layout, box.width = layout, breite
+        return self._male(platz, lambda strom: draw_text(strom, box, platz.versatz_x, platz.ueberlauf,
+                                                          platz.ellipse))
+
+    def _absatzzeile(self, platz: _Platz, zeile) -> _Linie:
+        """One laid-out line of a paragraph slot drawn with ``draw_inline_level``, once per
+        distinct line (its boxes, texts, styles and places)."""
+        gezeichnet = self._absatzzeilen.setdefault(id(platz), OrderedDict())
+        schluessel = zeilenschluessel(zeile)
+        linie = gezeichnet.get(schluessel)
+        if linie is None:
+            linie = self._male(platz, lambda strom: draw_inline_level(strom, None, zeile))
+            gezeichnet[schluessel] = (linie, zeile)  # the line keeps its styles (ids in the key)
+            while len(gezeichnet) > LINIEN_JE_PLATZ:
+                gezeichnet.popitem(last=False)
+            return linie
+        gezeichnet.move_to_end(schluessel)
+        return linie[0]
+
+    def _male(self, platz: _Platz, malen) -> _Linie:
+        """Draw with ``malen``, the fonts holding the skeleton's glyphs before the slot, as in a
+        full render. A full render also holds the glyphs of the letter's earlier lines; they
+        draw the same unless their widths were rounded otherwise, which ``brief`` checks."""
         kopien = {}
         for s, schrift in self.schriften.items():
             kopie = kopien[s] = copy.copy(schrift)
@@ -421,7 +537,7 @@ class _Gruppe:
         ressourcen = _ressourcen()
         ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
         strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
-        draw_text(strom, box, platz.versatz_x, platz.ueberlauf, platz.ellipse)
+        malen(strom)
         if set(kopien) != set(self.schriften):
             raise NichtSchnell(f"{platz.name}: andere Schrift")
         if set(ressourcen["ExtGState"]) != self.zustaende:
@@ -465,74 +581,20 @@ class _Gruppe:
             objekte.update(gebaut)
         return objekte
 
-    def _baue_schrift(self, s, extra: dict, unicode_extra: dict) -> dict[int, bytes]:
+    def _baue_schrift(self, s, extra: dict, zeichen: dict) -> dict[int, bytes]:
         """One font subset with the skeleton's glyphs plus ``extra``, by WeasyPrint's code."""
         schrift = copy.copy(self.schriften[s])
-        schrift.widths = {**self.breiten[s], **extra}
-        schrift.to_unicode = {**self.unicode[s], **unicode_extra}
-        schrift.missing = {}
-        schrift.variations = dict(schrift.variations)
+        schrift.widths, schrift.to_unicode = {**self.breiten[s], **extra}, {**self.unicode[s], **zeichen}
+        schrift.missing, schrift.variations = {}, dict(schrift.variations)
         schrift.file_content = self.volle_schrift[s]
-        mini = pydyf.PDF()
-        verweise = build_fonts_dictionary(mini, {s: schrift}, True, True, self.optionen)
-        mini_rollen = _rollen(lambda v: mini.objects[_nummer(v)], verweise[schrift.hash])
-        rollen = self.rollen[s]
-        if set(mini_rollen) != set(rollen):
-            raise NichtSchnell("Schriftaufbau anders")
-
-        def neu(rolle: str) -> bytes:
-            return b"%d 0 R" % rollen[rolle]
-
-        obj = {rolle: mini.objects[nummer] for rolle, nummer in mini_rollen.items()}
-        obj["schrift"]["ToUnicode"] = neu("unicode")
-        obj["schrift"]["DescendantFonts"] = pydyf.Array([neu("nachfahre")])
-        if "kodierung" in obj:
-            obj["schrift"]["Encoding"] = neu("kodierung")
-        obj["nachfahre"]["FontDescriptor"] = neu("beschreibung")
-        datei_schluessel = "FontFile2" if "FontFile2" in obj["beschreibung"] else "FontFile3"
-        obj["beschreibung"][datei_schluessel] = neu("datei")
-        if "cidset" in obj:
-            obj["beschreibung"]["CIDSet"] = neu("cidset")
-        return {rollen[rolle]: (not o.compressible, _daten(o)) for rolle, o in obj.items()}
+        return schriftobjekte(s, schrift, self.rollen[s], self.optionen)
 
     def _schreibe(self, ops_je_platz: list[list], neu_breiten: dict, neu_unicode: dict,
                   betreff: str) -> bytes:
         """Skeleton bytes, then this letter's objects, then the cross-reference stream."""
-        plan = self.bauplan
-        ausgabe = [plan.kopf]
-        position = len(plan.kopf)
-        xref = dict(plan.xref)
         einzeln = self._schriftobjekte(neu_breiten, neu_unicode)
         for nummer, objekt, schluessel in self.titel_objekte:
             kopie = pydyf.Dictionary(objekt)
             kopie[schluessel] = pydyf.String(betreff)
             einzeln[nummer] = (not kopie.compressible, kopie.data)
-        for nummer, platz_nummern in plan.bloecke:
-            ops = [b"q"]
-            for index in platz_nummern:
-                ops += ops_je_platz[index]
-            ops.append(b"Q")
-            einzeln[nummer] = (True, _daten(pydyf.Stream(ops, compress=True)))
-        kompakt = sorted(n for n, (strom, _) in einzeln.items() if not strom)
-        if kompakt:
-            kopf, koerper, stelle = [], [], 0
-            for index, nummer in enumerate(kompakt):
-                daten = einzeln[nummer][1]
-                kopf += [nummer, stelle]
-                koerper.append(daten)
-                stelle += len(daten) + 1
-                xref[nummer] = (2, plan.objektstrom, index)
-            kopfzeile = " ".join(map(str, kopf)).encode()
-            objektstrom = pydyf.Stream([kopfzeile, *koerper], {
-                "Type": "/ObjStm", "N": len(kompakt), "First": len(kopfzeile) + 1}, compress=True)
-            einzeln[plan.objektstrom] = (True, _daten(objektstrom))
-        for nummer in sorted(n for n, (strom, _) in einzeln.items() if strom):
-            teil = _indirekt(nummer, einzeln[nummer][1])
-            xref[nummer] = (1, position, 0)
-            ausgabe.append(teil)
-            position += len(teil)
-        ausgabe.append(_xref_strom(xref, plan, position))
-        ausgabe.append(b"startxref\n%d\n%%%%EOF\n" % position)
-        return b"".join(ausgabe)
-
-
+        return schreibe_brief(self.bauplan, einzeln, ops_je_platz)

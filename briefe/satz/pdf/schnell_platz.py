@@ -23,15 +23,17 @@ from briefe.satz.pdf.html import LANGER_LAUF
 # Bidi classes that make the line's glyph order depend on more than the text run.
 _BIDI_AUSSCHLUSS = frozenset({"R", "AL", "AN", "LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI",
                               "FSI", "PDI"})
-# Printable Latin (ASCII, Latin-1 without the soft hyphen, Latin Extended-A and -B): none of
-# them is a control or changes the writing direction, so ``_pruefe_text`` need not look closer.
-_LATEINISCH = re.compile("[\x20-\x7e\xa0-\xac\xae-\u024f]*")
+# Printable Latin (ASCII, Latin-1 without the soft hyphen, Latin Extended-A and -B) and the
+# dashes, quotes, ellipsis and euro sign of German text: none of them is a control or changes
+# the writing direction, so ``_pruefe_text`` need not look closer.
+_LATEINISCH = re.compile("[\x20-\x7e\xa0-\xac\xae-\u024f\u2013\u2014\u2018-\u201e\u2026\u20ac]*")
 _KONTEXT = SimpleNamespace(dictionaries={})  # what split_first_line needs of a LayoutContext
 
 
-def _pruefe_text(text: str, feld: str) -> None:
-    """Texts that reach the layout unchanged: no white-space processing, no bidi, no controls."""
-    if not text or text != text.strip(" ") or "  " in text:
+def _pruefe_text(text: str, feld: str, raender: bool = True) -> None:
+    """Texts that reach the layout unchanged: no white-space processing, no bidi, no controls
+    (``raender``: no space at either end either)."""
+    if not text or (raender and text != text.strip(" ")) or "  " in text:
         raise NichtSchnell(f"{feld}: Leerzeichen")
     if _LATEINISCH.fullmatch(text):
         return
@@ -46,7 +48,8 @@ def _pruefe_text(text: str, feld: str) -> None:
 class _Platz:
     """One slot: a line of the address or the salutation, as laid out in the skeleton."""
 
-    feld: str  # "anschrift", "anrede" or "wert" (a run holding a member value)
+    feld: str  # "anschrift", "anrede", "wert" (a run holding a member value, on one line) or
+    # "absatz" (a block whose runs hold member values, set again per letter)
     nummer: int
     marke: str
     stelle: tuple = ()  # for "wert": the run's path (``gruppen.textstellen``)
@@ -66,14 +69,21 @@ class _Platz:
     vorher: dict = dataclasses.field(default_factory=dict)  # font key -> glyphs drawn before
     breiten_vorher: dict = dataclasses.field(default_factory=dict)
     unicode_vorher: dict = dataclasses.field(default_factory=dict)
+    stellen: tuple = ()  # for "absatz": the runs' paths, their markers and frames
+    marken: tuple = ()
+    rahmen: tuple = ()  # per run: (text before, text after, html.py's HTML with the marker)
+    satz: object = None  # for "absatz": ``schnell_block.Absatzsatz``
 
     @property
     def name(self) -> str:
         """The slot's kind as the statistics name it."""
-        return {"anschrift": "Anschrift", "anrede": "Anrede"}.get(self.feld, "Wert")
+        return {"anschrift": "Anschrift", "anrede": "Anrede", "absatz": "Absatz"}.get(self.feld, "Wert")
 
-    def text(self, brief: Brief, werte: dict) -> str:
-        """The slot's text in ``brief``; empty for an address line the letter does not have."""
+    def text(self, brief: Brief, werte: dict) -> str | tuple[str, ...]:
+        """The slot's text in ``brief``; empty for an address line the letter does not have;
+        for a paragraph its runs' texts."""
+        if self.feld == "absatz":
+            return tuple(werte[s] for s in self.stellen)
         if self.feld == "wert":
             return werte[self.stelle]
         if self.feld == "anrede":
@@ -84,8 +94,11 @@ class _Platz:
 def _plaetze_fuer(brief: Brief, stellen: frozenset = frozenset()) -> list[_Platz]:
     plaetze = [_Platz("anschrift", i, marke("anschrift", i)) for i in range(len(brief.anschrift))]
     plaetze.append(_Platz("anrede", 0, marke("anrede", 0)))
-    plaetze += [_Platz("wert", i, wertmarke(i), stelle)
-                for i, stelle in enumerate(sorted(stellen, key=repr))]
+    for i, stelle in enumerate(sorted(stellen, key=repr)):
+        if stelle[0] == "inhalt":  # one slot per paragraph, once the layout shows which
+            plaetze.append(_Platz("absatz", i, wertmarke(i), stellen=(stelle,), marken=(wertmarke(i),)))
+        else:
+            plaetze.append(_Platz("wert", i, wertmarke(i), stelle))
     return plaetze
 
 

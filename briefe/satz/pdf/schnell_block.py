@@ -1,0 +1,291 @@
+"""Fast path, paragraph slots: a paragraph, list item or other block whose text runs hold
+member values, set again per letter by WeasyPrint's own line breaker.
+
+A value run is a fixed frame (text before and after, learned per group: ``rahme``) around a
+middle that differs per letter. While the skeleton (with the group's first letter's texts) is
+laid out, every call of WeasyPrint's ``iter_line_boxes`` is recorded: its arguments (the layout
+context, the block's un-laid-out line box, its position, the containing block) and the lines it
+gave. A layout with a marker as middle shows which text boxes hold the middles. A letter's
+paragraph is then the same call on a copy of that line box with the letter's middles. Its lines
+stand in for the skeleton's only when every line has the height, vertical position and baseline
+of the skeleton's line: the block keeps its height, so no box outside it moves (same page
+breaks, widows and orphans). Else the letter falls back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import re
+from html import escape
+
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block as block_layout
+from weasyprint.layout.background import layout_box_backgrounds
+
+from briefe.satz.gruppen import NichtSchnell
+from briefe.satz.pdf.html import _LANGER_LAUF, _umbrechbar
+
+_ORIGINAL = block_layout.iter_line_boxes
+# Boxes a paragraph slot may hold: text in (bold, italic) inline boxes, nothing laid out apart.
+_ERLAUBT = (boxes.LineBox, boxes.InlineBox, boxes.TextBox)
+# Ancestors whose size follows their content (tables, floats, flex, inline blocks): a paragraph
+# there may move more than its own lines.
+_UNERLAUBT_OBEN = (boxes.TableCellBox, boxes.TableBox, boxes.FlexContainerBox,
+                   boxes.InlineBlockBox, boxes.GridContainerBox)
+
+
+@dataclasses.dataclass(eq=False)
+class Aufruf:
+    """One recorded ``iter_line_boxes`` call and the lines it gave."""
+
+    context: object
+    zeilenbox: object  # the un-laid-out line box (a copy)
+    position_y: float
+    bottom_space: float
+    skip_stack: object
+    containing_block: object  # a shallow copy, as it was at the call
+    first_letter_style: object
+    first_line_style: object
+    ausgeschlossen: list  # the context's float shapes at the call
+    zeilen: list = dataclasses.field(default_factory=list)  # (line, resume_at)
+    lage: list = dataclasses.field(default_factory=list)  # per line: (y, height, baseline)
+    lage_x: list = dataclasses.field(default_factory=list)  # per line: x as given
+    kinder_lage: list = dataclasses.field(default_factory=list)  # per line: its boxes' places
+
+
+def _texte(box) -> list[str]:
+    return [b.text for b in box.descendants() if isinstance(b, boxes.TextBox)]
+
+
+@contextlib.contextmanager
+def aufzeichnen():
+    """Record every ``iter_line_boxes`` call of the layouts made inside."""
+    aufrufe: list[Aufruf] = []
+
+    def aufzeichnend(context, box, position_y, bottom_space, skip_stack, containing_block,
+                     absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
+        aufruf = Aufruf(context, box.deepcopy(), position_y, bottom_space, skip_stack,
+                        containing_block.copy(), first_letter_style, first_line_style,
+                        list(context.excluded_shapes))
+        aufrufe.append(aufruf)
+        for zeile, weiter in _ORIGINAL(context, box, position_y, bottom_space, skip_stack,
+                                       containing_block, absolute_boxes, fixed_boxes,
+                                       first_letter_style, first_line_style):
+            aufruf.zeilen.append((zeile, weiter))
+            aufruf.lage.append((zeile.position_y, zeile.height, zeile.baseline))
+            aufruf.lage_x.append(zeile.position_x)
+            aufruf.kinder_lage.append([(b.position_x, b.position_y) for b in zeile.descendants()])
+            yield zeile, weiter
+
+    block_layout.iter_line_boxes = aufzeichnend
+    try:
+        yield aufrufe
+    finally:
+        block_layout.iter_line_boxes = _ORIGINAL
+
+
+def _wortgrenze_vorn(text: str) -> str:
+    """The shortest start of ``text`` ending at a space that holds all its long runs."""
+    laeufe = list(_LANGER_LAUF.finditer(text))
+    if not laeufe:
+        return ""
+    stelle = text.find(" ", laeufe[-1].end())
+    return text[:stelle + 1] if stelle >= 0 else ""
+
+
+def _wortgrenze_hinten(text: str) -> str:
+    """The shortest end of ``text`` starting at a space that holds all its long runs."""
+    lauf = _LANGER_LAUF.search(text)
+    if not lauf:
+        return ""
+    stelle = text.rfind(" ", 0, lauf.start())
+    return text[stelle:] if stelle >= 0 else ""
+
+
+def rahme(rahmen: tuple[str, str], text: str) -> tuple[str, str]:
+    """The frame (text before, text after, each ending or starting at a space) common to
+    ``rahmen`` and ``text``: no more than it takes to hold the runs that html.py sets apart
+    (``_umbrechbar``), so the middle, and with it the group, rarely changes."""
+    vorn, hinten = rahmen
+    n = 0
+    while n < min(len(vorn), len(text)) and vorn[n] == text[n]:
+        n += 1
+    vorn = _wortgrenze_vorn(vorn[:n]) or (" " if n and text[0] == " " else "")  # a run's space
+    m = 0
+    while m < min(len(hinten), len(text) - len(vorn)) and hinten[-1 - m] == text[-1 - m]:
+        m += 1
+    hinten = _wortgrenze_hinten(hinten[len(hinten) - m:] if m else "")
+    return vorn, hinten or (" " if m and text[-1] == " " else "")
+
+
+def mitte(rahmen: tuple[str, str], text: str, vorlage: str, marke: str) -> str:
+    """The middle of ``text`` inside ``rahmen``, if html.py writes ``text`` as ``vorlage`` (its
+    HTML with ``marke`` as middle) with the middle in place of the marker."""
+    vorn, hinten = rahmen
+    if len(text) <= len(vorn) + len(hinten) or not text.startswith(vorn) or not text.endswith(hinten):
+        raise NichtSchnell("Absatz: fester Text anders")
+    wert = text[len(vorn):len(text) - len(hinten)]
+    if wert != wert.strip(" "):
+        raise NichtSchnell("Absatz: Leerzeichen")
+    if _umbrechbar(text) != vorlage.replace(marke, escape(wert)):
+        raise NichtSchnell("Absatz: langes Wort")
+    return wert
+
+
+def vorlage_html(rahmen: tuple[str, str], marke: str) -> str:
+    return _umbrechbar(rahmen[0] + marke + rahmen[1])
+
+
+@dataclasses.dataclass
+class Absatzsatz:
+    """What a paragraph slot needs per letter: the recorded call, where its lines went, and
+    its text boxes holding markers (index among the line box's text boxes -> text)."""
+
+    aufruf: Aufruf
+    marken: tuple[str, ...]
+    mit_marken: dict[int, str]
+    verschiebung: tuple[float, float]  # how far the block's lines moved after the call
+
+
+def bloecke(dok, aufrufe: list[Aufruf]) -> list[tuple]:
+    """Every laid-out block whose lines are those of one recorded call:
+    ``(page, block, its ancestors, the call)``."""
+    nach_zeile = {id(z): a for a in aufrufe for z, _ in a.zeilen}
+    gefunden = []
+
+    def gehe(box, seite, oben: tuple):
+        kinder = getattr(box, "children", None)
+        if not isinstance(kinder, (list, tuple)):
+            return
+        aufruf = nach_zeile.get(id(kinder[0])) if kinder else None
+        if aufruf is not None and [id(z) for z, _ in aufruf.zeilen] == [
+                id(k) for k in kinder if isinstance(k, boxes.LineBox)]:
+            gefunden.append((seite, box, oben, aufruf))
+        for kind in kinder:
+            gehe(kind, seite, (*oben, box))
+
+    for nummer, seite in enumerate(dok.pages):
+        gehe(seite._page_box, nummer, ())
+    return gefunden
+
+
+def absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
+    """The skeleton's blocks holding the value runs: ``(page, block, Absatzsatz)``. ``mitten``:
+    marker -> the skeleton's middle. Found in the layout with markers, matched to the skeleton's
+    block whose text boxes are those texts with the skeleton's middles."""
+    muster = re.compile("|".join(re.escape(m) for m in mitten))
+    skelett = {}
+    for seite, block, oben, aufruf in bloecke(dok, aufrufe):
+        texte = tuple(_texte(aufruf.zeilenbox))
+        skelett.setdefault(texte, []).append((seite, block, oben, aufruf))
+    ergebnis, gesehen = [], set()
+    for _, _, _, aufruf_m in bloecke(dok_marken, aufrufe_marken):
+        texte_m = _texte(aufruf_m.zeilenbox)
+        if not any(muster.search(t) for t in texte_m):
+            continue
+        erwartet = tuple(muster.sub(lambda t: mitten[t.group(0)], t) for t in texte_m)
+        treffer = skelett.get(erwartet, [])
+        if len(treffer) != 1:
+            raise NichtSchnell("Absatz nicht eindeutig gefunden")
+        seite, block, oben, aufruf = treffer[0]
+        if [type(b) for b in aufruf.zeilenbox.descendants()] != [
+                type(b) for b in aufruf_m.zeilenbox.descendants()]:
+            raise NichtSchnell("Absatz anders aufgebaut")
+        marken = tuple(m for m in mitten if any(m in t for t in texte_m))
+        if gesehen & set(marken):
+            raise NichtSchnell("Marke mehrfach")
+        gesehen.update(marken)
+        mit_marken = {i: t for i, t in enumerate(texte_m) if muster.search(t)}
+        ergebnis.append((seite, block, Absatzsatz(aufruf, marken, mit_marken,
+                                                  _pruefe_block(block, oben, aufruf))))
+    if gesehen != set(mitten):
+        raise NichtSchnell("Wert nicht in einem Absatz gefunden")
+    return ergebnis
+
+
+def _pruefe_block(block, oben: tuple, aufruf: Aufruf) -> tuple[float, float]:
+    """Whether a block may be a paragraph slot; how far its lines moved after the call."""
+    zeilen = [z for z, _ in aufruf.zeilen]
+    if len(zeilen) != len(block.children):
+        raise NichtSchnell("Absatz mit Blöcken neben den Zeilen")
+    if any(isinstance(b, _UNERLAUBT_OBEN) or b.style["float"] != "none"
+           or b.style["position"] != "static" for b in (*oben[1:], block)):
+        raise NichtSchnell("Wert in Tabelle oder umflossenem Block")
+    if aufruf.skip_stack is not None or aufruf.zeilen[-1][1] is not None:
+        raise NichtSchnell("Absatz über Seitenwechsel")
+    for zeile in zeilen:
+        if zeile.text_overflow != "clip" or zeile.block_ellipsis != "none":
+            raise NichtSchnell("Auslassungspunkte")
+        for box in zeile.descendants(placeholders=True):
+            if not isinstance(box, _ERLAUBT):
+                raise NichtSchnell("Absatz mit eingebetteten Boxen")
+            if box.style["text_transform"] != "none":
+                raise NichtSchnell("Absatz mit Textumwandlung")
+            # links, anchors and bookmarks are placed from the skeleton's boxes
+            if (getattr(box, "link", None) or box.style["anchor"] or box.bookmark_label
+                    or box.style["position"] != "static" or box.style["transform"]):
+                raise NichtSchnell("Absatz mit Verweis, Anker oder verschobener Box")
+    # every box of every line moved alike after the call (no relative positioning, alignment)
+    verschiebungen = {(b.position_x - x, b.position_y - y)
+                      for z, lagen in zip(zeilen, aufruf.kinder_lage, strict=True)
+                      for b, (x, y) in zip(z.descendants(), lagen, strict=True)}
+    if len(verschiebungen) != 1:
+        raise NichtSchnell("Absatzzeilen ungleich verschoben")
+    return verschiebungen.pop()
+
+
+class AndereZeilenzahl(NichtSchnell):
+    """A letter's paragraph has another number of lines than the skeleton's."""
+
+
+def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False) -> list:
+    """The block's lines with the markers' middles ``werte`` (marker -> text), laid out by
+    WeasyPrint as in the skeleton (backgrounds too, on the page box ``seite``); ``NichtSchnell``
+    unless every line keeps its place (``zaehlen``: the lines as laid out, unchecked)."""
+    aufruf = satz.aufruf
+    muster = re.compile("|".join(re.escape(m) for m in satz.marken))
+    zeilenbox = aufruf.zeilenbox.deepcopy()
+    textboxen = [b for b in zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
+    for index, text in satz.mit_marken.items():
+        textboxen[index].text = muster.sub(lambda t: werte[t.group(0)], text)
+    context = aufruf.context
+    # the float shapes of the call, in a formatting context of its own (the layout has ended)
+    context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
+    try:
+        zeilen = [z for z, _ in _ORIGINAL(
+            context, zeilenbox, aufruf.position_y, aufruf.bottom_space, None,
+            aufruf.containing_block, [], [], aufruf.first_letter_style, aufruf.first_line_style)]
+    finally:
+        context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
+    if zaehlen:
+        return zeilen
+    if len(zeilen) != len(aufruf.lage):
+        raise AndereZeilenzahl("Absatz: andere Zeilenzahl")
+    for zeile, lage in zip(zeilen, aufruf.lage, strict=True):
+        if (zeile.position_y, zeile.height, zeile.baseline) != lage:
+            raise NichtSchnell("Absatz: andere Zeilenhöhe")
+        if zeile.text_overflow != "clip" or zeile.block_ellipsis != "none" or any(
+                not isinstance(b, _ERLAUBT) for b in zeile.descendants(placeholders=True)):
+            raise NichtSchnell("Absatz mit eingebetteten Boxen")
+        zeile.translate(*satz.verschiebung)
+        layout_box_backgrounds(seite, zeile, context.get_image_from_uri)
+    return zeilen
+
+
+_KASTEN = ("position_x", "position_y", "width", "height", "margin_top", "margin_right",
+           "margin_bottom", "margin_left", "padding_top", "padding_right", "padding_bottom",
+           "padding_left", "border_top_width", "border_right_width", "border_bottom_width",
+           "border_left_width")
+
+
+def zeilenschluessel(zeile) -> tuple:
+    """What ``draw_inline_level`` draws a laid-out line from: each box's kind, style, text
+    (and its Pango layout's), box model and place."""
+    teile = []
+    for box in zeile.descendants():
+        teile.append((type(box), id(box.style), *(getattr(box, f) for f in _KASTEN),
+                      getattr(box, "baseline", None), getattr(box, "justification_spacing", 0),
+                      getattr(box, "text", None),
+                      box.pango_layout.text if isinstance(box, boxes.TextBox) else None))
+    return tuple(teile)
