@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from briefe.fehler import VorlagenFehler
 from briefe.vorlage import editor_felder as felder
+from briefe.vorlage.editor_zeile import Zeile
 
 _NAME = re.compile(r"(empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen|betreff")
 _FORMAT = re.compile(r"[a-z_][a-z0-9_]*")
@@ -124,77 +125,12 @@ def _zelle(zelle: Mapping) -> str:
 def _zeile(inhalt: list, tabelle: bool = False, rand: bool = True) -> str:
     """Inline nodes as one Markdown line (hard breaks give further lines); ``rand=False``
     keeps spaces at the edges (the parts of an inline condition)."""
-    text = ""
-    offen: list[str] = []
-    knoten_liste = _ohne_randleerzeichen(inhalt)
-    for n, knoten in enumerate(knoten_liste):
-        marken = _marken(knoten)
-        while any(m not in marken for m in offen):  # close innermost first what this lacks
-            text += "**" if offen.pop() == "bold" else "*"
-        anfang = not text.strip("*") or text.endswith("\\\n")
-        neu = sorted(sorted(marken - set(offen)), key=lambda m: -_reichweite(knoten_liste, n, m))
-        for marke in neu:  # the mark that lasts longer opens outside
-            text += "**" if marke == "bold" else "*"
-            offen.append(marke)
-        text += _inline(knoten, tabelle, anfang)
-    while offen:
-        text += "**" if offen.pop() == "bold" else "*"
-    while text.endswith("\\\n"):
-        text = text[:-2]
-    return text.strip(" ") if rand else text
+    return Zeile(tabelle, rand).schreibe(inhalt, lambda knoten: _atom(knoten, tabelle))
 
 
-def _reichweite(inhalt: list, n: int, marke: str) -> int:
-    """How many nodes from ``n`` on carry ``marke``."""
-    laenge = 0
-    while n + laenge < len(inhalt) and marke in _marken(inhalt[n + laenge]):
-        laenge += 1
-    return laenge
-
-
-def _marken(knoten: Mapping) -> set[str]:
-    if knoten.get("type") == "hardBreak":
-        return set()
-    return {m.get("type") for m in knoten.get("marks") or []} & {"bold", "italic"}
-
-
-def _ohne_randleerzeichen(inhalt: list) -> list:
-    """Spaces where bold or italic begins or ends move outside (``**a **`` is no emphasis);
-    a space between two nodes with the same mark keeps it."""
-    ergebnis = []
-    for n, knoten in enumerate(inhalt):
-        marken = _marken(knoten)
-        text = str(knoten.get("text", ""))
-        if knoten.get("type") != "text" or not marken or not text.strip():
-            ergebnis.append(knoten if text.strip() or knoten.get("type") != "text"
-                            else {"type": "text", "text": text})
-            continue
-        davor = marken & _marken(inhalt[n - 1]) if n else set()
-        danach = marken & _marken(inhalt[n + 1]) if n + 1 < len(inhalt) else set()
-        kern = text.strip()
-        links, rechts = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        if links:
-            ergebnis.append(_mit_marken(links, davor))
-        ergebnis.append({**knoten, "text": kern})
-        if rechts:
-            ergebnis.append(_mit_marken(rechts, danach))
-    return ergebnis
-
-
-def _mit_marken(text: str, marken: set[str]) -> dict:
-    knoten: dict = {"type": "text", "text": text}
-    if marken:
-        knoten["marks"] = [{"type": m} for m in sorted(marken)]
-    return knoten
-
-
-def _inline(knoten: Mapping, tabelle: bool, anfang: bool) -> str:
+def _atom(knoten: Mapping, tabelle: bool) -> str:
     art = knoten.get("type")
     attrs = knoten.get("attrs") or {}
-    if art == "text":
-        return _escape(str(knoten.get("text", "")), tabelle, anfang)
-    if art == "hardBreak":
-        return " " if tabelle else "\\\n"
     if art == "feld":
         _pruefe_name(attrs.get("name"))
         if attrs.get("format") and not _FORMAT.fullmatch(str(attrs["format"])):
@@ -224,25 +160,3 @@ def _pruefe_name(name: object) -> None:
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise VorlagenFehler(f"Das Feld „{name}“ ist ungültig; erlaubt sind Spalten der Liste "
                              "(empfaenger.…), Werte (werte.…), anrede, datum, zeichen, betreff.")
-
-
-_IMMER = re.compile(r"([\\`*_\[\]{}<])")
-
-
-def _escape(text: str, tabelle: bool, anfang: bool) -> str:
-    """Text as Markdown that prints it literally and that Jinja leaves alone."""
-    text = _IMMER.sub(r"\\\1", text)
-    text = re.sub(r"(?<=\{)([%#])", r"\\\1", text)
-    text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
-    if tabelle:
-        text = text.replace("|", "\\|")
-    if anfang:
-        text = re.sub(r"\A(\s*)([#>+=-]|\d+(?=[.)]))", _zeilenanfang, text)
-    return text.replace("\n", " ")
-
-
-def _zeilenanfang(treffer: re.Match) -> str:
-    zeichen = treffer.group(2)
-    if zeichen.isdigit():
-        return treffer.group(1) + zeichen + "\\"  # 1\. is no list
-    return treffer.group(1) + "\\" + zeichen
