@@ -47,7 +47,9 @@ def _block(block: Mapping) -> str | None:
         return _zeile(inhalt)
     if art == "heading":
         stufe = min(6, max(1, int((block.get("attrs") or {}).get("level", 1))))
-        return "#" * stufe + " " + _zeile(inhalt) if inhalt else ""
+        zeile = _zeile(_ohne_umbruch(inhalt)) if inhalt else ""
+        zeile = re.sub(r"(?<=[ \t])#+\Z", lambda t: "\\" + t.group(), zeile)  # no closing ##
+        return "#" * stufe + " " + zeile if zeile else ""
     if art in ("bulletList", "orderedList"):
         return _liste(block)
     if art == "table":
@@ -116,10 +118,13 @@ def _tabelle(block: Mapping) -> str:
 def _zelle(zelle: Mapping) -> str:
     teile = []
     for absatz in zelle.get("content") or []:
-        inhalt = [{"type": "text", "text": " "} if k.get("type") == "hardBreak" else k
-                  for k in absatz.get("content") or []]
-        teile.append(_zeile(inhalt, tabelle=True))
+        teile.append(_zeile(_ohne_umbruch(absatz.get("content") or []), tabelle=True))
     return " ".join(t for t in teile if t).replace("\n", " ")
+
+
+def _ohne_umbruch(inhalt: list) -> list:
+    """A heading or table cell is one line: a line break becomes a space."""
+    return [{"type": "text", "text": " "} if k.get("type") == "hardBreak" else k for k in inhalt]
 
 
 def _zeile(inhalt: list, tabelle: bool = False, rand: bool = True) -> str:

@@ -49,7 +49,7 @@ class _Text:
         text, vorn, hinten = self.text, "", ""
         if self.ent_links:
             vorn, text = f"&#{ord(text[0])};", text[1:]
-        if self.ent_rechts and text:
+        if (self.ent_rechts or text.endswith("{")) and text:  # "{" then a tag: "{{{"
             hinten, text = f"&#{ord(text[-1])};", text[:-1]
         return vorn + escape(text, tabelle, self.anfang and not self.ent_links) + hinten
 
@@ -71,25 +71,41 @@ def _stuecke(inhalt: list, atom: Callable[[Mapping], str]) -> list[_Stueck]:
             text = knoten.get("text", "")
             if not isinstance(text, str):
                 raise TypeError("text")
-            for lauf in re.findall(r"\s+|\S+", text):
-                stuecke.append(_Stueck("leer" if leer(lauf[0]) else "text", lauf,
-                                       marken(knoten)))
+            if stuecke and stuecke[-1].art == "roh" and stuecke[-1].marken == marken(knoten):
+                stuecke[-1].quelle += text  # neighbouring text is one text
+            else:
+                stuecke.append(_Stueck("roh", text, marken(knoten)))
         elif art == "hardBreak":
             stuecke.append(_Stueck("umbruch", "", frozenset()))
         else:
             stuecke.append(_Stueck("atom", atom(knoten), marken(knoten)))
-    return stuecke
+    return [_Stueck("leer" if leer(lauf[0]) else "text", lauf, s.marken) if s.art == "roh" else s
+            for s in stuecke for lauf in (re.findall(r"\s+|\S+", s.quelle) if s.art == "roh"
+                                          else [None])]
+
+
+class _Lauf(str):
+    """A delimiter run (``**``, ``_`` …) in the output."""
+
+
+def _art(zeichen: str) -> str:
+    return "leer" if leer(zeichen) else "satz" if _satzzeichen(zeichen) else "buchstabe"
 
 
 class Zeile:
-    """Writes the runs of one line; ``rand=False`` keeps whitespace at the edges."""
+    """Writes the runs of one line; ``rand=False`` keeps whitespace at the edges.
+
+    CommonMark opens emphasis only where the run is left-flanking and closes it only where
+    it is right-flanking: a run between a letter and punctuation does neither, so such a letter
+    is written as an entity (``&#98;``); a closing run right before an opening one, or an
+    opening run that could also close the other open mark, uses ``_`` instead of ``*``."""
 
     def __init__(self, tabelle: bool, rand: bool) -> None:
         self.tabelle, self.rand = tabelle, rand
         self.ausgabe: list[str | _Text] = []
         self.offen: list[tuple[str, str]] = []  # (mark, delimiter run), outermost first
+        self.laeufe: dict[int, int] = {}  # id of an open mark's run -> length of its whole run
         self.inhalt_davor = False  # text or an atom since the line began
-        self.zuletzt: _Text | str | None = None  # the last text or atom written
 
     def schreibe(self, inhalt: list, atom: Callable[[Mapping], str]) -> str:
         stuecke = _stuecke(inhalt, atom)
@@ -98,19 +114,31 @@ class Zeile:
             if stueck.art == "leer":
                 schwebend.append(stueck)
             elif stueck.art == "umbruch":
-                self._schliesse(frozenset(), [], None)
+                self._schliesse(frozenset())
                 self.ausgabe.append(" " if self.tabelle else "\\\n")
-                self.inhalt_davor, self.zuletzt = self.tabelle, None
+                self.inhalt_davor = self.tabelle
                 schwebend = []
             else:
                 self._inhalt(stueck, schwebend, stuecke[n + 1:])
                 schwebend = []
-        self._schliesse(frozenset(), schwebend if not self.rand else [], None)
+        self._schliesse(frozenset())
+        if not self.rand:
+            self.ausgabe += [_Text(leerlauf.quelle, False) for leerlauf in schwebend]
         text = "".join(t if isinstance(t, str) else t.markdown(self.tabelle)
                        for t in self.ausgabe)
         while text.endswith("\\\n"):
             text = text[:-2]
         return text.strip(" ") if self.rand else text
+
+    def _links(self) -> str:
+        """What CommonMark sees left of the next run: leer, satz, buchstabe or unbekannt."""
+        if not self.ausgabe or self.ausgabe[-1] in ("\\\n", " "):
+            return "leer"
+        letztes = self.ausgabe[-1]
+        if isinstance(letztes, _Text):
+            entitaet = letztes.ent_rechts or letztes.ent_links and len(letztes.text) == 1
+            return "satz" if entitaet else _art(letztes.text[-1])
+        return "satz" if isinstance(letztes, _Lauf) else "unbekannt"
 
     def _inhalt(self, stueck: _Stueck, schwebend: list[_Stueck], rest: list[_Stueck]) -> None:
         behalten = stueck.marken
@@ -118,53 +146,58 @@ class Zeile:
             behalten &= leerlauf.marken
         if not self.inhalt_davor and self.rand:
             schwebend = []  # whitespace at the start of a line does not print
-        zu_zeichen, entitaet = self._schliesse(behalten, schwebend, stueck)
+        innen = ("unbekannt" if stueck.art != "text" else
+                 "satz" if _satzzeichen(stueck.quelle[0]) else "buchstabe")
+        teil = _Text(stueck.quelle, not self.inhalt_davor) if stueck.art == "text" else None
+        zu = self._schliesse(behalten)
         offen = {m for m, _ in self.offen}
         neu = sorted(sorted(stueck.marken - offen), key=lambda m: -_reichweite(rest, m))
+        if zu and not schwebend and not neu and teil and innen == "buchstabe" and (
+                zu[1] != "buchstabe" or "_" in zu[0]):
+            teil.ent_links = True  # the closing run needs punctuation after it
+        self.ausgabe += [_Text(leerlauf.quelle, False) for leerlauf in schwebend]
         if neu:
-            self._oeffne(neu, stueck, nach_schliessen=zu_zeichen if not schwebend else None)
-        if stueck.art == "text":
-            teil = _Text(stueck.quelle, not self.inhalt_davor)
-            teil.ent_links = entitaet and not neu
-            self.ausgabe.append(teil)
-            self.zuletzt = teil
-        else:
-            self.ausgabe.append(stueck.quelle)
-            self.zuletzt = stueck.quelle
+            self._oeffne(neu, innen)
+        self.ausgabe.append(teil if teil else stueck.quelle)
         self.inhalt_davor = True
 
-    def _schliesse(self, behalten: frozenset[str], schwebend: list[_Stueck],
-                   danach: _Stueck | None) -> tuple[str | None, bool]:
-        """Close what ``behalten`` lacks (innermost first), then write the whitespace; the
-        last delimiter character written, and whether ``danach`` must start with an entity
-        (a closing run between a letter and punctuation does not close)."""
+    def _schliesse(self, behalten: frozenset[str]) -> tuple[str, str] | None:
+        """Close what ``behalten`` lacks, innermost first; the run and what stands left of it."""
         k = next((n for n, (m, _) in enumerate(self.offen) if m not in behalten), len(self.offen))
-        laeufe = [lauf for _, lauf in reversed(self.offen[k:])]
+        if k == len(self.offen):
+            return None
+        lauf = "".join(z for _, z in reversed(self.offen[k:]))
         del self.offen[k:]
-        entitaet = False
-        if laeufe:
-            innen_unsicher = not isinstance(self.zuletzt, _Text) or not _buchstabe(
-                self.zuletzt.text[-1])
-            entitaet = (not schwebend and danach is not None and danach.art == "text"
-                        and _buchstabe(danach.quelle[0])
-                        and (innen_unsicher or any("_" in lauf for lauf in laeufe)))
-            self.ausgabe.append("".join(laeufe))
-        for leerlauf in schwebend:
-            self.ausgabe.append(_Text(leerlauf.quelle, False))
-        return (laeufe[-1][-1] if laeufe else None), entitaet
+        links = self._links()
+        self.ausgabe.append(_Lauf(lauf))
+        return lauf, links
 
-    def _oeffne(self, neu: list[str], stueck: _Stueck, nach_schliessen: str | None) -> None:
-        zeichen = "_" if nach_schliessen == "*" else "*"
+    def _oeffne(self, neu: list[str], innen: str) -> None:
+        links = self._links()
+        laenge = sum(ZEICHEN[m] for m in neu)
+        if self.ausgabe and isinstance(self.ausgabe[-1], _Lauf):  # after a closing run
+            zeichen = "_" if self.ausgabe[-1].endswith("*") else "*"
+        elif links in ("satz", "buchstabe") and any(
+                z.startswith("*") and not _dreierregel(self.laeufe[id(z)], laenge)
+                for _, z in self.offen):
+            zeichen = "_"  # a "*" run here could also close the open mark
+        else:
+            zeichen = "*"
+        if links == "buchstabe" and (innen != "buchstabe" or zeichen == "_"):
+            self.ausgabe[-1].ent_rechts = True  # the opening run needs punctuation before it
         lauf = ""
         for marke in neu:
-            self.offen.append((marke, zeichen * ZEICHEN[marke]))
-            lauf += zeichen * ZEICHEN[marke]
-        innen_unsicher = stueck.art != "text" or not _buchstabe(stueck.quelle[0])
-        if (nach_schliessen is None and isinstance(self.zuletzt, _Text)
-                and self.ausgabe and self.ausgabe[-1] is self.zuletzt
-                and _buchstabe(self.zuletzt.text[-1]) and (innen_unsicher or zeichen == "_")):
-            self.zuletzt.ent_rechts = True
-        self.ausgabe.append(lauf)
+            eigener = _Lauf(zeichen * ZEICHEN[marke])
+            self.laeufe[id(eigener)] = laenge
+            self.offen.append((marke, eigener))
+            lauf += eigener
+        self.ausgabe.append(_Lauf(lauf))
+
+
+def _dreierregel(offen: int, neu: int) -> bool:
+    """CommonMark's rule of three: a run that can open and close does not close an opening
+    run when their lengths add up to a multiple of 3 (unless both are)."""
+    return (offen + neu) % 3 == 0 and not (offen % 3 == 0 and neu % 3 == 0)
 
 
 def _reichweite(rest: list[_Stueck], marke: str) -> int:
