@@ -177,6 +177,51 @@ def test_beschriftung_aus_der_liste():
     assert [f["attrs"]["label"] for f in _knoten(dokument, "feld")] == ["Einrichtung", "Beitrag"]
 
 
+def _t(text: str, *marken: str) -> dict:
+    knoten = {"type": "text", "text": text}
+    if marken:
+        knoten["marks"] = [{"type": m} for m in marken]
+    return knoten
+
+
+_NACHNAME = {"type": "feld", "attrs": felder.feld_attrs("empfaenger.nachname")}
+# (inline nodes, the printed runs (text, bold, italic) without whitespace-only runs)
+MARKEN = {
+    "überlappend": ([_t("fett ", "bold"), _t("beides", "bold", "italic"), _t(" kursiv", "italic")],
+                    [("fett ", True, False), ("beides", True, True), ("kursiv", False, True)]),
+    "überlappend ohne Leerzeichen": (
+        [_t("fett", "bold"), _t("beides", "bold", "italic"), _t("kursiv", "italic")],
+        [("fett", True, False), ("beides", True, True), ("kursiv", False, True)]),
+    "fett, kursiv, fett": ([_t("a", "bold"), _t("b", "italic"), _t("c", "bold")],
+                           [("a", True, False), ("b", False, True), ("c", True, False)]),
+    "fett um ein Feld": ([_t("Frau "), _t("Dr. ", "bold"), {**_NACHNAME, "marks": [{"type": "bold"}]},
+                          _t(":", "bold"), _t(" Text")],
+                         [("Frau ", False, False), ("Dr. Meyer:", True, False), (" Text", False, False)]),
+    "fett endet mit Leerzeichen": ([_t("fett ", "bold"), _t("normal")],
+                                   [("fett", True, False), (" normal", False, False)]),
+    "fett auf leerem Text": ([_t("a"), _t("", "bold"), _t(" ", "bold"), _t("b")],
+                             [("a b", False, False)]),
+    "Klammern fett im Wort": ([_t("a"), _t("(fett)", "bold"), _t("b")],
+                              [("a", False, False), ("(fett)", True, False), ("b", False, False)]),
+    "Punkt am Ende, Wort danach": ([_t("x"), _t("a.", "bold"), _t("b")],
+                                   [("x", False, False), ("a.", True, False), ("b", False, False)]),
+    "fett und kursiv um Satzzeichen": (
+        [_t("{{", "bold", "italic"), _t("ß", "bold"), _t("a")],
+        [("{{", True, True), ("ß", True, False), ("a", False, False)]),
+}
+
+
+@pytest.mark.parametrize("inhalt,gedruckt", MARKEN.values(), ids=MARKEN.keys())
+def test_fett_und_kursiv_drucken_genau_so(inhalt, gedruckt):
+    """The letter shows the document's bold and italic exactly, never a literal "*"."""
+    koerper = aus_dokument({"type": "doc", "content": [{"type": "paragraph", "content": inhalt}]})
+    assert aus_dokument(zu_dokument(koerper)) == koerper
+    (brief, _) = _briefe(koerper)
+    teile = [(t.text, t.fett, t.kursiv) for t in brief.inhalt[0].teile if t.text.strip()]
+    assert teile == gedruckt, koerper
+    assert "*" not in "".join(_texte(brief.inhalt))
+
+
 # ---------------------------------------------------------------- conditions
 
 
@@ -266,7 +311,8 @@ def test_zeilenumbrueche_und_ueberschriften():
 GETIPPT = ["5 * 3 = 15 und *kein* _Kursiv_", "# kein Titel", "- kein Punkt", "1. keine Liste",
            "> kein Zitat", "{{ Name }} bleibt Text", "{% if x %} auch",
            "100 % und { und } und {# kein Kommentar #}", "a \\ b & c &amp; <b>x</b> `y`",
-           "[kein](link) und ** und __"]
+           "[kein](link) und ** und __", "Ende mit #", "Ende \\", "| a | b |", "=====", "+ x",
+           "2) auch nicht", "<b>fett</b> {{ und }} {%- x -%} {#"]
 
 
 @pytest.mark.parametrize("text", GETIPPT)
@@ -282,6 +328,27 @@ def test_getippte_sonderzeichen_bleiben_text(text):
     (brief, _) = _briefe(koerper)
     assert "".join(_texte(brief.inhalt[0])) == text
     assert "".join(_texte(brief.inhalt[1])) == text + " | Spalte"
+
+
+@pytest.mark.parametrize("inhalt,text", [
+    ([_t("{{"), _t("#")], "{{#"),
+    ([_t("Preis {"), _NACHNAME, _t("}")], "Preis {Meyer}"),
+    ([_t("{", "bold"), _t("%", "italic")], "{%"),
+], ids=["zwei Texte", "Klammer vor Feld", "fett und kursiv"])
+def test_getippte_klammern_neben_anderem_bleiben_text(inhalt, text):
+    """Text split over nodes or next to a field gives no Jinja tag."""
+    koerper = aus_dokument(_absatz(*inhalt))
+    (brief, _) = _briefe(koerper)
+    assert "".join(_texte(brief.inhalt[0])) == text
+
+
+def test_ueberschrift_mit_zeilenumbruch_und_raute_am_ende():
+    dokument = {"type": "doc", "content": [{"type": "heading", "attrs": {"level": 2}, "content": [
+        _t("Titel #"), {"type": "hardBreak"}, _t("zwei")]}]}
+    koerper = aus_dokument(dokument)
+    (brief, _) = _briefe(koerper)
+    assert len(brief.inhalt) == 1
+    assert "".join(_texte(brief.inhalt[0])) == "Titel # zwei"
 
 
 def test_editor_dokument_kommt_unveraendert_zurueck():
