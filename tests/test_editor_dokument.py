@@ -442,3 +442,9 @@ def test_kaputtes_dokument_gibt_deutsche_meldung(dokument, stelle):
     meldung = str(fehler.value)
     assert stelle in meldung and ("Dokument" in meldung or "Feld" in meldung
                                   or "Bedingung" in meldung)
+
+
+def test_jedes_format_des_editors_ist_ein_filter():
+    """A format the page offers works in a letter (``iban`` was offered but no filter)."""
+    koerper = "".join(f"{{{{ empfaenger.wert | {f} }}}}\n" for f in felder.FORMATE)
+    lade_vorlage(VORLAGEN / "test.md", VORLAGEN, quelltext=KOPF + koerper)  # no unknown filter
