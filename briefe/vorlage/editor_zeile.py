@@ -85,7 +85,15 @@ def _stuecke(inhalt: list, atom: Callable[[Mapping], str]) -> list[_Stueck]:
 
 
 class _Lauf(str):
-    """A delimiter run (``**``, ``_`` …) in the output."""
+    """A delimiter run (``**``, ``_`` …) in the output; ``auf``: it opens."""
+
+    auf = False
+
+
+def _lauf(text: str, auf: bool) -> _Lauf:
+    lauf = _Lauf(text)
+    lauf.auf = auf
+    return lauf
 
 
 def _art(zeichen: str) -> str:
@@ -97,8 +105,9 @@ class Zeile:
 
     CommonMark opens emphasis only where the run is left-flanking and closes it only where
     it is right-flanking: a run between a letter and punctuation does neither, so such a letter
-    is written as an entity (``&#98;``); a closing run right before an opening one, or an
-    opening run that could also close the other open mark, uses ``_`` instead of ``*``."""
+    is written as an entity (``&#98;``, see ``_entitaeten``); a closing run right before an
+    opening one, or an opening run that could also close the other open mark, uses ``_``
+    instead of ``*``."""
 
     def __init__(self, tabelle: bool, rand: bool) -> None:
         self.tabelle, self.rand = tabelle, rand
@@ -124,6 +133,7 @@ class Zeile:
         self._schliesse(frozenset())
         if not self.rand:
             self.ausgabe += [_Text(leerlauf.quelle, False) for leerlauf in schwebend]
+        self._entitaeten()
         text = "".join(t if isinstance(t, str) else t.markdown(self.tabelle)
                        for t in self.ausgabe)
         while text.endswith("\\\n"):
@@ -131,14 +141,42 @@ class Zeile:
         return text.strip(" ") if self.rand else text
 
     def _links(self) -> str:
-        """What CommonMark sees left of the next run: leer, satz, buchstabe or unbekannt."""
-        if not self.ausgabe or self.ausgabe[-1] in ("\\\n", " "):
+        """What CommonMark sees left of the next run."""
+        return self._klasse(len(self.ausgabe) - 1, hinten=True)
+
+    def _entitaeten(self) -> None:
+        """A run between a letter and punctuation neither opens nor closes: write the letter
+        as an entity, until every run stands right (each pass only adds entities)."""
+        geaendert = True
+        while geaendert:
+            geaendert = False
+            for i, teil in enumerate(self.ausgabe):
+                if not isinstance(teil, _Lauf):
+                    continue
+                links, rechts = self._klasse(i - 1, hinten=True), self._klasse(i + 1, hinten=False)
+                innen, aussen = (rechts, links) if teil.auf else (links, rechts)
+                if aussen == "buchstabe" and (innen != "buchstabe" or "_" in teil):
+                    nachbar = self.ausgabe[i - 1 if teil.auf else i + 1]
+                    assert isinstance(nachbar, _Text)  # only text is a letter
+                    if teil.auf:
+                        nachbar.ent_rechts = True
+                    else:
+                        nachbar.ent_links = True
+                    geaendert = True
+
+    def _klasse(self, i: int, hinten: bool) -> str:
+        """leer, satz, buchstabe or unbekannt (an atom): the end (``hinten``) or start of
+        output piece ``i`` as CommonMark sees it."""
+        if i < 0 or i >= len(self.ausgabe) or self.ausgabe[i] in ("\\\n", " "):
             return "leer"
-        letztes = self.ausgabe[-1]
-        if isinstance(letztes, _Text):
-            entitaet = letztes.ent_rechts or letztes.ent_links and len(letztes.text) == 1
-            return "satz" if entitaet else _art(letztes.text[-1])
-        return "satz" if isinstance(letztes, _Lauf) else "unbekannt"
+        teil = self.ausgabe[i]
+        if isinstance(teil, _Text):
+            einzeln = len(teil.text) == 1
+            if (teil.ent_rechts or teil.ent_links and einzeln) if hinten else (
+                    teil.ent_links or teil.ent_rechts and einzeln):
+                return "satz"
+            return _art(teil.text[-1] if hinten else teil.text[0])
+        return "satz" if isinstance(teil, _Lauf) else "unbekannt"
 
     def _inhalt(self, stueck: _Stueck, schwebend: list[_Stueck], rest: list[_Stueck]) -> None:
         behalten = stueck.marken
@@ -146,33 +184,24 @@ class Zeile:
             behalten &= leerlauf.marken
         if not self.inhalt_davor and self.rand:
             schwebend = []  # whitespace at the start of a line does not print
-        innen = ("unbekannt" if stueck.art != "text" else
-                 "satz" if _satzzeichen(stueck.quelle[0]) else "buchstabe")
-        teil = _Text(stueck.quelle, not self.inhalt_davor) if stueck.art == "text" else None
-        zu = self._schliesse(behalten)
+        self._schliesse(behalten)
         offen = {m for m, _ in self.offen}
         neu = sorted(sorted(stueck.marken - offen), key=lambda m: -_reichweite(rest, m))
-        if zu and not schwebend and not neu and teil and innen == "buchstabe" and (
-                zu[1] != "buchstabe" or "_" in zu[0]):
-            teil.ent_links = True  # the closing run needs punctuation after it
         self.ausgabe += [_Text(leerlauf.quelle, False) for leerlauf in schwebend]
         if neu:
-            self._oeffne(neu, innen)
-        self.ausgabe.append(teil if teil else stueck.quelle)
+            self._oeffne(neu)
+        text = stueck.art == "text"
+        self.ausgabe.append(_Text(stueck.quelle, not self.inhalt_davor) if text else stueck.quelle)
         self.inhalt_davor = True
 
-    def _schliesse(self, behalten: frozenset[str]) -> tuple[str, str] | None:
-        """Close what ``behalten`` lacks, innermost first; the run and what stands left of it."""
+    def _schliesse(self, behalten: frozenset[str]) -> None:
+        """Close what ``behalten`` lacks, innermost first."""
         k = next((n for n, (m, _) in enumerate(self.offen) if m not in behalten), len(self.offen))
-        if k == len(self.offen):
-            return None
-        lauf = "".join(z for _, z in reversed(self.offen[k:]))
-        del self.offen[k:]
-        links = self._links()
-        self.ausgabe.append(_Lauf(lauf))
-        return lauf, links
+        if k < len(self.offen):
+            self.ausgabe.append(_lauf("".join(z for _, z in reversed(self.offen[k:])), False))
+            del self.offen[k:]
 
-    def _oeffne(self, neu: list[str], innen: str) -> None:
+    def _oeffne(self, neu: list[str]) -> None:
         links = self._links()
         laenge = sum(ZEICHEN[m] for m in neu)
         if self.ausgabe and isinstance(self.ausgabe[-1], _Lauf):  # after a closing run
@@ -183,15 +212,13 @@ class Zeile:
             zeichen = "_"  # a "*" run here could also close the open mark
         else:
             zeichen = "*"
-        if links == "buchstabe" and (innen != "buchstabe" or zeichen == "_"):
-            self.ausgabe[-1].ent_rechts = True  # the opening run needs punctuation before it
         lauf = ""
         for marke in neu:
             eigener = _Lauf(zeichen * ZEICHEN[marke])
             self.laeufe[id(eigener)] = laenge
             self.offen.append((marke, eigener))
             lauf += eigener
-        self.ausgabe.append(_Lauf(lauf))
+        self.ausgabe.append(_lauf(lauf, True))
 
 
 def _dreierregel(offen: int, neu: int) -> bool:
