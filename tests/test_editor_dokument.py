@@ -432,19 +432,48 @@ KAPUTT = {
         "spalte": "self.__class__", "art": "gefuellt", "dann": []}}), "ungültig"),
     "Form": ({"type": "doc", "content": [{"type": "paragraph", "content": ["Text"]}]},
              "ungültig"),
+    "unbekanntes Format": (_absatz({"type": "feld", "attrs": {"name": "anrede", "format": "xyz"}}),
+                           "Format „xyz“ eines Feldes ist unbekannt"),
+    "Format als Zahl": (_absatz({"type": "feld", "attrs": {"name": "anrede", "format": 3}}),
+                        "Format „3“"),
+    "unbekannte Auszeichnung": (_absatz({"type": "text", "text": "a", "marks": [{"type": "link"}]}),
+                                "Auszeichnung „link“ ist unbekannt"),
+    "Text als Zahl": (_absatz({"type": "text", "text": 5}), "„text“ muss ein Text sein"),
+    "Wert als Zahl": ({"type": "doc", "content": [{"type": "bedingung", "attrs": {
+        "spalte": "empfaenger.ort", "art": "gleich", "wert": 5}}]}, "Wert einer Bedingung"),
+    "attrs als Liste": (_absatz({"type": "feld", "attrs": ["anrede"]}), "„attrs“ muss ein JSON"),
+    "content als Objekt": ({"type": "doc", "content": [{"type": "paragraph", "content": {}}]},
+                           "„content“ muss eine Liste sein"),
+    "Stufe": ({"type": "doc", "content": [{"type": "heading", "attrs": {"level": "x"}}]},
+              "Stufe einer Überschrift"),
+    "Listenanfang": ({"type": "doc", "content": [{"type": "orderedList",
+                                                  "attrs": {"start": 1e400}}]}, "Anfang"),
+    "Block in Zeile": (_absatz({"type": "paragraph"}), "darf nicht in einer Textzeile"),
+    "Zeile in Liste": ({"type": "doc", "content": [{"type": "bulletList", "content": [
+        {"type": "paragraph"}]}]}, "darf hier nicht stehen"),
 }
 
 
 @pytest.mark.parametrize("dokument,stelle", KAPUTT.values(), ids=KAPUTT.keys())
 def test_kaputtes_dokument_gibt_deutsche_meldung(dokument, stelle):
+    """A German message naming the place; the property test tries random documents."""
     with pytest.raises(VorlagenFehler) as fehler:
         aus_dokument(dokument)
     meldung = str(fehler.value)
-    assert stelle in meldung and ("Dokument" in meldung or "Feld" in meldung
-                                  or "Bedingung" in meldung)
+    assert stelle in meldung
+    assert meldung.startswith("Editor-Dokument"), meldung  # the place: "… › Block 1 › Element 1"
 
 
 def test_jedes_format_des_editors_ist_ein_filter():
     """A format the page offers works in a letter (``iban`` was offered but no filter)."""
     koerper = "".join(f"{{{{ empfaenger.wert | {f} }}}}\n" for f in felder.FORMATE)
     lade_vorlage(VORLAGEN / "test.md", VORLAGEN, quelltext=KOPF + koerper)  # no unknown filter
+
+
+def test_meldung_nennt_die_stelle():
+    dokument = {"type": "doc", "content": [{"type": "paragraph"}, {"type": "bulletList", "content": [
+        {"type": "listItem", "content": [{"type": "paragraph", "content": [
+            {"type": "text", "text": "a"}, {"type": "feld", "attrs": {"name": "x"}}]}]}]}]}
+    with pytest.raises(VorlagenFehler) as fehler:
+        aus_dokument(dokument)
+    assert fehler.value.ort == "Editor-Dokument › Block 2 › Punkt 1 › Block 1 › Element 2"
