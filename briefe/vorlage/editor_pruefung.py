@@ -24,6 +24,14 @@ _KINDER = {  # a block -> the blocks it may hold (None: any block)
 _INLINE = {"text", "hardBreak", "feld", "ausdruck", "bedingungInline"}
 _MARKEN = ("bold", "italic")
 _AUSRICHTUNG = ("left", "center", "right")
+_NAMEN = {  # node type -> what the page calls it
+    "paragraph": "Absatz", "heading": "Überschrift", "bulletList": "Aufzählung",
+    "orderedList": "Nummerierung", "listItem": "Listenpunkt", "table": "Tabelle",
+    "tableRow": "Tabellenzeile", "tableCell": "Tabellenzelle", "tableHeader": "Kopfzelle",
+    "ausdruckBlock": "Ausdruck", "bedingung": "Bedingung", "bedingungDann": "„dann“-Teil",
+    "bedingungSonst": "„sonst“-Teil", "text": "Text", "hardBreak": "Zeilenumbruch",
+    "feld": "Feld", "ausdruck": "Ausdruck", "bedingungInline": "Bedingung im Text",
+}
 _TYPEN = {str: "ein Text", bool: "ein Wahrheitswert", int: "eine Zahl", float: "eine Zahl",
           list: "eine Liste", dict: "ein Objekt", type(None): "null"}
 
@@ -87,8 +95,9 @@ def _block(knoten: object, pfad: list[str], erlaubt: set[str]) -> None:
     art = _art(knoten)
     if art not in erlaubt:
         if art in _BLOCK or art in _INLINE or art in _KINDER:
-            raise _fehler(f"Ein „{art}“ darf hier nicht stehen; erlaubt: "
-                          + ", ".join(sorted(erlaubt)) + ".", pfad)
+            erlaubt_hier = sorted({_NAMEN[a] for a in erlaubt})
+            raise _fehler(f"{_NAMEN[art]} („{art}“) darf hier nicht stehen; erlaubt: "
+                          + ", ".join(erlaubt_hier) + ".", pfad)
         raise _fehler(f"Das Dokument des Editors enthält einen unbekannten Block „{_zeige(art)}“.",
                       pfad)
     attrs = _attrs(knoten, pfad)
@@ -133,7 +142,7 @@ def _inline(knoten: object, pfad: list[str]) -> None:
     art = _art(knoten)
     if art not in _INLINE:
         if art in _BLOCK or art in _KINDER:
-            raise _fehler(f"Ein Block „{art}“ darf nicht in einer Textzeile stehen.", pfad)
+            raise _fehler(f"{_NAMEN[art]} („{art}“) darf nicht in einer Textzeile stehen.", pfad)
         raise _fehler(f"Das Dokument des Editors enthält ein unbekanntes Element „{_zeige(art)}“.",
                       pfad)
     for marke in _liste(knoten, "marks", pfad):
