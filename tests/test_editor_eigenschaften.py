@@ -31,10 +31,17 @@ FELDER = {"empfaenger.nachname": "Meyer", "empfaenger.vorname": "Maria", "anrede
 
 
 @st.composite
-def _knoten(draw):
-    art = draw(st.sampled_from(["text", "text", "text", "feld", "hardBreak"]))
+def _knoten(draw, bedingung: bool = True):
+    art = draw(st.sampled_from(["text", "text", "text", "feld", "hardBreak"]
+                               + ["bedingungInline"] * bedingung))
     if art == "hardBreak":
         return {"type": "hardBreak"}
+    if art == "bedingungInline":  # holds for ALLE
+        dann = draw(st.lists(_knoten(bedingung=False).filter(lambda k: k["type"] == "text"),
+                             min_size=1, max_size=3))
+        return {"type": "bedingungInline", "attrs": {
+            "spalte": "empfaenger.funktion", "art": "gefuellt", "wert": None, "dann": dann,
+            "sonst": None}}
     if art == "feld":
         knoten = {"type": "feld", "attrs": felder.feld_attrs(
             draw(st.sampled_from(["empfaenger.nachname", "empfaenger.vorname"])))}
@@ -50,13 +57,23 @@ ZEILE = st.lists(_knoten(), min_size=1, max_size=7)
 
 
 def _grenzfall(inhalt: list) -> bool:
-    """A field right next to (no space) text or a field with other marks: whether CommonMark
-    closes or opens the emphasis there can depend on the field's value (known limit)."""
+    """Known limits: a field or inline condition right next to (no space) text or a field
+    with other marks; an inline condition with marks inside right next to anything; marked
+    text with punctuation at its edge inside an inline condition. Whether CommonMark opens or
+    closes the emphasis there depends on the field's value or on what surrounds the condition."""
     for links, rechts in zip(inhalt, inhalt[1:], strict=False):
-        if "feld" in (links["type"], rechts["type"]) and links.get("marks") != rechts.get("marks"):
+        bedingt = [k for k in (links, rechts) if k["type"] == "bedingungInline"
+                   and any(t.get("marks") for t in k["attrs"]["dann"])]
+        if bedingt or ({"feld", "bedingungInline"} & {links["type"], rechts["type"]}
+                       and links.get("marks") != rechts.get("marks")):
             kante = (links.get("text", "x")[-1:] + rechts.get("text", "x")[:1]).strip()
             if len(kante) == 2:
                 return True
+    for knoten in inhalt:
+        if knoten["type"] == "bedingungInline":
+            for teil in knoten["attrs"]["dann"]:
+                if teil.get("marks") and not (teil["text"][:1] + teil["text"][-1:]).isalnum():
+                    return True
     return False
 
 
@@ -65,6 +82,9 @@ def _erwartet(inhalt: list, fett: bool = False) -> list[tuple[str, bool, bool]]:
     zeichen = []
     for knoten in inhalt:
         marken = {m["type"] for m in knoten.get("marks", [])}
+        if knoten["type"] == "bedingungInline":
+            zeichen += _erwartet(knoten["attrs"]["dann"], fett)
+            continue
         if knoten["type"] == "text":
             text = knoten["text"]
         elif knoten["type"] == "feld":
@@ -81,9 +101,14 @@ def _gedruckt(zeile) -> list[tuple[str, bool, bool]]:
 
 
 def _woerter(inhalt: list) -> list[str]:
-    text = "".join(k.get("text", "") if k["type"] == "text" else
-                   FELDER[k["attrs"]["name"]] if k["type"] == "feld" else "\n" for k in inhalt)
-    return text.split()
+    return _klartext(inhalt).split()
+
+
+def _klartext(inhalt: list) -> str:
+    return "".join(k.get("text", "") if k["type"] == "text" else
+                   FELDER[k["attrs"]["name"]] if k["type"] == "feld" else
+                   _klartext(k["attrs"]["dann"]) if k["type"] == "bedingungInline" else "\n"
+                   for k in inhalt)
 
 
 def _zeile_im_brief(block):

@@ -85,9 +85,17 @@ def _liste(block: Mapping) -> str:
             teil = _block(kind) or ""
             teile.append(teil)
         text = ("\n\n" if locker else "\n").join(teile)
-        text = "\n".join(einzug + z if z and k else z for k, z in enumerate(text.split("\n")))
+        zeilen_ = text.split("\n")
+        text = "\n".join(einzug + z if z and k and not _tag_nach_umbruch(zeilen_[k - 1], z) else z
+                         for k, z in enumerate(zeilen_))
         zeilen.append(marke + text if text.strip() else marke.rstrip())
     return ("\n\n" if locker else "\n").join(zeilen)
+
+
+def _tag_nach_umbruch(davor: str, zeile: str) -> bool:
+    """A tag starting a line after a line break: Jinja drops the indent before it (lstrip_blocks),
+    so the line continues the paragraph without one."""
+    return davor.endswith("\\") and zeile.startswith(("{%", "{#"))
 
 
 def _tabelle(block: Mapping) -> str:
