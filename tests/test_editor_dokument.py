@@ -150,11 +150,29 @@ def test_fett_und_kursiv_um_ein_feld():
     koerper = ("Sehr **{{ empfaenger.nachname }}** und *kursiv {{ empfaenger.ort }}*, "
                "***{{ anrede }}*** und **fett *beides* fett**.\n")
     dokument, zweiter = rund(koerper)
-    assert zweiter == koerper
+    assert zweiter == ("Sehr {% if empfaenger.nachname %}**{{ empfaenger.nachname }}**{% endif %} "
+                       "und *kursiv {{ empfaenger.ort }}*, {% if anrede %}***{{ anrede }}***"
+                       "{% endif %} und **fett *beides* fett**.\n")  # a field alone: guarded
+    assert zu_dokument(zweiter) == dokument
+    assert _briefe(zweiter) == _briefe(koerper)
     marken = [sorted(m["type"] for m in f.get("marks", [])) for f in _knoten(dokument, "feld")]
     assert marken == [["bold"], ["italic"], ["bold", "italic"]]
     teile = [t for t in _briefe(koerper)[0].inhalt[0].teile if t.text.strip()]
     assert ("Meyer", True, False) in [(t.text, t.fett, t.kursiv) for t in teile]
+
+
+def test_leeres_feld_in_fett_gibt_keine_sterne():
+    """A bold or italic field whose value is empty leaves no "****" in the letter."""
+    titel = {"type": "feld", "attrs": felder.feld_attrs("empfaenger.titel")}
+    dokument = _absatz(_t("Liebe "), {**titel, "marks": [{"type": "bold"}]}, _t(" und "),
+                       {**titel, "marks": [{"type": "italic"}, {"type": "bold"}]}, _t("."))
+    koerper = aus_dokument(dokument)
+    assert zu_dokument(koerper) == dokument
+    mit, ohne = _briefe(koerper)
+    assert "".join(_texte(ohne.inhalt)) == "Liebe  und ."
+    assert [(t.text, t.fett, t.kursiv) for t in mit.inhalt[0].teile] == [
+        ("Liebe ", False, False), ("Dr.", True, False), (" und ", False, False),
+        ("Dr.", True, True), (".", False, False)]
 
 
 @pytest.mark.parametrize("format_", sorted(felder.FORMATE))

@@ -399,6 +399,8 @@ class _Bloecke:
                 dann = _verschmelze(self._gruppiere(elemente[start + 1:grenze]))
                 anders = (_verschmelze(self._gruppiere(elemente[sonst + 1:j]))
                           if sonst is not None else None)
+                if _geschuetztes_feld(attrs, dann, anders):
+                    return dann[0], j + 1  # written so by ``aus_dokument``: the field itself
                 return {"type": "bedingungInline",
                         "attrs": {**attrs, "dann": dann, "sonst": anders}}, j + 1
         return None
@@ -412,6 +414,13 @@ class _Bloecke:
                     knoten["marks"] = [{"type": m} for m in dict.fromkeys(marken)]
                 return knoten
         return {"type": "ausdruck", "attrs": {"quelltext": teil.roh}}
+
+
+def _geschuetztes_feld(attrs: dict, dann: list[dict], sonst: list[dict] | None) -> bool:
+    """``{% if x %}**{{ x }}**{% endif %}``: a bold or italic field guarded against ``****``."""
+    return (attrs["art"] == "gefuellt" and sonst is None and len(dann) == 1
+            and dann[0]["type"] == "feld" and bool(dann[0].get("marks"))
+            and dann[0]["attrs"]["name"] == attrs["spalte"])
 
 
 def _schlicht(teil: _Teil) -> bool:

@@ -10,6 +10,7 @@ from briefe.fehler import VorlagenFehler
 from briefe.vorlage import editor_felder as felder
 from briefe.vorlage.editor_pruefung import pruefe
 from briefe.vorlage.editor_zeile import Zeile
+from briefe.vorlage.editor_zeile import marken as marken_von
 
 
 def aus_dokument(dokument: Mapping) -> str:
@@ -136,7 +137,31 @@ def _ohne_umbruch(inhalt: list) -> list:
 def _zeile(inhalt: list, tabelle: bool = False, rand: bool = True) -> str:
     """Inline nodes as one Markdown line (hard breaks give further lines); ``rand=False``
     keeps spaces at the edges (the parts of an inline condition)."""
+    if rand:
+        inhalt = _leere_felder_geschuetzt(inhalt)
     return Zeile(tabelle, rand).schreibe(inhalt, lambda knoten: _atom(knoten, tabelle))
+
+
+def _leere_felder_geschuetzt(inhalt: list) -> list:
+    """A field bold or italic on its own is written inside ``{% if name %}``: an empty value
+    would leave ``****`` in the letter. ``zu_dokument`` reads it back as the field."""
+    ergebnis = list(inhalt)
+    for n, knoten in enumerate(inhalt):
+        marken = marken_von(knoten)
+        if knoten.get("type") != "feld" or not marken:
+            continue
+        nachbarn = [_nachbar(inhalt[n - 1::-1] if n else []), _nachbar(inhalt[n + 1:])]
+        if not any(marken & marken_von(k) for k in nachbarn if k is not None):
+            name = knoten["attrs"]["name"]
+            ergebnis[n] = {"type": "bedingungInline", "attrs": {
+                "spalte": name, "art": "gefuellt", "wert": None, "dann": [knoten], "sonst": None}}
+    return ergebnis
+
+
+def _nachbar(knoten_liste: list) -> Mapping | None:
+    """The first node that is not whitespace."""
+    return next((k for k in knoten_liste if k.get("type") != "text"
+                 or str(k.get("text", "")).strip()), None)
 
 
 def _atom(knoten: Mapping, tabelle: bool) -> str:
