@@ -14,7 +14,9 @@ table, tableRow, tableHeader, tableCell, hardBreak, text`` (marks ``bold``, ``it
   cannot show (loops, ``set``, custom expressions, ``baustein("…")``), kept byte for byte.
 
 A table whose first row is made of ``tableHeader`` cells has a header row; table cells hold
-one line (further paragraphs and line breaks in a cell become spaces).
+one line (further paragraphs and line breaks in a cell become spaces). A field bold or italic
+on its own is written as ``{% if x %}**{{ x }}**{% endif %}`` (an empty value would print
+``****``) and read back as the field.
 """
 
 from __future__ import annotations

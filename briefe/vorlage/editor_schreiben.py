@@ -1,5 +1,6 @@
 """An editor document (Tiptap/ProseMirror JSON, schema in ``editor_dokument``) written back as a
-template body; a German error for any node, field or condition the editor may not produce."""
+template body; ``editor_pruefung`` first gives a German error, naming the place, for anything
+the editor may not produce. One line of inline nodes is written by ``editor_zeile``."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """One line of the letter editor's inline nodes as Markdown: bold and italic as ``**``/``*``
-(``__``/``_`` where a closing run stands right before), placed so that CommonMark reads them
-back as the same marks; typed text escaped so that it prints literally."""
+(``__``/``_`` where ``*`` would join or close the wrong run, a letter next to a run as an
+entity where CommonMark would not see the run as emphasis), so that CommonMark reads back
+the same marks; typed text escaped so that it prints literally."""
 
 from __future__ import annotations
 
@@ -22,18 +23,11 @@ def _satzzeichen(zeichen: str) -> bool:
     return isMdAsciiPunct(ord(zeichen)) or isPunctChar(zeichen)
 
 
-def _buchstabe(zeichen: str) -> bool:
-    """Neither whitespace nor punctuation: a delimiter run next to it may flank both ways."""
-    return not leer(zeichen) and not _satzzeichen(zeichen)
-
-
 def marken(knoten: Mapping) -> frozenset[str]:
+    """Bold and italic of a node (a line break has none)."""
     if knoten.get("type") == "hardBreak":
         return frozenset()
-    gesetzt = knoten.get("marks") or []
-    if not isinstance(gesetzt, list):
-        raise TypeError("marks")
-    return frozenset(m.get("type") for m in gesetzt) & set(ZEICHEN)
+    return frozenset(m.get("type") for m in knoten.get("marks") or []) & set(ZEICHEN)
 
 
 class _Text:
@@ -51,7 +45,7 @@ class _Text:
             vorn, text = f"&#{ord(text[0])};", text[1:]
         if (self.ent_rechts or text.endswith("{")) and text:  # "{" then a tag: "{{{"
             hinten, text = f"&#{ord(text[-1])};", text[:-1]
-        return vorn + escape(text, tabelle, self.anfang and not self.ent_links) + hinten
+        return vorn + _escape(text, tabelle, self.anfang and not self.ent_links) + hinten
 
 
 class _Stueck:
@@ -69,8 +63,6 @@ def _stuecke(inhalt: list, atom: Callable[[Mapping], str]) -> list[_Stueck]:
         art = knoten.get("type")
         if art == "text":
             text = knoten.get("text", "")
-            if not isinstance(text, str):
-                raise TypeError("text")
             if stuecke and stuecke[-1].art == "roh" and stuecke[-1].marken == marken(knoten):
                 stuecke[-1].quelle += text  # neighbouring text is one text
             else:
@@ -112,8 +104,8 @@ class Zeile:
     def __init__(self, tabelle: bool, rand: bool) -> None:
         self.tabelle, self.rand = tabelle, rand
         self.ausgabe: list[str | _Text] = []
-        self.offen: list[tuple[str, str]] = []  # (mark, delimiter run), outermost first
-        self.laeufe: dict[int, int] = {}  # id of an open mark's run -> length of its whole run
+        # (mark, its delimiters, length of the run they were written in), outermost first
+        self.offen: list[tuple[str, str, int]] = []
         self.inhalt_davor = False  # text or an atom since the line began
 
     def schreibe(self, inhalt: list, atom: Callable[[Mapping], str]) -> str:
@@ -187,7 +179,7 @@ class Zeile:
         if not self.inhalt_davor and self.rand:
             schwebend = []  # whitespace at the start of a line does not print
         self._schliesse(behalten)
-        offen = {m for m, _ in self.offen}
+        offen = {m for m, _, _ in self.offen}
         neu = sorted(sorted(stueck.marken - offen), key=lambda m: -_reichweite(rest, m))
         self.ausgabe += [_Text(leerlauf.quelle, False) for leerlauf in schwebend]
         if neu:
@@ -198,9 +190,10 @@ class Zeile:
 
     def _schliesse(self, behalten: frozenset[str]) -> None:
         """Close what ``behalten`` lacks, innermost first."""
-        k = next((n for n, (m, _) in enumerate(self.offen) if m not in behalten), len(self.offen))
+        k = next((n for n, (m, _, _) in enumerate(self.offen) if m not in behalten),
+                 len(self.offen))
         if k < len(self.offen):
-            self.ausgabe.append(_lauf("".join(z for _, z in reversed(self.offen[k:])), False))
+            self.ausgabe.append(_lauf("".join(z for _, z, _ in reversed(self.offen[k:])), False))
             del self.offen[k:]
 
     def _oeffne(self, neu: list[str]) -> None:
@@ -209,18 +202,12 @@ class Zeile:
         if self.ausgabe and isinstance(self.ausgabe[-1], _Lauf):  # after a closing run
             zeichen = "_" if self.ausgabe[-1].endswith("*") else "*"
         elif links in ("satz", "buchstabe") and any(
-                z.startswith("*") and not _dreierregel(self.laeufe[id(z)], laenge)
-                for _, z in self.offen):
+                z.startswith("*") and not _dreierregel(lang, laenge) for _, z, lang in self.offen):
             zeichen = "_"  # a "*" run here could also close the open mark
         else:
             zeichen = "*"
-        lauf = ""
-        for marke in neu:
-            eigener = _Lauf(zeichen * ZEICHEN[marke])
-            self.laeufe[id(eigener)] = laenge
-            self.offen.append((marke, eigener))
-            lauf += eigener
-        self.ausgabe.append(_lauf(lauf, True))
+        self.offen += [(marke, zeichen * ZEICHEN[marke], laenge) for marke in neu]
+        self.ausgabe.append(_lauf("".join(zeichen * ZEICHEN[m] for m in neu), True))
 
 
 def _dreierregel(offen: int, neu: int) -> bool:
@@ -241,7 +228,7 @@ def _reichweite(rest: list[_Stueck], marke: str) -> int:
     return laenge
 
 
-def escape(text: str, tabelle: bool, anfang: bool) -> str:
+def _escape(text: str, tabelle: bool, anfang: bool) -> str:
     """Text as Markdown that prints it literally and that Jinja leaves alone."""
     text = _IMMER.sub(r"\\\1", text)
     text = re.sub(r"(?<=\{)([%#])", r"\\\1", text)
