@@ -495,3 +495,18 @@ def test_meldung_nennt_die_stelle():
     with pytest.raises(VorlagenFehler) as fehler:
         aus_dokument(dokument)
     assert fehler.value.ort == "Editor-Dokument › Block 2 › Punkt 1 › Block 1 › Element 2"
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["block", "inline"])
+def test_tief_verschachtelte_bedingungen_oeffnen_und_bleiben(inline):
+    """Conditions nested deeper than the editor shows stay Ausdruck chips; saving the
+    document gives the template back unchanged."""
+    if inline:
+        koerper = ("Text" + "{% if empfaenger.funktion %} ja" * 30 + "{% endif %}" * 30 + ".\n")
+    else:
+        koerper = ("{% if empfaenger.funktion %}\n" * 30 + "Tief.\n" + "{% endif %}\n" * 30)
+    dokument, zweiter = rund(koerper)
+    assert zweiter == koerper
+    assert _knoten(dokument, "bedingungInline" if inline else "bedingung")
+    assert _knoten(dokument, "ausdruck" if inline else "ausdruckBlock")
+    assert _briefe(zweiter) == _briefe(koerper)

@@ -11,7 +11,7 @@ from briefe.fehler import VorlagenFehler
 from briefe.vorlage import editor_felder as felder
 from briefe.vorlage.vorlage import MARKDOWN_UMGEBUNG
 
-TIEFE = 30  # nesting levels of blocks and inline conditions
+TIEFE = 60  # nesting levels: more than ``zu_dokument`` makes (lists, 8 conditions each way)
 _NAME = re.compile(r"(empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen|betreff")
 _BLOCK = {"paragraph", "heading", "bulletList", "orderedList", "listItem", "table",
           "ausdruckBlock", "bedingung", "bedingungDann", "bedingungSonst"}
@@ -46,6 +46,8 @@ def pruefe(dokument: object) -> None:
 
 
 def _fehler(meldung: str, pfad: list[str]) -> VorlagenFehler:
+    if len(pfad) > 6:
+        pfad = [*pfad[:2], "…", *pfad[-3:]]
     return VorlagenFehler(meldung, datei=" › ".join(["Editor-Dokument", *pfad]))
 
 
