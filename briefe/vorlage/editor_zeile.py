@@ -115,8 +115,6 @@ class Zeile:
             if stueck.art == "leer":
                 schwebend.append(stueck)
             elif stueck.art == "umbruch":
-                if not self.ausgabe and self.rand:
-                    continue  # a paragraph does not start with a line break
                 self._schliesse(frozenset())
                 self.ausgabe.append(" " if self.tabelle else "\\\n")
                 self.inhalt_davor = self.tabelle
