@@ -150,11 +150,29 @@ def test_fett_und_kursiv_um_ein_feld():
     koerper = ("Sehr **{{ empfaenger.nachname }}** und *kursiv {{ empfaenger.ort }}*, "
                "***{{ anrede }}*** und **fett *beides* fett**.\n")
     dokument, zweiter = rund(koerper)
-    assert zweiter == koerper
+    assert zweiter == ("Sehr {% if empfaenger.nachname %}**{{ empfaenger.nachname }}**{% endif %} "
+                       "und *kursiv {{ empfaenger.ort }}*, {% if anrede %}***{{ anrede }}***"
+                       "{% endif %} und **fett *beides* fett**.\n")  # a field alone: guarded
+    assert zu_dokument(zweiter) == dokument
+    assert _briefe(zweiter) == _briefe(koerper)
     marken = [sorted(m["type"] for m in f.get("marks", [])) for f in _knoten(dokument, "feld")]
     assert marken == [["bold"], ["italic"], ["bold", "italic"]]
     teile = [t for t in _briefe(koerper)[0].inhalt[0].teile if t.text.strip()]
     assert ("Meyer", True, False) in [(t.text, t.fett, t.kursiv) for t in teile]
+
+
+def test_leeres_feld_in_fett_gibt_keine_sterne():
+    """A bold or italic field whose value is empty leaves no "****" in the letter."""
+    titel = {"type": "feld", "attrs": felder.feld_attrs("empfaenger.titel")}
+    dokument = _absatz(_t("Liebe "), {**titel, "marks": [{"type": "bold"}]}, _t(" und "),
+                       {**titel, "marks": [{"type": "italic"}, {"type": "bold"}]}, _t("."))
+    koerper = aus_dokument(dokument)
+    assert zu_dokument(koerper) == dokument
+    mit, ohne = _briefe(koerper)
+    assert "".join(_texte(ohne.inhalt)) == "Liebe  und ."
+    assert [(t.text, t.fett, t.kursiv) for t in mit.inhalt[0].teile] == [
+        ("Liebe ", False, False), ("Dr.", True, False), (" und ", False, False),
+        ("Dr.", True, True), (".", False, False)]
 
 
 @pytest.mark.parametrize("format_", sorted(felder.FORMATE))
@@ -175,6 +193,51 @@ def test_beschriftung_aus_der_liste():
     dokument = zu_dokument("{{ empfaenger.organisation }} {{ werte.beitrag | betrag }}\n",
                            felder.beschriftungen_aus(["Einrichtung"]))
     assert [f["attrs"]["label"] for f in _knoten(dokument, "feld")] == ["Einrichtung", "Beitrag"]
+
+
+def _t(text: str, *marken: str) -> dict:
+    knoten = {"type": "text", "text": text}
+    if marken:
+        knoten["marks"] = [{"type": m} for m in marken]
+    return knoten
+
+
+_NACHNAME = {"type": "feld", "attrs": felder.feld_attrs("empfaenger.nachname")}
+# (inline nodes, the printed runs (text, bold, italic) without whitespace-only runs)
+MARKEN = {
+    "überlappend": ([_t("fett ", "bold"), _t("beides", "bold", "italic"), _t(" kursiv", "italic")],
+                    [("fett ", True, False), ("beides", True, True), ("kursiv", False, True)]),
+    "überlappend ohne Leerzeichen": (
+        [_t("fett", "bold"), _t("beides", "bold", "italic"), _t("kursiv", "italic")],
+        [("fett", True, False), ("beides", True, True), ("kursiv", False, True)]),
+    "fett, kursiv, fett": ([_t("a", "bold"), _t("b", "italic"), _t("c", "bold")],
+                           [("a", True, False), ("b", False, True), ("c", True, False)]),
+    "fett um ein Feld": ([_t("Frau "), _t("Dr. ", "bold"), {**_NACHNAME, "marks": [{"type": "bold"}]},
+                          _t(":", "bold"), _t(" Text")],
+                         [("Frau ", False, False), ("Dr. Meyer:", True, False), (" Text", False, False)]),
+    "fett endet mit Leerzeichen": ([_t("fett ", "bold"), _t("normal")],
+                                   [("fett", True, False), (" normal", False, False)]),
+    "fett auf leerem Text": ([_t("a"), _t("", "bold"), _t(" ", "bold"), _t("b")],
+                             [("a b", False, False)]),
+    "Klammern fett im Wort": ([_t("a"), _t("(fett)", "bold"), _t("b")],
+                              [("a", False, False), ("(fett)", True, False), ("b", False, False)]),
+    "Punkt am Ende, Wort danach": ([_t("x"), _t("a.", "bold"), _t("b")],
+                                   [("x", False, False), ("a.", True, False), ("b", False, False)]),
+    "fett und kursiv um Satzzeichen": (
+        [_t("{{", "bold", "italic"), _t("ß", "bold"), _t("a")],
+        [("{{", True, True), ("ß", True, False), ("a", False, False)]),
+}
+
+
+@pytest.mark.parametrize("inhalt,gedruckt", MARKEN.values(), ids=MARKEN.keys())
+def test_fett_und_kursiv_drucken_genau_so(inhalt, gedruckt):
+    """The letter shows the document's bold and italic exactly, never a literal "*"."""
+    koerper = aus_dokument({"type": "doc", "content": [{"type": "paragraph", "content": inhalt}]})
+    assert aus_dokument(zu_dokument(koerper)) == koerper
+    (brief, _) = _briefe(koerper)
+    teile = [(t.text, t.fett, t.kursiv) for t in brief.inhalt[0].teile if t.text.strip()]
+    assert teile == gedruckt, koerper
+    assert "*" not in "".join(_texte(brief.inhalt))
 
 
 # ---------------------------------------------------------------- conditions
@@ -266,7 +329,8 @@ def test_zeilenumbrueche_und_ueberschriften():
 GETIPPT = ["5 * 3 = 15 und *kein* _Kursiv_", "# kein Titel", "- kein Punkt", "1. keine Liste",
            "> kein Zitat", "{{ Name }} bleibt Text", "{% if x %} auch",
            "100 % und { und } und {# kein Kommentar #}", "a \\ b & c &amp; <b>x</b> `y`",
-           "[kein](link) und ** und __"]
+           "[kein](link) und ** und __", "Ende mit #", "Ende \\", "| a | b |", "=====", "+ x",
+           "2) auch nicht", "<b>fett</b> {{ und }} {%- x -%} {#"]
 
 
 @pytest.mark.parametrize("text", GETIPPT)
@@ -282,6 +346,27 @@ def test_getippte_sonderzeichen_bleiben_text(text):
     (brief, _) = _briefe(koerper)
     assert "".join(_texte(brief.inhalt[0])) == text
     assert "".join(_texte(brief.inhalt[1])) == text + " | Spalte"
+
+
+@pytest.mark.parametrize("inhalt,text", [
+    ([_t("{{"), _t("#")], "{{#"),
+    ([_t("Preis {"), _NACHNAME, _t("}")], "Preis {Meyer}"),
+    ([_t("{", "bold"), _t("%", "italic")], "{%"),
+], ids=["zwei Texte", "Klammer vor Feld", "fett und kursiv"])
+def test_getippte_klammern_neben_anderem_bleiben_text(inhalt, text):
+    """Text split over nodes or next to a field gives no Jinja tag."""
+    koerper = aus_dokument(_absatz(*inhalt))
+    (brief, _) = _briefe(koerper)
+    assert "".join(_texte(brief.inhalt[0])) == text
+
+
+def test_ueberschrift_mit_zeilenumbruch_und_raute_am_ende():
+    dokument = {"type": "doc", "content": [{"type": "heading", "attrs": {"level": 2}, "content": [
+        _t("Titel #"), {"type": "hardBreak"}, _t("zwei")]}]}
+    koerper = aus_dokument(dokument)
+    (brief, _) = _briefe(koerper)
+    assert len(brief.inhalt) == 1
+    assert "".join(_texte(brief.inhalt[0])) == "Titel # zwei"
 
 
 def test_editor_dokument_kommt_unveraendert_zurueck():
@@ -365,13 +450,63 @@ KAPUTT = {
         "spalte": "self.__class__", "art": "gefuellt", "dann": []}}), "ungültig"),
     "Form": ({"type": "doc", "content": [{"type": "paragraph", "content": ["Text"]}]},
              "ungültig"),
+    "unbekanntes Format": (_absatz({"type": "feld", "attrs": {"name": "anrede", "format": "xyz"}}),
+                           "Format „xyz“ eines Feldes ist unbekannt"),
+    "Format als Zahl": (_absatz({"type": "feld", "attrs": {"name": "anrede", "format": 3}}),
+                        "Format „3“"),
+    "unbekannte Auszeichnung": (_absatz({"type": "text", "text": "a", "marks": [{"type": "link"}]}),
+                                "Auszeichnung „link“ ist unbekannt"),
+    "Text als Zahl": (_absatz({"type": "text", "text": 5}), "„text“ muss ein Text sein"),
+    "Wert als Zahl": ({"type": "doc", "content": [{"type": "bedingung", "attrs": {
+        "spalte": "empfaenger.ort", "art": "gleich", "wert": 5}}]}, "Wert einer Bedingung"),
+    "attrs als Liste": (_absatz({"type": "feld", "attrs": ["anrede"]}), "„attrs“ muss ein JSON"),
+    "content als Objekt": ({"type": "doc", "content": [{"type": "paragraph", "content": {}}]},
+                           "„content“ muss eine Liste sein"),
+    "Stufe": ({"type": "doc", "content": [{"type": "heading", "attrs": {"level": "x"}}]},
+              "Stufe einer Überschrift"),
+    "Listenanfang": ({"type": "doc", "content": [{"type": "orderedList",
+                                                  "attrs": {"start": 1e400}}]}, "Anfang"),
+    "Block in Zeile": (_absatz({"type": "paragraph"}), "darf nicht in einer Textzeile"),
+    "Zeile in Liste": ({"type": "doc", "content": [{"type": "bulletList", "content": [
+        {"type": "paragraph"}]}]}, "darf hier nicht stehen"),
 }
 
 
 @pytest.mark.parametrize("dokument,stelle", KAPUTT.values(), ids=KAPUTT.keys())
 def test_kaputtes_dokument_gibt_deutsche_meldung(dokument, stelle):
+    """A German message naming the place; the property test tries random documents."""
     with pytest.raises(VorlagenFehler) as fehler:
         aus_dokument(dokument)
     meldung = str(fehler.value)
-    assert stelle in meldung and ("Dokument" in meldung or "Feld" in meldung
-                                  or "Bedingung" in meldung)
+    assert stelle in meldung
+    assert meldung.startswith("Editor-Dokument"), meldung  # the place: "… › Block 1 › Element 1"
+
+
+def test_jedes_format_des_editors_ist_ein_filter():
+    """A format the page offers works in a letter (``iban`` was offered but no filter)."""
+    koerper = "".join(f"{{{{ empfaenger.wert | {f} }}}}\n" for f in felder.FORMATE)
+    lade_vorlage(VORLAGEN / "test.md", VORLAGEN, quelltext=KOPF + koerper)  # no unknown filter
+
+
+def test_meldung_nennt_die_stelle():
+    dokument = {"type": "doc", "content": [{"type": "paragraph"}, {"type": "bulletList", "content": [
+        {"type": "listItem", "content": [{"type": "paragraph", "content": [
+            {"type": "text", "text": "a"}, {"type": "feld", "attrs": {"name": "x"}}]}]}]}]}
+    with pytest.raises(VorlagenFehler) as fehler:
+        aus_dokument(dokument)
+    assert fehler.value.ort == "Editor-Dokument › Block 2 › Punkt 1 › Block 1 › Element 2"
+
+
+@pytest.mark.parametrize("inline", [False, True], ids=["block", "inline"])
+def test_tief_verschachtelte_bedingungen_oeffnen_und_bleiben(inline):
+    """Conditions nested deeper than the editor shows stay Ausdruck chips; saving the
+    document gives the template back unchanged."""
+    if inline:
+        koerper = ("Text" + "{% if empfaenger.funktion %} ja" * 30 + "{% endif %}" * 30 + ".\n")
+    else:
+        koerper = ("{% if empfaenger.funktion %}\n" * 30 + "Tief.\n" + "{% endif %}\n" * 30)
+    dokument, zweiter = rund(koerper)
+    assert zweiter == koerper
+    assert _knoten(dokument, "bedingungInline" if inline else "bedingung")
+    assert _knoten(dokument, "ausdruck" if inline else "ausdruckBlock")
+    assert _briefe(zweiter) == _briefe(koerper)

@@ -14,7 +14,9 @@ table, tableRow, tableHeader, tableCell, hardBreak, text`` (marks ``bold``, ``it
   cannot show (loops, ``set``, custom expressions, ``baustein("…")``), kept byte for byte.
 
 A table whose first row is made of ``tableHeader`` cells has a header row; table cells hold
-one line (further paragraphs and line breaks in a cell become spaces).
+one line (further paragraphs and line breaks in a cell become spaces). A field bold or italic
+on its own is written as ``{% if x %}**{{ x }}**{% endif %}`` (an empty value would print
+``****``) and read back as the field.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from briefe.vorlage.vorlage import MARKDOWN_UMGEBUNG
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 _MARKE = 0xF0000  # placeholder of tag n: chr(_MARKE + n), a private-use character
 _PLATZHALTER = re.compile("([\U000f0000-\U000ffffd])")
+VERSCHACHTELT = 8  # deeper conditions stay Ausdruck chips (``editor_pruefung.TIEFE``)
 _OEFFNER = {"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "trans"}
 _SCHLIESSER = {"end" + w for w in _OEFFNER}
 
@@ -141,6 +144,7 @@ class _Leser:
 
     def __init__(self, teile: list[_Teil], beschriftungen: Mapping[str, str]) -> None:
         self.teile, self.beschriftungen = teile, beschriftungen
+        self.tiefe = 0  # conditions around the blocks being read
 
     def _ende(self, start: int, bis: int) -> tuple[int, list[int]] | None:
         """Index of the tag closing ``start`` and the ``else``/``elif`` at its level."""
@@ -190,13 +194,15 @@ class _Leser:
         if teil.wort == "if" and len(mitte) <= 1 and all(self.teile[m].inneres == "else"
                                                          for m in mitte):
             attrs = felder.als_bedingung(teil.inneres[2:])
-            if attrs is not None:
+            if attrs is not None and self.tiefe < VERSCHACHTELT:
+                self.tiefe += 1
                 grenze = mitte[0] if mitte else j
                 dann = self.bloecke(i + 1, grenze) or [{"type": "paragraph"}]
                 inhalt = [{"type": "bedingungDann", "content": dann}]
                 if mitte:
                     sonst = self.bloecke(grenze + 1, j) or [{"type": "paragraph"}]
                     inhalt.append({"type": "bedingungSonst", "content": sonst})
+                self.tiefe -= 1
                 return {"type": "bedingung", "attrs": attrs, "content": inhalt}
         return _ausdruck_block("".join(t.roh for t in self.teile[i:j + 1]))
 
@@ -252,6 +258,7 @@ class _Bloecke:
                  beschriftungen: Mapping[str, str]) -> None:
         self.tokens, self.tags, self.beschriftungen = tokens, tags, beschriftungen
         self.zeilen = quelle.split("\n")
+        self.tiefe = 0  # inline conditions around the elements being read
 
     def alle(self) -> list[dict]:
         return self._folge(0, len(self.tokens))
@@ -393,12 +400,17 @@ class _Bloecke:
                 kopf, schluss = elemente[start]["tag"], teil
                 attrs = felder.als_bedingung(kopf.inneres[2:])
                 tags = [kopf, schluss] + ([elemente[sonst]["tag"]] if sonst is not None else [])
-                if attrs is None or not all(map(_schlicht, tags)):
+                if (attrs is None or not all(map(_schlicht, tags))
+                        or self.tiefe >= VERSCHACHTELT):
                     return None
+                self.tiefe += 1
                 grenze = sonst if sonst is not None else j
                 dann = _verschmelze(self._gruppiere(elemente[start + 1:grenze]))
                 anders = (_verschmelze(self._gruppiere(elemente[sonst + 1:j]))
                           if sonst is not None else None)
+                self.tiefe -= 1
+                if _geschuetztes_feld(attrs, dann, anders):
+                    return dann[0], j + 1  # written so by ``aus_dokument``: the field itself
                 return {"type": "bedingungInline",
                         "attrs": {**attrs, "dann": dann, "sonst": anders}}, j + 1
         return None
@@ -412,6 +424,13 @@ class _Bloecke:
                     knoten["marks"] = [{"type": m} for m in dict.fromkeys(marken)]
                 return knoten
         return {"type": "ausdruck", "attrs": {"quelltext": teil.roh}}
+
+
+def _geschuetztes_feld(attrs: dict, dann: list[dict], sonst: list[dict] | None) -> bool:
+    """``{% if x %}**{{ x }}**{% endif %}``: a bold or italic field guarded against ``****``."""
+    return (attrs["art"] == "gefuellt" and sonst is None and len(dann) == 1
+            and dann[0]["type"] == "feld" and bool(dann[0].get("marks"))
+            and dann[0]["attrs"]["name"] == attrs["spalte"])
 
 
 def _schlicht(teil: _Teil) -> bool:

@@ -21,9 +21,9 @@ SPALTEN = {
     "strasse": "Straße", "hausnummer": "Hausnummer", "postfach": "Postfach", "plz": "PLZ",
     "ort": "Ort", "land": "Land", "email": "E-Mail", "gremien": "Gremien",
 }
-FORMATE = {  # filter -> label of the format in the editor
+FORMATE = {  # filter (``deutsch.formate.FILTER``) -> label of the format in the editor
     "betrag": "Betrag", "datum": "Datum", "datum_lang": "Datum lang", "uhrzeit": "Uhrzeit",
-    "telefon": "Telefon", "zahl": "Zahl", "iban": "IBAN",
+    "telefon": "Telefon", "zahl": "Zahl",
 }
 _PARSER = jinja2.Environment()
 

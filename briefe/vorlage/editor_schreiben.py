@@ -1,5 +1,6 @@
 """An editor document (Tiptap/ProseMirror JSON, schema in ``editor_dokument``) written back as a
-template body; a German error for any node, field or condition the editor may not produce."""
+template body; ``editor_pruefung`` first gives a German error, naming the place, for anything
+the editor may not produce. One line of inline nodes is written by ``editor_zeile``."""
 
 from __future__ import annotations
 
@@ -8,20 +9,20 @@ from collections.abc import Mapping
 
 from briefe.fehler import VorlagenFehler
 from briefe.vorlage import editor_felder as felder
-
-_NAME = re.compile(r"(empfaenger|werte)\.[a-z_][a-z0-9_]*|anrede|datum|zeichen|betreff")
-_FORMAT = re.compile(r"[a-z_][a-z0-9_]*")
+from briefe.vorlage.editor_pruefung import pruefe
+from briefe.vorlage.editor_zeile import Zeile
+from briefe.vorlage.editor_zeile import marken as marken_von
 
 
 def aus_dokument(dokument: Mapping) -> str:
-    """The template body of an editor document; a German error for what is not allowed."""
-    if not isinstance(dokument, Mapping) or dokument.get("type") != "doc":
-        raise VorlagenFehler("Das Dokument des Editors ist ungültig (kein „doc“).")
+    """The template body of an editor document; a German error naming the place for what the
+    editor may not produce."""
+    pruefe(dokument)
     try:
         text = _bloecke(dokument.get("content") or [])
-    except (AttributeError, TypeError, ValueError, KeyError):  # a node of the wrong shape
+    except (AttributeError, TypeError, ValueError, KeyError, RecursionError):  # pragma: no cover
         raise VorlagenFehler("Das Dokument des Editors ist ungültig (ein Element hat nicht die "
-                             "erwartete Form).") from None
+                             "erwartete Form).", datei="Editor-Dokument") from None
     return text + "\n" if text else ""
 
 
@@ -45,17 +46,18 @@ def _block(block: Mapping) -> str | None:
     if art == "paragraph":
         return _zeile(inhalt)
     if art == "heading":
-        stufe = min(6, max(1, int((block.get("attrs") or {}).get("level", 1))))
-        return "#" * stufe + " " + _zeile(inhalt) if inhalt else ""
+        stufe = (block.get("attrs") or {}).get("level") or 1
+        zeile = _zeile(_ohne_umbruch(inhalt)) if inhalt else ""
+        zeile = re.sub(r"(?<=[ \t])#+\Z", lambda t: "\\" + t.group(), zeile)  # no closing ##
+        return "#" * stufe + " " + zeile if zeile else ""
     if art in ("bulletList", "orderedList"):
         return _liste(block)
     if art == "table":
         return _tabelle(block)
     if art == "ausdruckBlock":
-        return str((block.get("attrs") or {}).get("quelltext", "")).strip("\n")
+        return (block.get("attrs") or {}).get("quelltext", "").strip("\n")
     if art == "bedingung":
         attrs = block.get("attrs") or {}
-        _pruefe_bedingung(attrs)
         dann = next((k for k in inhalt if k.get("type") == "bedingungDann"), {})
         sonst = next((k for k in inhalt if k.get("type") == "bedingungSonst"), None)
         text = "{% if " + felder.bedingung_quelle(attrs) + " %}\n"
@@ -65,12 +67,13 @@ def _block(block: Mapping) -> str | None:
         return text + "{% endif %}"
     if art in ("bedingungDann", "bedingungSonst", "listItem"):
         return _bloecke(inhalt)
-    raise VorlagenFehler(f"Das Dokument des Editors enthält einen unbekannten Block „{art}“.")
+    raise ValueError(art)  # pruefe() lets no other block through
 
 
 def _liste(block: Mapping) -> str:
     nummeriert = block.get("type") == "orderedList"
-    start = int((block.get("attrs") or {}).get("start") or 1) if nummeriert else 1
+    start = (block.get("attrs") or {}).get("start", 1) if nummeriert else 1
+    start = 1 if start is None else start
     punkte = [p for p in block.get("content") or [] if p.get("type") == "listItem"]
     locker = any(len(p.get("content") or []) > 1 and any(
         k.get("type") not in ("bulletList", "orderedList") for k in (p.get("content") or [])[1:])
@@ -84,9 +87,17 @@ def _liste(block: Mapping) -> str:
             teil = _block(kind) or ""
             teile.append(teil)
         text = ("\n\n" if locker else "\n").join(teile)
-        text = "\n".join(einzug + z if z and k else z for k, z in enumerate(text.split("\n")))
+        zeilen_ = text.split("\n")
+        text = "\n".join(einzug + z if z and k and not _tag_nach_umbruch(zeilen_[k - 1], z) else z
+                         for k, z in enumerate(zeilen_))
         zeilen.append(marke + text if text.strip() else marke.rstrip())
     return ("\n\n" if locker else "\n").join(zeilen)
+
+
+def _tag_nach_umbruch(davor: str, zeile: str) -> bool:
+    """A tag starting a line after a line break: Jinja drops the indent before it (lstrip_blocks),
+    so the line continues the paragraph without one."""
+    return davor.endswith("\\") and zeile.startswith(("{%", "{#"))
 
 
 def _tabelle(block: Mapping) -> str:
@@ -115,134 +126,56 @@ def _tabelle(block: Mapping) -> str:
 def _zelle(zelle: Mapping) -> str:
     teile = []
     for absatz in zelle.get("content") or []:
-        inhalt = [{"type": "text", "text": " "} if k.get("type") == "hardBreak" else k
-                  for k in absatz.get("content") or []]
-        teile.append(_zeile(inhalt, tabelle=True))
+        teile.append(_zeile(_ohne_umbruch(absatz.get("content") or []), tabelle=True))
     return " ".join(t for t in teile if t).replace("\n", " ")
+
+
+def _ohne_umbruch(inhalt: list) -> list:
+    """A heading or table cell is one line: a line break becomes a space."""
+    return [{"type": "text", "text": " "} if k.get("type") == "hardBreak" else k for k in inhalt]
 
 
 def _zeile(inhalt: list, tabelle: bool = False, rand: bool = True) -> str:
     """Inline nodes as one Markdown line (hard breaks give further lines); ``rand=False``
     keeps spaces at the edges (the parts of an inline condition)."""
-    text = ""
-    offen: list[str] = []
-    knoten_liste = _ohne_randleerzeichen(inhalt)
-    for n, knoten in enumerate(knoten_liste):
-        marken = _marken(knoten)
-        while any(m not in marken for m in offen):  # close innermost first what this lacks
-            text += "**" if offen.pop() == "bold" else "*"
-        anfang = not text.strip("*") or text.endswith("\\\n")
-        neu = sorted(sorted(marken - set(offen)), key=lambda m: -_reichweite(knoten_liste, n, m))
-        for marke in neu:  # the mark that lasts longer opens outside
-            text += "**" if marke == "bold" else "*"
-            offen.append(marke)
-        text += _inline(knoten, tabelle, anfang)
-    while offen:
-        text += "**" if offen.pop() == "bold" else "*"
-    while text.endswith("\\\n"):
-        text = text[:-2]
-    return text.strip(" ") if rand else text
+    if rand:
+        inhalt = _leere_felder_geschuetzt(inhalt)
+    return Zeile(tabelle, rand).schreibe(inhalt, lambda knoten: _atom(knoten, tabelle))
 
 
-def _reichweite(inhalt: list, n: int, marke: str) -> int:
-    """How many nodes from ``n`` on carry ``marke``."""
-    laenge = 0
-    while n + laenge < len(inhalt) and marke in _marken(inhalt[n + laenge]):
-        laenge += 1
-    return laenge
-
-
-def _marken(knoten: Mapping) -> set[str]:
-    if knoten.get("type") == "hardBreak":
-        return set()
-    return {m.get("type") for m in knoten.get("marks") or []} & {"bold", "italic"}
-
-
-def _ohne_randleerzeichen(inhalt: list) -> list:
-    """Spaces where bold or italic begins or ends move outside (``**a **`` is no emphasis);
-    a space between two nodes with the same mark keeps it."""
-    ergebnis = []
+def _leere_felder_geschuetzt(inhalt: list) -> list:
+    """A field bold or italic on its own is written inside ``{% if name %}``: an empty value
+    would leave ``****`` in the letter. ``zu_dokument`` reads it back as the field."""
+    ergebnis = list(inhalt)
     for n, knoten in enumerate(inhalt):
-        marken = _marken(knoten)
-        text = str(knoten.get("text", ""))
-        if knoten.get("type") != "text" or not marken or not text.strip():
-            ergebnis.append(knoten if text.strip() or knoten.get("type") != "text"
-                            else {"type": "text", "text": text})
+        marken = marken_von(knoten)
+        if knoten.get("type") != "feld" or not marken:
             continue
-        davor = marken & _marken(inhalt[n - 1]) if n else set()
-        danach = marken & _marken(inhalt[n + 1]) if n + 1 < len(inhalt) else set()
-        kern = text.strip()
-        links, rechts = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        if links:
-            ergebnis.append(_mit_marken(links, davor))
-        ergebnis.append({**knoten, "text": kern})
-        if rechts:
-            ergebnis.append(_mit_marken(rechts, danach))
+        nachbarn = [_nachbar(inhalt[n - 1::-1] if n else []), _nachbar(inhalt[n + 1:])]
+        if not any(marken & marken_von(k) for k in nachbarn if k is not None):
+            name = knoten["attrs"]["name"]
+            ergebnis[n] = {"type": "bedingungInline", "attrs": {
+                "spalte": name, "art": "gefuellt", "wert": None, "dann": [knoten], "sonst": None}}
     return ergebnis
 
 
-def _mit_marken(text: str, marken: set[str]) -> dict:
-    knoten: dict = {"type": "text", "text": text}
-    if marken:
-        knoten["marks"] = [{"type": m} for m in sorted(marken)]
-    return knoten
+def _nachbar(knoten_liste: list) -> Mapping | None:
+    """The first node that is not whitespace."""
+    return next((k for k in knoten_liste if k.get("type") != "text"
+                 or str(k.get("text", "")).strip()), None)
 
 
-def _inline(knoten: Mapping, tabelle: bool, anfang: bool) -> str:
+def _atom(knoten: Mapping, tabelle: bool) -> str:
     art = knoten.get("type")
     attrs = knoten.get("attrs") or {}
-    if art == "text":
-        return _escape(str(knoten.get("text", "")), tabelle, anfang)
-    if art == "hardBreak":
-        return " " if tabelle else "\\\n"
     if art == "feld":
-        _pruefe_name(attrs.get("name"))
-        if attrs.get("format") and not _FORMAT.fullmatch(str(attrs["format"])):
-            raise VorlagenFehler(f"Das Format „{attrs['format']}“ eines Feldes ist ungültig.")
         return felder.feld_quelle(attrs)
     if art == "ausdruck":
-        return str(attrs.get("quelltext", ""))
+        return attrs.get("quelltext", "")
     if art == "bedingungInline":
-        _pruefe_bedingung(attrs)
         text = "{% if " + felder.bedingung_quelle(attrs) + " %}"
         text += _zeile(attrs.get("dann") or [], tabelle, rand=False)
         if attrs.get("sonst") is not None:
             text += "{% else %}" + _zeile(attrs.get("sonst") or [], tabelle, rand=False)
         return text + "{% endif %}"
-    raise VorlagenFehler(f"Das Dokument des Editors enthält ein unbekanntes Element „{art}“.")
-
-
-def _pruefe_bedingung(attrs: Mapping) -> None:
-    _pruefe_name(attrs.get("spalte"))
-    art = attrs.get("art", "gefuellt")
-    if art not in felder.ARTEN:
-        raise VorlagenFehler(f"Die Art „{art}“ einer Bedingung ist unbekannt; erlaubt sind "
-                             + ", ".join(felder.ARTEN) + ".")
-
-
-def _pruefe_name(name: object) -> None:
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise VorlagenFehler(f"Das Feld „{name}“ ist ungültig; erlaubt sind Spalten der Liste "
-                             "(empfaenger.…), Werte (werte.…), anrede, datum, zeichen, betreff.")
-
-
-_IMMER = re.compile(r"([\\`*_\[\]{}<])")
-
-
-def _escape(text: str, tabelle: bool, anfang: bool) -> str:
-    """Text as Markdown that prints it literally and that Jinja leaves alone."""
-    text = _IMMER.sub(r"\\\1", text)
-    text = re.sub(r"(?<=\{)([%#])", r"\\\1", text)
-    text = re.sub(r"&(?=#?\w+;)", r"\\&", text)
-    if tabelle:
-        text = text.replace("|", "\\|")
-    if anfang:
-        text = re.sub(r"\A(\s*)([#>+=-]|\d+(?=[.)]))", _zeilenanfang, text)
-    return text.replace("\n", " ")
-
-
-def _zeilenanfang(treffer: re.Match) -> str:
-    zeichen = treffer.group(2)
-    if zeichen.isdigit():
-        return treffer.group(1) + zeichen + "\\"  # 1\. is no list
-    return treffer.group(1) + "\\" + zeichen
+    raise ValueError(art)  # pruefe() lets no other element through

@@ -17,7 +17,7 @@ from briefe.vorlage.editor_dokument import aus_dokument, zu_dokument
 def _json(text: str, was: str) -> object:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than json can read
         raise HTTPException(422, f"{was} ist kein gültiges JSON.") from None
 
 
@@ -43,12 +43,9 @@ def router(api_zugang) -> APIRouter:
     def quelltext(*, zugang: object = rolle,
                   dokument: Annotated[str, Form(description="Das Editor-Dokument (Tiptap-JSON)")],
                   ):
-        inhalt = _json(dokument, "Das Dokument")
-        if not isinstance(inhalt, dict):
-            raise HTTPException(422, "Das Dokument muss ein JSON-Objekt sein.")
         try:
-            return {"koerper": aus_dokument(inhalt)}
+            return {"koerper": aus_dokument(_json(dokument, "Das Dokument"))}
         except VorlagenFehler as fehler:
-            return JSONResponse({"detail": fehler.meldung}, status_code=422)
+            return JSONResponse({"detail": str(fehler)}, status_code=422)  # with the place
 
     return r
