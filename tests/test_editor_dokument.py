@@ -483,7 +483,7 @@ def test_kaputtes_dokument_gibt_deutsche_meldung(dokument, stelle):
 
 
 def test_jedes_format_des_editors_ist_ein_filter():
-    """A format the page offers works in a letter (``iban`` was offered but no filter)."""
+    """A format the page offers is a filter of the letters (``iban`` once was not)."""
     koerper = "".join(f"{{{{ empfaenger.wert | {f} }}}}\n" for f in felder.FORMATE)
     lade_vorlage(VORLAGEN / "test.md", VORLAGEN, quelltext=KOPF + koerper)  # no unknown filter
 

@@ -59,3 +59,16 @@ def test_locale_der_maschine_egal(monkeypatch):
 def test_unsinn_gibt_deutsche_meldung(filter_):
     with pytest.raises(ValueError, match="kein|keine"):
         filter_("Quatsch")
+
+
+@pytest.mark.parametrize("wert", ["DE89370400440532013000", "de89 3704 0044 0532 0130 00",
+                                  " DE89-3704-0044-0532-0130-00 "])
+def test_iban_in_vierergruppen(wert):
+    assert formate.FILTER["iban"](wert) == "DE89 3704 0044 0532 0130 00"
+    assert formate.FILTER["iban"]("") == ""
+
+
+def test_iban_falsch_deutsch():
+    with pytest.raises(ValueError) as fehler:
+        formate.FILTER["iban"]("DE88 3704 0044 0532 0130 00")
+    assert "ist keine gültige IBAN: die Prüfziffer stimmt nicht (Tippfehler?)" in str(fehler.value)

@@ -1,5 +1,5 @@
 """Template filters for German formatting by DIN 5008: dates by Babel (de_DE); numbers,
-amounts, times and phone numbers from ``zahlen``."""
+amounts, times and phone numbers from ``zahlen``; IBANs from ``konto``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 
 from babel.dates import format_date
 
+from briefe.deutsch.konto import iban
 from briefe.deutsch.zahlen import WertFehler, betrag, spalte_von, telefon, uhrzeit, zahl
 
 LOCALE = "de_DE"
@@ -44,4 +45,5 @@ FILTER = {
     "betrag": betrag,
     "zahl": zahl,
     "telefon": telefon,
+    "iban": iban,
 }

@@ -23,7 +23,7 @@ SPALTEN = {
 }
 FORMATE = {  # filter (``deutsch.formate.FILTER``) -> label of the format in the editor
     "betrag": "Betrag", "datum": "Datum", "datum_lang": "Datum lang", "uhrzeit": "Uhrzeit",
-    "telefon": "Telefon", "zahl": "Zahl",
+    "telefon": "Telefon", "zahl": "Zahl", "iban": "IBAN",
 }
 _PARSER = jinja2.Environment()
 

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from schwifty import BIC, IBAN
 from schwifty import exceptions as konto
 
+from briefe.deutsch.konto import kontofehler
 from briefe.deutsch.zahlen import betrag as betrag_text
 from briefe.deutsch.zahlen import lies_zahl
 from briefe.fehler import VorlagenFehler, ZeilenFehler
@@ -20,16 +21,6 @@ FELDER = ("betrag", "zweck")  # may contain fields: compiled like the subject
 HOECHSTBETRAG = Decimal("999999999.99")  # EPC069-12
 MAX_ZWECK = 140
 MAX_EMPFAENGER = 70
-
-_KONTOFEHLER = {
-    konto.InvalidChecksumDigits: "die Prüfziffer stimmt nicht (Tippfehler?)",
-    konto.InvalidBBANChecksum: "die Prüfziffer der Kontonummer stimmt nicht",
-    konto.InvalidLength: "die Länge passt nicht zum Land",
-    konto.InvalidCountryCode: "unbekannter Ländercode",
-    konto.InvalidStructure: "enthält Zeichen an falscher Stelle",
-    konto.InvalidBankCode: "unbekannte Bankleitzahl",
-}
-
 
 @dataclass(frozen=True)
 class Zahlungskopf:
@@ -58,13 +49,6 @@ class Zahlungskopf:
         return Zahlung(self.empfaenger, self.iban, wert, zweck, self.bic, betrag_text(wert))
 
 
-def _kontofehler(fehler: Exception) -> str:
-    for art, text in _KONTOFEHLER.items():
-        if isinstance(fehler, art):
-            return text
-    return "ungültig"
-
-
 def lies_zahlungskopf(daten: object, datei: str, zeile: int | None) -> Zahlungskopf:
     """Check ``[zahlung]``; an invalid IBAN or BIC stops before the first letter."""
     if not isinstance(daten, dict):
@@ -85,12 +69,12 @@ def lies_zahlungskopf(daten: object, datei: str, zeile: int | None) -> Zahlungsk
         iban = IBAN(daten["iban"]).compact
     except (konto.SchwiftyException, ValueError) as fehler:
         raise VorlagenFehler(f"[zahlung]: „iban“ „{daten['iban']}“ ist keine gültige IBAN: "
-                             f"{_kontofehler(fehler)}.", datei=datei, zeile=zeile) from None
+                             f"{kontofehler(fehler)}.", datei=datei, zeile=zeile) from None
     bic = ""
     if str(daten.get("bic", "")).strip():
         try:
             bic = BIC(str(daten["bic"])).compact
         except (konto.SchwiftyException, ValueError) as fehler:
             raise VorlagenFehler(f"[zahlung]: „bic“ „{daten['bic']}“ ist keine gültige BIC: "
-                                 f"{_kontofehler(fehler)}.", datei=datei, zeile=zeile) from None
+                                 f"{kontofehler(fehler)}.", datei=datei, zeile=zeile) from None
     return Zahlungskopf(empfaenger, iban, bic)
