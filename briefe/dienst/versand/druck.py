@@ -14,9 +14,8 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from briefe.dienst.laeufe.arbeiter import lauf_ordner
 from briefe.dienst.laeufe.speicher import FERTIG
-from briefe.dienst.versand.hintergrund import Hintergrund
+from briefe.dienst.versand.hintergrund import Hintergrund, lauf_und_ausgabe
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.versand.drucken import Druckwunsch
@@ -61,10 +60,6 @@ def druck_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     angemeldet = Depends(zugang)
 
-    def _fertiger_lauf(request: Request, lauf_id: str, z) -> tuple[object, Path]:
-        lauf = eigener_lauf(request, z, lauf_id)
-        return lauf, lauf_ordner(request.app.state.dienst.konfiguration.daten, lauf.id) / "ausgabe"
-
     def _stand(lauf, ausgabe: Path, einstellungen) -> JSONResponse:
         if einstellungen is None:
             return JSONResponse({"verfuegbar": False})
@@ -88,14 +83,14 @@ def druck_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
 
     @router.get("/laeufe/{lauf_id}/druck")
     def druck_stand(request: Request, lauf_id: str, z=angemeldet) -> JSONResponse:
-        lauf, ausgabe = _fertiger_lauf(request, lauf_id, z)
+        lauf, ausgabe = lauf_und_ausgabe(request, eigener_lauf, z, lauf_id)
         return _stand(lauf, ausgabe, request.app.state.dienst.konfiguration.drucken)
 
     @router.post("/laeufe/{lauf_id}/drucken")
     async def drucken(request: Request, lauf_id: str, z=angemeldet) -> JSONResponse:
         if not pruefe_csrf(request.session, request.headers.get("x-csrf-token")):
             return JSONResponse({"detail": "Das Formular ist abgelaufen. Bitte die Seite neu laden."}, 403)
-        lauf, ausgabe = _fertiger_lauf(request, lauf_id, z)
+        lauf, ausgabe = lauf_und_ausgabe(request, eigener_lauf, z, lauf_id)
         einstellungen = request.app.state.dienst.konfiguration.drucken
         if einstellungen is None:
             return JSONResponse({"detail": "In diesem Dienst ist kein Drucker eingerichtet "

@@ -9,11 +9,19 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
+from briefe.dienst.laeufe.arbeiter import lauf_ordner
 from briefe.fehler import BriefeFehler
 
 log = logging.getLogger("briefe.dienst")
 Melder = Callable[[dict], None]
+
+
+def lauf_und_ausgabe(request, eigener_lauf: Callable, z, lauf_id: str) -> tuple[object, Path]:
+    """The user's own run (``eigener_lauf``: 404 otherwise) and its output folder."""
+    lauf = eigener_lauf(request, z, lauf_id)
+    return lauf, lauf_ordner(request.app.state.dienst.konfiguration.daten, lauf.id) / "ausgabe"
 
 
 class Hintergrund:

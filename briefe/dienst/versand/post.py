@@ -8,8 +8,8 @@ from collections.abc import Callable
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from briefe.dienst.laeufe.arbeiter import lauf_ordner
 from briefe.dienst.laeufe.speicher import FERTIG
+from briefe.dienst.versand.hintergrund import lauf_und_ausgabe
 from briefe.fehler import BriefeFehler
 
 
@@ -19,11 +19,10 @@ def post_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
     angemeldet = Depends(zugang)
 
     def _liefere(request: Request, lauf_id: str, z, erstelle) -> FileResponse | JSONResponse:
-        lauf = eigener_lauf(request, z, lauf_id)
+        lauf, ausgabe = lauf_und_ausgabe(request, eigener_lauf, z, lauf_id)
         if lauf.status != FERTIG or lauf.geloescht:
             return JSONResponse({"detail": "Der Lauf ist nicht fertig oder seine Dateien sind gelöscht."},
                                 409)
-        ausgabe = lauf_ordner(request.app.state.dienst.konfiguration.daten, lauf.id) / "ausgabe"
         try:
             ergebnis = erstelle(ausgabe)
         except BriefeFehler as fehler:

@@ -15,9 +15,8 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, JSONResponse
 
-from briefe.dienst.laeufe.arbeiter import lauf_ordner
 from briefe.dienst.laeufe.speicher import FERTIG
-from briefe.dienst.versand.hintergrund import Hintergrund
+from briefe.dienst.versand.hintergrund import Hintergrund, lauf_und_ausgabe
 from briefe.dienst.zugang.sicherheit import pruefe_csrf
 from briefe.fehler import BriefeFehler
 from briefe.versand.post import POSTDATEI
@@ -49,10 +48,6 @@ def versand_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
     router = APIRouter(include_in_schema=False)
     angemeldet = Depends(zugang)
 
-    def _fertiger_lauf(request: Request, lauf_id: str, z) -> tuple[object, Path]:
-        lauf = eigener_lauf(request, z, lauf_id)
-        return lauf, lauf_ordner(request.app.state.dienst.konfiguration.daten, lauf.id) / "ausgabe"
-
     def _stand(request: Request, lauf, ausgabe: Path) -> JSONResponse:
         from briefe.versand.versand import plane
 
@@ -81,14 +76,14 @@ def versand_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
 
     @router.get("/laeufe/{lauf_id}/versand")
     def versand_stand(request: Request, lauf_id: str, z=angemeldet) -> JSONResponse:
-        lauf, ausgabe = _fertiger_lauf(request, lauf_id, z)
+        lauf, ausgabe = lauf_und_ausgabe(request, eigener_lauf, z, lauf_id)
         return _stand(request, lauf, ausgabe)
 
     @router.post("/laeufe/{lauf_id}/versenden")
     def versenden(request: Request, lauf_id: str, z=angemeldet) -> JSONResponse:
         if not pruefe_csrf(request.session, request.headers.get("x-csrf-token")):
             return JSONResponse({"detail": "Das Formular ist abgelaufen. Bitte die Seite neu laden."}, 403)
-        lauf, ausgabe = _fertiger_lauf(request, lauf_id, z)
+        lauf, ausgabe = lauf_und_ausgabe(request, eigener_lauf, z, lauf_id)
         einstellungen = request.app.state.dienst.konfiguration.versand
         if einstellungen is None:
             return JSONResponse({"detail": KEIN_SERVER}, 409)
@@ -103,7 +98,7 @@ def versand_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
 
     @router.get(f"/laeufe/{{lauf_id}}/{POSTDATEI}")
     def postdatei(request: Request, lauf_id: str, z=angemeldet) -> FileResponse:
-        _, ausgabe = _fertiger_lauf(request, lauf_id, z)
+        _, ausgabe = lauf_und_ausgabe(request, eigener_lauf, z, lauf_id)
         pfad = ausgabe / POSTDATEI
         if not pfad.is_file():
             return JSONResponse({"detail": "Für diesen Lauf gibt es keine Briefe für den Postversand."}, 404)
