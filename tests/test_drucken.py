@@ -307,3 +307,32 @@ def test_auftrag_mit_drucken(server, lauf, tmp_path):
     auftrag.write_text(auftrag.read_text(encoding="utf-8").replace('"DL"', '"B4"'), encoding="utf-8")
     falsch = briefe_cli("auftrag", "pruefen", auftrag)
     assert falsch.returncode == 2 and "„umschlag“: Unbekanntes Umschlagformat „B4“" in falsch.stderr
+
+
+def test_nur_post_nach_dem_versand(server, tmp_path):
+    """After ``briefe versenden``: ``--nur-post`` prints exactly the letters without an address."""
+    from briefe.lauf.lauf import fuehre_aus
+    from briefe.lauf.optionen import Laufoptionen
+    from tests.smtp_hilfe import Server
+    from tests.test_versand import BUERO, ZEILEN
+    from tests.test_versand import VORLAGE as EINLADUNG
+
+    for alt in server.gedruckt():
+        alt.unlink()
+    shutil.copytree(WURZEL / "vorlagen" / "absender", tmp_path / "absender")
+    (tmp_path / "einladung.md").write_text(EINLADUNG, encoding="utf-8")
+    liste = schreibe_liste(tmp_path / "mitglieder.csv")  # 5 rows, 2 without a valid address
+    fuehre_aus(Laufoptionen(vorlage=tmp_path / "einladung.md", daten=liste, ausgabe=tmp_path / "aus",
+                            formate=("pdf",), jobs=1))
+    ohne_versand = drucken(server, tmp_path / "aus", "--nur-post")
+    assert ohne_versand.returncode == 2 and "nicht versendet" in ohne_versand.stderr
+    with Server() as smtp:
+        versand = briefe_cli("versenden", tmp_path / "aus", "--smtp-host", "127.0.0.1", "--smtp-port",
+                             str(smtp.port), "--tls", "keine", "--absender", BUERO)
+    assert versand.returncode == 0, versand.stdout + versand.stderr
+    ergebnis = drucken(server, tmp_path / "aus", "--nur-post")
+    assert ergebnis.returncode == 0, ergebnis.stdout + ergebnis.stderr
+    assert "2 von 2 Briefen gedruckt" in ergebnis.stdout
+    namen = sorted(p.name.split("-")[1] for p in server.gedruckt())
+    post = sorted(z[3].lower().replace("ä", "ae") for z in ZEILEN if "@" not in z[5])
+    assert namen == post == ["schaefer", "yilmaz"]

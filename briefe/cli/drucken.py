@@ -37,6 +37,8 @@ def richte_ein(befehle) -> None:
                          help="Exemplare je Brief (Standard: 1)")
     drucken.add_argument("--sammel", action="store_true",
                          help="serienbrief.pdf als ein Auftrag statt je Brief ein Auftrag")
+    drucken.add_argument("--nur-post", action="store_true",
+                         help="nach „briefe versenden“: nur die Briefe ohne E-Mail-Adresse (für die Post)")
     drucken.add_argument("--nochmal", action="store_true",
                          help="auch schon gedruckte Briefe noch einmal drucken")
     drucken.add_argument("--zeitgrenze", type=float, default=600.0, metavar="SEKUNDEN",
@@ -77,7 +79,8 @@ def _drucken(args) -> int:
     from briefe.versand.drucken import Druckwunsch
 
     wunsch = Druckwunsch(drucker=args.drucker, duplex=args.duplex, fach=args.fach, kopien=args.kopien,
-                         sammel=args.sammel, nochmal=args.nochmal, zeitgrenze=args.zeitgrenze)
+                         sammel=args.sammel, nochmal=args.nochmal, zeitgrenze=args.zeitgrenze,
+                         nur_post=args.nur_post)
     return drucke_und_melde(args.ausgabe, wunsch, args.druckserver, args.log_format)
 
 

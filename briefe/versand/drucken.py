@@ -43,6 +43,7 @@ class Druckwunsch:
     kopien: int = 1
     sammel: bool = False
     nochmal: bool = False  # print again what was printed already
+    nur_post: bool = False  # only the letters ``briefe versenden`` left for the post
     zeitgrenze: float = 600.0  # seconds a job may take once the printer works on it
 
 
@@ -257,10 +258,20 @@ def _pruefe_drucker(verbindung, wunsch: Druckwunsch, ergebnis: Druckergebnis) ->
 # --- plan ---------------------------------------------------------------------------------------
 
 
-def plane_druck(ausgabe: Path, sammel: bool = False) -> tuple[dict, list[Druckstueck], list[int]]:
-    """The run's protocol, its print jobs and the rows without a letter to print."""
+def plane_druck(ausgabe: Path, sammel: bool = False,
+                nur_post: bool = False) -> tuple[dict, list[Druckstueck], list[int]]:
+    """The run's protocol, its print jobs and the rows without a letter to print (``nur_post``:
+    only the letters that did not go by e-mail)."""
     protokoll = lies_fertiges_protokoll(ausgabe)
     briefe = protokoll.get("briefe", [])
+    if nur_post:
+        if sammel:
+            raise BriefeFehler("--nur-post und --sammel zusammen gehen nicht: die Briefe für die Post "
+                               "werden je Brief gedruckt.")
+        if not any(e.get("kanal") for e in briefe):
+            raise BriefeFehler("Dieser Lauf wurde nicht versendet („briefe versenden“); ohne Versand "
+                               "ist unbekannt, welche Briefe per Post gehen.")
+        briefe = [e for e in briefe if e.get("kanal") == "Post"]
     ohne = [int(e["zeile"]) for e in briefe if e.get("status") != "ok"]
     if sammel:
         pfad = ausgabe / SAMMEL_PDF
@@ -298,7 +309,7 @@ def drucke(ausgabe: Path | str, wunsch: Druckwunsch, *, server: str | None = Non
     ausgabe = Path(ausgabe)
     if not 1 <= wunsch.kopien <= 999:
         raise BriefeFehler("--kopien: erlaubt sind 1 bis 999.")
-    protokoll, stuecke, ohne = plane_druck(ausgabe, wunsch.sammel)
+    protokoll, stuecke, ohne = plane_druck(ausgabe, wunsch.sammel, wunsch.nur_post)
     ergebnis = Druckergebnis(beginn=jetzt(), ohne_brief=ohne)
     verbindung = verbinde(server)
     with ordnersperre(ausgabe / SPERRE, f"Für {ausgabe} läuft bereits ein Druck."):
