@@ -128,6 +128,14 @@ def lies_protokoll(ausgabe: Path) -> dict | None:
     return json.loads(pfad.read_text(encoding="utf-8"))
 
 
+def protokoll_aus(daten: dict) -> Protokoll:
+    """A protocol read back from ``protokoll.json`` (keys it does not know are left out)."""
+    felder = set(Eintrag.__dataclass_fields__)
+    briefe = [Eintrag(**{k: v for k, v in b.items() if k in felder}) for b in daten.get("briefe", [])]
+    kopf = {k: v for k, v in daten.items() if k in Protokoll.__dataclass_fields__ and k != "briefe"}
+    return Protokoll(**kopf, briefe=briefe)
+
+
 def lies_fertiges_protokoll(ausgabe: Path) -> dict:
     """The protocol of a finished run in ``ausgabe`` (for sending, printing, envelopes); German
     errors when there is none, it is unreadable, or the run did not finish."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, DruckerFehler
-from briefe.lauf.protokoll import Eintrag, Protokoll, lies_fertiges_protokoll, schreibe_protokoll
+from briefe.lauf.protokoll import lies_fertiges_protokoll, protokoll_aus, schreibe_protokoll
 from briefe.versand.journal import Versandjournal, jetzt, lies_journal, ordnersperre
 
 DRUCKJOURNAL = ".briefe-druck.jsonl"
@@ -503,16 +503,13 @@ def _schreibe_ergebnis(ausgabe: Path, protokoll: dict, stuecke: list[Druckstueck
     je_zeile = {b["zeile"]: b for b in ergebnis.briefe}
     daten = json.dumps(asdict(ergebnis), ensure_ascii=False, indent=2).encode()
     schreibe_atomar(ausgabe / DRUCK_JSON, daten)
-    roh = dict(protokoll)
-    felder = set(Eintrag.__dataclass_fields__)
-    briefe = [Eintrag(**{k: v for k, v in b.items() if k in felder}) for b in roh.pop("briefe", [])]
-    for e in briefe:
+    neu = protokoll_aus(protokoll)
+    for e in neu.briefe:
         b = je_zeile.get(e.zeile)
         if b:
             e.druckstatus, e.drucker, e.druckauftrag, e.druckzeit = (
                 b["zustand"], b["drucker"], "" if b["auftrag"] is None else str(b["auftrag"]), b["zeit"])
-    schreibe_protokoll(Protokoll(**{k: v for k, v in roh.items() if k in Protokoll.__dataclass_fields__},
-                                 briefe=briefe), ausgabe)
+    schreibe_protokoll(neu, ausgabe)
 
 
 __all__ = ["DRUCK_JSON", "Druckergebnis", "Druckwunsch", "drucke", "drucker_liste", "druckstand",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, ZeilenFehler
-from briefe.lauf.protokoll import Eintrag, Protokoll, lies_fertiges_protokoll, schreibe_protokoll
+from briefe.lauf.protokoll import lies_fertiges_protokoll, protokoll_aus, schreibe_protokoll
 from briefe.quellen.datenbank import ist_datenbank, lies_datenbank
 from briefe.quellen.mitglieder import Empfaenger, Mitgliederliste, lies_mitglieder
 from briefe.versand.einstellungen import Einstellungen, ist_adresse
@@ -346,18 +346,14 @@ def _schreibe_ergebnis(plan: Plan, ergebnis: Versandergebnis) -> None:
         })
     daten = asdict(ergebnis)
     schreibe_atomar(plan.ausgabe / VERSAND_JSON, json.dumps(daten, ensure_ascii=False, indent=2).encode())
-    roh = dict(plan.protokoll)
-    felder = set(Eintrag.__dataclass_fields__)
-    briefe = [Eintrag(**{k: v for k, v in b.items() if k in felder}) for b in roh.pop("briefe", [])]
+    protokoll = protokoll_aus(plan.protokoll)
     nach_nummer = {b["nummer"]: b for b in ergebnis.briefe}
-    for e in briefe:
+    for e in protokoll.briefe:
         b = nach_nummer.get(e.nummer)
         if b and b["kanal"]:
             e.kanal, e.message_id, e.versandzeit = b["kanal"], b["message_id"], b["zeit"]
             e.versandstatus = b["zustand"]
             e.serverantwort = b["antwort"]
-    protokoll = Protokoll(**{k: v for k, v in roh.items() if k in Protokoll.__dataclass_fields__},
-                          briefe=briefe)
     if ergebnis.postdatei and ergebnis.postdatei not in protokoll.sammeldateien:
         protokoll.sammeldateien.append(ergebnis.postdatei)
     schreibe_protokoll(protokoll, plan.ausgabe)
