@@ -316,7 +316,7 @@ def drucke(ausgabe: Path | str, wunsch: Druckwunsch, *, server: str | None = Non
         stand = lies_journal(ausgabe / DRUCKJOURNAL)
         eigene = {s.nummer: stand[s.nummer] for s in stuecke
                   if stand.get(s.nummer, {}).get("schluessel") == s.schluessel}
-        schon = set() if wunsch.nochmal else _anders_gedruckt(ausgabe, stand, wunsch.sammel)
+        schon = set() if wunsch.nochmal else _anders_gedruckt(ausgabe, protokoll, stand, wunsch.sammel)
         offen = []
         for stueck in stuecke:
             zustand = eigene.get(stueck.nummer, {}).get("zustand")
@@ -338,7 +338,7 @@ def drucke(ausgabe: Path | str, wunsch: Druckwunsch, *, server: str | None = Non
     return ergebnis
 
 
-def _anders_gedruckt(ausgabe: Path, stand: dict[int, dict], sammel: bool) -> set[int]:
+def _anders_gedruckt(ausgabe: Path, protokoll: dict, stand: dict[int, dict], sammel: bool) -> set[int]:
     """Letters printed the other way (one by one, or in the combined PDF), which this call must
     not print again: with ``sammel`` a refusal when some were, else their numbers."""
     einzeln = {n for n, e in stand.items() if n and e.get("zustand") == GEDRUCKT}
@@ -352,8 +352,7 @@ def _anders_gedruckt(ausgabe: Path, stand: dict[int, dict], sammel: bool) -> set
     pfad = ausgabe / SAMMEL_PDF
     if gesamt.get("zustand") == GEDRUCKT and pfad.is_file() and gesamt.get("schluessel") == Druckstueck(
             0, [], SAMMEL_PDF, pfad, sha256(pfad)).schluessel:
-        return {int(e["nummer"]) for e in lies_fertiges_protokoll(ausgabe).get("briefe", [])
-                if e.get("status") == "ok"}
+        return {int(e["nummer"]) for e in protokoll.get("briefe", []) if e.get("status") == "ok"}
     return set()
 
 
@@ -475,10 +474,10 @@ def _grund(werte: dict) -> str:
 def druckstand(ausgabe: Path, stuecke: list[Druckstueck] | None = None,
                ohne: list[int] | None = None) -> list[dict]:
     """Per row of the run: its print state from the journal (as far as it got)."""
-    if stuecke is None:
-        _, stuecke, ohne = plane_druck(ausgabe, sammel=(ausgabe / DRUCKJOURNAL).is_file() and any(
-            e.get("datei") == SAMMEL_PDF for e in lies_journal(ausgabe / DRUCKJOURNAL).values()))
     stand = lies_journal(ausgabe / DRUCKJOURNAL)
+    if stuecke is None:
+        sammel = any(e.get("datei") == SAMMEL_PDF for e in stand.values())
+        _, stuecke, ohne = plane_druck(ausgabe, sammel=sammel)
     je_zeile: dict[int, dict] = {}
     for stueck in stuecke:
         eintrag = stand.get(stueck.nummer, {})

@@ -66,8 +66,10 @@ def druck_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
         if lauf.status != FERTIG or lauf.geloescht:
             return JSONResponse({"verfuegbar": False, "meldung": "Der Lauf ist nicht fertig."}, 409)
         stand = dict(DRUCKE.stand.get(lauf.id, {"zustand": "bereit"}))
-        drucker, meldung = _drucker(einstellungen) if stand["zustand"] != "laeuft" else ([], "")
-        briefe = _ergebnis(ausgabe)
+        laeuft = stand["zustand"] == "laeuft"
+        # while printing the page polls: only the progress, no CUPS printer list, no letter files
+        drucker, meldung = _drucker(einstellungen) if not laeuft else ([], "")
+        briefe = _ergebnis(ausgabe) if not laeuft else []
         gedruckt = sum(1 for b in briefe if b["zustand"] == "gedruckt")
         if stand["zustand"] == "bereit" and briefe:  # printed before this service process started
             offen = any(b["zustand"] in ("wird gedruckt", "an den Drucker gesendet") for b in briefe)
@@ -76,7 +78,7 @@ def druck_router(zugang: Callable, eigener_lauf: Callable) -> APIRouter:
             "verfuegbar": True, "drucker": drucker, "meldung": stand.get("meldung") or meldung,
             "zustand": stand["zustand"],
             "fortschritt": {"fertig": stand.get("fertig", 0), "gesamt": stand.get("gesamt", 0)},
-            "briefe": briefe if stand["zustand"] != "laeuft" else [],
+            "briefe": briefe,
             "gedruckt": gedruckt,
             "gesamt": len(briefe),
         })

@@ -11,7 +11,6 @@
   var fach = document.getElementById("druck-fach");
   var kopien = document.getElementById("druck-kopien");
   var knopf = document.getElementById("druck-knopf");
-  var standText = document.getElementById("druck-stand");
   var laeuft = document.getElementById("druck-laeuft");
   var balken = document.getElementById("druck-fortschritt");
   var text = document.getElementById("druck-text");
@@ -54,8 +53,6 @@
       zeigeDrucker();
     }
     var alle = s.gesamt > 0 && s.gedruckt >= s.gesamt;
-    standText.textContent = s.zustand === "laeuft" && s.gesamt
-      ? s.gedruckt + " " + vonBriefen(s.gesamt) + " gedruckt." : "";
     form.hidden = s.zustand === "laeuft" || drucker.length === 0 || alle;
     knopf.textContent = s.gedruckt ? "Übrige drucken" : "Drucken";
     laeuft.hidden = s.zustand !== "laeuft";
