@@ -16,7 +16,7 @@ from pathlib import Path
 from briefe.dateien import schreibe_atomar, sha256
 from briefe.fehler import BriefeFehler, DruckerFehler
 from briefe.lauf.protokoll import lies_fertiges_protokoll, protokoll_aus, schreibe_protokoll
-from briefe.versand.journal import Versandjournal, jetzt, lies_journal, ordnersperre
+from briefe.versand.journal import Journal, jetzt, lies_journal, ordnersperre
 
 DRUCKJOURNAL = ".briefe-druck.jsonl"
 DRUCK_JSON = "druck.json"
@@ -329,7 +329,7 @@ def drucke(ausgabe: Path | str, wunsch: Druckwunsch, *, server: str | None = Non
             ergebnis.drucker, ergebnis.optionen = _pruefe_drucker(verbindung, wunsch, ergebnis)
         melde({"ereignis": "druck_start", "drucker": ergebnis.drucker, "zu_drucken": ergebnis.zu_drucken,
                "schon_gedruckt": ergebnis.schon_gedruckt})
-        with Versandjournal(ausgabe, DRUCKJOURNAL) as journal:
+        with Journal(ausgabe, DRUCKJOURNAL) as journal:
             _Druck(verbindung, journal, eigene, ergebnis, wunsch, melde).alle(offen)
         ergebnis.ende = jetzt()
         _schreibe_ergebnis(ausgabe, protokoll, stuecke, ergebnis)

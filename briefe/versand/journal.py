@@ -49,14 +49,15 @@ def lies_journal(pfad: Path) -> dict[int, dict]:
     return stand
 
 
-class Versandjournal:
-    """Appends a line and syncs it to disk before the message goes out (or counts as sent)."""
+class Journal:
+    """Appends a line and syncs it to disk before a message or print job goes out (or counts as
+    done): the send journal, or with ``datei`` the print journal."""
 
     def __init__(self, ausgabe: Path, datei: str = VERSANDJOURNAL) -> None:
         self._griff = os.open(Path(ausgabe) / datei,
                               os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o600)
 
-    def __enter__(self) -> Versandjournal:
+    def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *_) -> None:

@@ -25,7 +25,7 @@ from briefe.versand.journal import (
     NICHT_GESENDET,
     UNKLAR,
     WIRD_GESENDET,
-    Versandjournal,
+    Journal,
     jetzt,
     lies_versandjournal,
     ordnersperre,
@@ -247,7 +247,7 @@ def versende(ausgabe: Path | str, einstellungen: Einstellungen, *, probe: str | 
 def _sende_alle(plan: Plan, verbindung: Verbindung, offen: list[Brieflage], stand: dict,
                 ergebnis: Versandergebnis, probe: str | None, melde: Melder) -> None:
     einstellungen = verbindung.e
-    journal = contextlib.nullcontext() if probe else Versandjournal(plan.ausgabe)
+    journal = contextlib.nullcontext() if probe else Journal(plan.ausgabe)
     letzte = 0.0
     try:
         with journal:
