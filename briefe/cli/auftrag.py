@@ -8,6 +8,7 @@ from pathlib import Path
 
 from briefe.cli.drucken import druck_wunsch, drucke_und_melde
 from briefe.cli.haupt import EXIT_LAEUFT, EXIT_OK, EXIT_START, melder, zusammenfassung
+from briefe.cli.post import melde_post
 from briefe.cli.versand import versand_einstellungen, versende_auftrag
 from briefe.fehler import BriefeFehler
 
@@ -108,10 +109,8 @@ def _post_des_laufs(auftrag) -> int:
             print(f"Fehler: {fehler}", file=sys.stderr)
             code = max(code, 1)
             continue
-        for meldung in ergebnis.fehler:
-            print(f"  {meldung}")
-        print(f"{ergebnis.anzahl} Anschriften gesetzt: {ergebnis.datei}")
-        code = max(code, 1 if ergebnis.fehler and not auftrag.fehler_ok else EXIT_OK)
+        zeilen_code = melde_post(ergebnis)
+        code = max(code, EXIT_OK if auftrag.fehler_ok else zeilen_code)
     return code
 
 

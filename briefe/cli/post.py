@@ -50,7 +50,8 @@ def richte_ein(befehle) -> None:
     etiketten.set_defaults(handler=_etiketten)
 
 
-def _melde(ergebnis) -> int:
+def melde_post(ergebnis) -> int:
+    """Print what envelopes or labels were made (errors, hints, file); the exit code."""
     for fehler in ergebnis.fehler:
         print(f"  {fehler}")
     for hinweis in ergebnis.hinweise:
@@ -68,7 +69,7 @@ def _umschlaege(args) -> int:
     optionen = aus_argumenten(args)
     vorlage, _, empfaenger = vorbereiten(optionen)
     optionen.ausgabe.mkdir(parents=True, exist_ok=True)
-    return _melde(erstelle_umschlaege(
+    return melde_post(erstelle_umschlaege(
         empfaenger, args.umschlag, optionen.ausgabe / "umschlaege.pdf",
         vorlage.absender.ruecksendeangabe, vorlage.anschrift_reihenfolge,
         lambda e: vorlage.erzeuge(e).vermerke))
@@ -87,4 +88,4 @@ def _etiketten(args) -> int:
     bogen_ = bogen(args.bogen)
     empfaenger = ausgewaehlt(args.daten, filter_, args.blatt)
     args.ausgabe.mkdir(parents=True, exist_ok=True)
-    return _melde(erstelle_etiketten(empfaenger, bogen_, args.ausgabe / "etiketten.pdf", args.start))
+    return melde_post(erstelle_etiketten(empfaenger, bogen_, args.ausgabe / "etiketten.pdf", args.start))
