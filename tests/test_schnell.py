@@ -63,6 +63,25 @@ def _seiten(daten: bytes) -> list[tuple[str, list[dict]]]:
         return [(seite.extract_text(), list(seite.chars)) for seite in pdf.pages]
 
 
+def _grafik(daten: bytes) -> list[list[tuple]]:
+    """Per page, the rules, rectangles and curves in paint order: kind, colours, line width, and
+    place in mm."""
+    with pdfplumber.open(io.BytesIO(daten)) as pdf:
+        return [[((o["object_type"], str(o.get("stroking_color")), str(o.get("non_stroking_color")),
+                   o.get("fill"), o.get("stroke"), round(o.get("linewidth") or 0, 3)),
+                  tuple(o[lage] * MM for lage in ("x0", "x1", "top", "bottom")))
+                 for o in seite.objects.get("rect", []) + seite.objects.get("line", [])
+                 + seite.objects.get("curve", [])] for seite in pdf.pages]
+
+
+def _gleiche_grafik(voll: bytes, schnell_pdf: bytes) -> None:
+    for a, b in zip(_grafik(voll), _grafik(schnell_pdf), strict=True):
+        assert [art for art, _ in a] == [art for art, _ in b], "Linien und Flächen"
+        for (_, lage_a), (_, lage_b) in zip(a, b, strict=True):
+            assert all(abs(x - y) <= TOLERANZ_MM for x, y in zip(lage_a, lage_b, strict=True)), (
+                "Lage einer Linie oder Fläche", lage_a, lage_b)
+
+
 def _schriften(daten: bytes) -> dict[str, set[int]]:
     """Each embedded font's glyph ids (from /W), by font name; asserts every font is embedded."""
     ergebnis: dict[str, set[int]] = {}
@@ -85,7 +104,8 @@ def _schriften(daten: bytes) -> dict[str, set[int]]:
 
 
 def gleiche_briefe(voll: bytes, schnell_pdf: bytes) -> None:
-    """Same pages, text, glyphs (in paint order, within 0.05 mm) and embedded fonts."""
+    """Same pages, text, glyphs (in paint order, within 0.05 mm), rules and areas, and embedded
+    fonts."""
     a, b = _seiten(voll), _seiten(schnell_pdf)
     assert len(a) == len(b), "Seitenzahl"
     for nummer, ((text_a, zeichen_a), (text_b, zeichen_b)) in enumerate(zip(a, b, strict=True)):
@@ -95,6 +115,7 @@ def gleiche_briefe(voll: bytes, schnell_pdf: bytes) -> None:
             assert (x["text"], x["fontname"], x["size"]) == (y["text"], y["fontname"], y["size"])
             for lage in ("x0", "x1", "top", "bottom"):
                 assert abs(x[lage] - y[lage]) * MM <= TOLERANZ_MM, (nummer, x["text"], lage)
+    _gleiche_grafik(voll, schnell_pdf)
     assert _schriften(voll) == _schriften(schnell_pdf)
     assert _aufbau(voll) == _aufbau(schnell_pdf)
 

@@ -32,6 +32,11 @@ GESEHEN_JE_PROZESS = 4096
 VERSUCHE_JE_GRUPPE = 3  # letters a group is tried with before it counts as not fast
 
 
+class AndereZeilenzahl(NichtSchnell):
+    """A letter's paragraph (or table) has other line counts than its group's skeleton: a layout
+    variant of its own."""
+
+
 def _zweites_mal(gesehen: OrderedDict, schluessel) -> bool:
     """Whether ``schluessel`` was seen before (and note it)."""
     kennung = hash(schluessel)

@@ -61,13 +61,14 @@ from briefe.fehler import BriefeFehler
 from briefe.geometrie import ANSCHRIFT_MAX_ZEILEN
 from briefe.modell import Brief
 from briefe.satz.gruppen import (
+    AndereZeilenzahl,
     Gruppenspeicher,
     NichtSchnell,
     Wertstellen,
     gruppenschluessel,
 )
 from briefe.satz.pdf import weasy as pdf_modul
-from briefe.satz.pdf.schnell_block import AndereZeilenzahl, rahme
+from briefe.satz.pdf.schnell_block import rahme
 from briefe.satz.pdf.schnell_gruppe import STATISTIK, _Gruppe
 from briefe.satz.pdf.schnell_platz import _pruefe_text
 

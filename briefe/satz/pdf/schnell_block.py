@@ -23,10 +23,15 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block as block_layout
 from weasyprint.layout.background import layout_box_backgrounds
 
-from briefe.satz.gruppen import NichtSchnell
+from briefe.modell import Brief
+from briefe.satz.gruppen import AndereZeilenzahl, NichtSchnell, NurDieserBrief, mit_stellen, textstellen
+from briefe.satz.pdf import weasy as pdf_modul
 from briefe.satz.pdf.html import _LANGER_LAUF, _umbrechbar
+from briefe.satz.pdf.schnell_platz import _Platz
+from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, aufzeichnen_in, tabellen
 
 _ORIGINAL = block_layout.iter_line_boxes
+_ORIGINAL_BLOCK = block_layout.block_level_layout
 # Boxes a paragraph slot may hold: text in (bold, italic) inline boxes, nothing laid out apart.
 _ERLAUBT = (boxes.LineBox, boxes.InlineBox, boxes.TextBox)
 # Ancestors whose size follows their content (tables, floats, flex, inline blocks): a paragraph
@@ -54,14 +59,21 @@ class Aufruf:
     kinder_lage: list = dataclasses.field(default_factory=list)  # per line: its boxes' places
 
 
+class Aufrufe(list):
+    """The recorded ``iter_line_boxes`` calls, and in ``tabellen`` the table wrappers' layouts."""
+
+    tabellen: list
+
+
 def _texte(box) -> list[str]:
     return [b.text for b in box.descendants() if isinstance(b, boxes.TextBox)]
 
 
 @contextlib.contextmanager
 def aufzeichnen():
-    """Record every ``iter_line_boxes`` call of the layouts made inside."""
-    aufrufe: list[Aufruf] = []
+    """Record every ``iter_line_boxes`` call (and table layout) of the layouts made inside."""
+    aufrufe = Aufrufe()
+    aufrufe.tabellen = []
 
     def aufzeichnend(context, box, position_y, bottom_space, skip_stack, containing_block,
                      absolute_boxes, fixed_boxes, first_letter_style, first_line_style):
@@ -79,10 +91,12 @@ def aufzeichnen():
             yield zeile, weiter
 
     block_layout.iter_line_boxes = aufzeichnend
+    block_layout.block_level_layout = aufzeichnen_in(aufrufe.tabellen)
     try:
         yield aufrufe
     finally:
         block_layout.iter_line_boxes = _ORIGINAL
+        block_layout.block_level_layout = _ORIGINAL_BLOCK
 
 
 def _wortgrenze_vorn(text: str) -> str:
@@ -171,19 +185,19 @@ def bloecke(dok, aufrufe: list[Aufruf]) -> list[tuple]:
 
 
 def absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
-    """The skeleton's blocks holding the value runs: ``(page, block, Absatzsatz)``. ``mitten``:
-    marker -> the skeleton's middle. Found in the layout with markers, matched to the skeleton's
-    block whose text boxes are those texts with the skeleton's middles."""
+    """The skeleton's blocks outside tables holding the value runs: ``(page, block,
+    Absatzsatz)``. ``mitten``: marker -> the skeleton's middle. Found in the layout with markers,
+    matched to the skeleton's block whose text boxes are those texts with the skeleton's middles."""
     muster = re.compile("|".join(re.escape(m) for m in mitten))
     skelett = {}
     for seite, block, oben, aufruf in bloecke(dok, aufrufe):
         texte = tuple(_texte(aufruf.zeilenbox))
         skelett.setdefault(texte, []).append((seite, block, oben, aufruf))
     ergebnis, gesehen = [], set()
-    for _, _, _, aufruf_m in bloecke(dok_marken, aufrufe_marken):
+    for _, _, oben, aufruf_m in bloecke(dok_marken, aufrufe_marken):
         texte_m = _texte(aufruf_m.zeilenbox)
-        if not any(muster.search(t) for t in texte_m):
-            continue
+        if not any(muster.search(t) for t in texte_m) or any(b.is_table_wrapper for b in oben):
+            continue  # a table is one slot (``schnell_tabelle``)
         erwartet = tuple(muster.sub(lambda t: mitten[t.group(0)], t) for t in texte_m)
         treffer = skelett.get(erwartet, [])
         if len(treffer) != 1:
@@ -199,8 +213,6 @@ def absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -
         mit_marken = {i: t for i, t in enumerate(texte_m) if muster.search(t)}
         ergebnis.append((seite, block, Absatzsatz(aufruf, marken, mit_marken,
                                                   _pruefe_block(block, oben, aufruf))))
-    if gesehen != set(mitten):
-        raise NichtSchnell("Wert nicht in einem Absatz gefunden")
     return ergebnis
 
 
@@ -233,10 +245,6 @@ def _pruefe_block(block, oben: tuple, aufruf: Aufruf) -> tuple[float, float]:
     if len(verschiebungen) != 1:
         raise NichtSchnell("Absatzzeilen ungleich verschoben")
     return verschiebungen.pop()
-
-
-class AndereZeilenzahl(NichtSchnell):
-    """A letter's paragraph has another number of lines than the skeleton's."""
 
 
 def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False) -> list:
@@ -289,3 +297,48 @@ def zeilenschluessel(zeile) -> tuple:
                       getattr(box, "text", None),
                       box.pango_layout.text if isinstance(box, boxes.TextBox) else None))
     return tuple(teile)
+
+
+def _spuren(dok) -> str:
+    """A document's metadata, bookmarks, links and anchors."""
+    return repr((vars(dok.metadata), [(s.bookmarks, s.links, s.anchors) for s in dok.pages]))
+
+
+def blockplaetze(brief: Brief, markiert: Brief, dok, aufrufe: Aufrufe, absatz: list[_Platz],
+                 rahmen: dict) -> list[_Platz]:
+    """The value runs in the body joined into one slot per laid-out block holding them (two per
+    table: ``schnell_tabelle``), found by a layout of ``markiert`` with a marker as each run's
+    middle; ``dok``, ``aufrufe``: the skeleton's layout and its recorded calls."""
+    werte = textstellen(brief)
+    mitten, nach_marke = {}, {}
+    for platz in absatz:
+        stelle = platz.stellen[0]
+        vorn, hinten = rahmen.get(stelle, ("", ""))
+        platz.rahmen = ((vorn, hinten, vorlage_html((vorn, hinten), platz.marke)),)
+        try:
+            mitten[platz.marke] = mitte((vorn, hinten), werte[stelle], platz.rahmen[0][2], platz.marke)
+        except NichtSchnell as grund:
+            raise NurDieserBrief(str(grund)) from None
+        nach_marke[platz.marke] = platz
+    mit_marken = mit_stellen(markiert, {
+        p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
+    with aufzeichnen() as aufrufe_marken:
+        dok_marken = pdf_modul.dokument(mit_marken)
+    spuren = _spuren(dok_marken)
+    if any(p.marke in spuren for p in absatz):  # the paragraphs' texts reach no metadata
+        raise NichtSchnell("Absatz in Metadaten")
+    gefunden = [("absatz", *t) for t in absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten)]
+    for seite, wrapper, satz in tabellen(dok, aufrufe.tabellen, dok_marken, aufrufe_marken.tabellen, mitten):
+        gefunden += [(ZEICHNUNG, seite, wrapper, satz), (TEXT, seite, wrapper, satz)]
+    marken = [m for feld, _, _, satz in gefunden if feld != TEXT for m in satz.marken]
+    if len(marken) != len(set(marken)):
+        raise NichtSchnell("Marke mehrfach")
+    if set(marken) != set(mitten):
+        raise NichtSchnell("Wert nicht in einem Absatz gefunden")
+    plaetze = []
+    for feld, seite, box, satz in gefunden:
+        teile = [nach_marke[m] for m in satz.marken]
+        plaetze.append(_Platz(feld, teile[0].nummer, teile[0].marke, seite=seite, box=box,
+                              stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
+                              rahmen=tuple(t.rahmen[0] for t in teile), satz=satz))
+    return plaetze

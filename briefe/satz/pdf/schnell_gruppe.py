@@ -18,19 +18,13 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
 
 from briefe.modell import Brief
-from briefe.satz.gruppen import (
-    NichtSchnell,
-    NurDieserBrief,
-    mit_stellen,
-    textstellen,
-)
+from briefe.satz.gruppen import NichtSchnell, NurDieserBrief, textstellen
 from briefe.satz.pdf import weasy as pdf_modul
 from briefe.satz.pdf.schnell_block import (
-    absaetze,
     aufzeichnen,
+    blockplaetze,
     mitte,
     setze,
-    vorlage_html,
     zeilenschluessel,
 )
 from briefe.satz.pdf.schnell_platz import (
@@ -56,6 +50,7 @@ from briefe.satz.pdf.schnell_strom import (
     schreibe_brief,
     schriftobjekte,
 )
+from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, markiere, markiert_malen, setze_tabelle
 
 SCHRIFTEN_JE_GRUPPE = 256
 LINIEN_JE_PLATZ = 256  # drawn lines kept per slot (a city, a group, an amount recur)
@@ -90,11 +85,6 @@ def _leer(box, farbe):
     return leer
 
 
-def _spuren(dok) -> str:
-    """A document's metadata, bookmarks, links and anchors."""
-    return repr((vars(dok.metadata), [(s.bookmarks, s.links, s.anchors) for s in dok.pages]))
-
-
 def _verbinde(linien: list[_Linie]) -> _Linie:
     """A paragraph's lines, drawn each on its own, as one: a glyph two lines bring must have
     the same width in both (else a full render would draw the second with the first's)."""
@@ -122,9 +112,9 @@ class _Gruppe:
         with aufzeichnen() if absatz else contextlib.nullcontext([]) as aufrufe:
             dok = pdf_modul.dokument(self.markiert)
         if absatz:
-            self.plaetze = [p for p in self.plaetze if p.feld != "absatz"] + self._absaetze(
-                brief, dok, aufrufe, absatz, rahmen or {})
-        nach_marke = {p.marke: p for p in self.plaetze if p.feld != "absatz"}
+            self.plaetze = [p for p in self.plaetze if p.feld != "absatz"] + blockplaetze(
+                brief, self.markiert, dok, aufrufe, absatz, rahmen or {})
+        nach_marke = {p.marke: p for p in self.plaetze if not p.block}
         zeilen_bloecke: dict[int, int] = {}  # id of an address line's block -> line number
         for text, (seite, box, eltern, inline, block, linie) in _finde(dok, nach_marke).items():
             platz = nach_marke[text]
@@ -162,43 +152,15 @@ class _Gruppe:
         self.unicode: dict = {}
         self.volle_schrift: dict = {}
         self._setze_marken()
-        self._trockenlauf()
         self.optionen = dict(DEFAULT_OPTIONS)
-        with contextlib.suppress(_Genommen):
-            dok.write_pdf(finisher=self._nimm)
+        with markiert_malen():
+            self._trockenlauf()
+            with contextlib.suppress(_Genommen):
+                dok.write_pdf(finisher=self._nimm)
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
         self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
-
-    def _absaetze(self, brief: Brief, dok, aufrufe: list, absatz: list[_Platz],
-                  rahmen: dict) -> list[_Platz]:
-        """The value runs in the body joined into one slot per laid-out block holding them,
-        found by a layout with a marker as each run's middle."""
-        werte = textstellen(brief)
-        mitten, nach_marke = {}, {}
-        for platz in absatz:
-            stelle = platz.stellen[0]
-            vorn, hinten = rahmen.get(stelle, ("", ""))
-            platz.rahmen = ((vorn, hinten, vorlage_html((vorn, hinten), platz.marke)),)
-            try:
-                mitten[platz.marke] = mitte((vorn, hinten), werte[stelle], platz.rahmen[0][2], platz.marke)
-            except NichtSchnell as grund:
-                raise NurDieserBrief(str(grund)) from None
-            nach_marke[platz.marke] = platz
-        mit_marken = mit_stellen(self.markiert, {
-            p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
-        with aufzeichnen() as aufrufe_marken:
-            dok_marken = pdf_modul.dokument(mit_marken)
-        spuren = _spuren(dok_marken)
-        if any(p.marke in spuren for p in absatz):  # the paragraphs' texts reach no metadata
-            raise NichtSchnell("Absatz in Metadaten")
-        plaetze = []
-        for seite, block, satz in absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten):
-            teile = [nach_marke[m] for m in satz.marken]
-            plaetze.append(_Platz("absatz", teile[0].nummer, teile[0].marke, seite=seite, box=block,
-                                  stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
-                                  rahmen=tuple(t.rahmen[0] for t in teile), satz=satz))
-        return plaetze
+        self._tabelle: tuple = (None, None)  # the last table laid out: (its key, laid out)
 
     # -- proofs --
 
@@ -217,7 +179,7 @@ class _Gruppe:
 
     def _pruefe_lang(self, brief: Brief, dok_kurz) -> None:
         """Lay out again with each slot as wide as it may be: nothing else may move."""
-        zeilen = [p for p in self.plaetze if p.feld != "absatz"]  # a paragraph is proven per letter
+        zeilen = [p for p in self.plaetze if not p.block]  # a block is proven per letter
         lang = {p.marke: _lange_marke(p) for p in zeilen}
         dok_lang = pdf_modul.dokument(_mit_texten(brief, self.plaetze, lang))
         gefunden = _finde(dok_lang, {t: None for t in lang.values()})
@@ -271,6 +233,9 @@ class _Gruppe:
             probe = pydyf.Stream()
             probe.set_color_rgb(*platz.farbe)
             platz.farb_op = probe.stream[0]
+            if platz.feld in (ZEICHNUNG, TEXT):  # painted as markers (``markiert_malen``)
+                markiere(platz.feld, platz.box, platz.farbe)
+                continue
             if platz.feld == "absatz":  # the block's lines make way for one marker line
                 zeile = platz.box.children[0]
                 vorlage = next(b for b in zeile.descendants() if isinstance(b, boxes.TextBox))
@@ -480,12 +445,18 @@ class _Gruppe:
             STATISTIK["Zeilen wiederverwendet"] += 1
         return linie
 
-    def zeilenzahlen(self, brief: Brief) -> tuple[int, ...]:
-        """The number of lines of each paragraph slot in ``brief`` (its layout variant)."""
+    def zeilenzahlen(self, brief: Brief) -> tuple:
+        """The number of lines of each paragraph slot and the height of each table in ``brief``
+        (its layout variant)."""
         werte = textstellen(brief)
-        return tuple(len(setze(p.satz, self._mitten(p, p.text(brief, werte)),
-                               self.dokument.pages[p.seite]._page_box, zaehlen=True))
-                     for p in self.plaetze if p.feld == "absatz")
+        zahlen = []
+        for p in self.plaetze:
+            if p.feld in ("absatz", ZEICHNUNG):
+                seite = self.dokument.pages[p.seite]._page_box
+                mitten = self._mitten(p, p.text(brief, werte))
+                zahlen.append(len(setze(p.satz, mitten, seite, zaehlen=True)) if p.feld == "absatz"
+                              else setze_tabelle(p.satz, mitten, seite, zaehlen=True))
+        return tuple(zahlen)
 
     @staticmethod
     def _mitten(platz: _Platz, texte: tuple[str, ...]) -> dict[str, str]:
@@ -499,6 +470,13 @@ class _Gruppe:
             zeilen = setze(platz.satz, self._mitten(platz, text),
                            self.dokument.pages[platz.seite]._page_box)
             return _verbinde([self._absatzzeile(platz, zeile) for zeile in zeilen])
+        if platz.block:  # a table's borders or its text, from one layout per letter
+            schluessel, gemalt = self._tabelle
+            if schluessel != (id(platz.satz), text):
+                gemalt = setze_tabelle(platz.satz, self._mitten(platz, text),
+                                       self.dokument.pages[platz.seite]._page_box)
+                self._tabelle = ((id(platz.satz), text), gemalt)
+            return self._male(platz, gemalt.zeichnung if platz.feld == ZEICHNUNG else gemalt.text)
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")
@@ -542,6 +520,8 @@ class _Gruppe:
             raise NichtSchnell(f"{platz.name}: andere Schrift")
         if set(ressourcen["ExtGState"]) != self.zustaende:
             raise NichtSchnell("neuer Grafikzustand")
+        if any(ressourcen[art] for art in ("XObject", "Pattern", "Shading", "ColorSpace")):
+            raise NichtSchnell(f"{platz.name}: Bild oder Verlauf")
         glyphen: dict = {}
         for s, kopie in kopien.items():
             if kopie.missing:

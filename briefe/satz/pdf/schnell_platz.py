@@ -44,12 +44,16 @@ def _pruefe_text(text: str, feld: str, raender: bool = True) -> None:
             raise NichtSchnell(f"{feld}: Schreibrichtung")
 
 
+BLOCKFELDER = ("absatz", "tabelle", "tabellentext")
+
+
 @dataclasses.dataclass
 class _Platz:
     """One slot: a line of the address or the salutation, as laid out in the skeleton."""
 
-    feld: str  # "anschrift", "anrede", "wert" (a run holding a member value, on one line) or
-    # "absatz" (a block whose runs hold member values, set again per letter)
+    feld: str  # "anschrift", "anrede", "wert" (a run holding a member value, on one line),
+    # "absatz" (a block whose runs hold member values, set again per letter) or "tabelle" and
+    # "tabellentext" (a table holding them: its borders and its text)
     nummer: int
     marke: str
     stelle: tuple = ()  # for "wert": the run's path (``gruppen.textstellen``)
@@ -72,17 +76,23 @@ class _Platz:
     stellen: tuple = ()  # for "absatz": the runs' paths, their markers and frames
     marken: tuple = ()
     rahmen: tuple = ()  # per run: (text before, text after, html.py's HTML with the marker)
-    satz: object = None  # for "absatz": ``schnell_block.Absatzsatz``
+    satz: object = None  # ``schnell_block.Absatzsatz`` or ``schnell_tabelle.Tabellensatz``
+
+    @property
+    def block(self) -> bool:
+        """Whether the slot is a block set again per letter (paragraph, table), not one line."""
+        return self.feld in BLOCKFELDER
 
     @property
     def name(self) -> str:
         """The slot's kind as the statistics name it."""
-        return {"anschrift": "Anschrift", "anrede": "Anrede", "absatz": "Absatz"}.get(self.feld, "Wert")
+        return {"anschrift": "Anschrift", "anrede": "Anrede", "absatz": "Absatz", "tabelle": "Tabelle",
+                "tabellentext": "Tabelle"}.get(self.feld, "Wert")
 
     def text(self, brief: Brief, werte: dict) -> str | tuple[str, ...]:
         """The slot's text in ``brief``; empty for an address line the letter does not have;
         for a paragraph its runs' texts."""
-        if self.feld == "absatz":
+        if self.block:
             return tuple(werte[s] for s in self.stellen)
         if self.feld == "wert":
             return werte[self.stelle]
