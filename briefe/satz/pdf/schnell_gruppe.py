@@ -476,7 +476,9 @@ class _Gruppe:
                 gemalt = setze_tabelle(platz.satz, self._mitten(platz, text),
                                        self.dokument.pages[platz.seite]._page_box)
                 self._tabelle = ((id(platz.satz), text), gemalt)
-            return self._male(platz, gemalt.zeichnung if platz.feld == ZEICHNUNG else gemalt.text)
+            if platz.feld == ZEICHNUNG:
+                return self._male(platz, gemalt.zeichnung)
+            return _verbinde([self._absatzzeile(platz, zeile) for zeile in gemalt.zeilen])
         layout, _, rest, breite, hoehe, grundlinie = _zeile(text, platz.box.style, platz.max_breite)
         if rest is not None or breite > platz.grenze:
             raise NichtSchnell(f"{platz.name}: zu lang")

@@ -20,6 +20,7 @@ from weasyprint import draw as weasy_draw
 from weasyprint import stacking
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block as block_layout
+from weasyprint.layout import preferred
 from weasyprint.layout.background import layout_box_backgrounds
 
 from briefe.satz.gruppen import AndereZeilenzahl, NichtSchnell
@@ -27,6 +28,7 @@ from briefe.satz.gruppen import AndereZeilenzahl, NichtSchnell
 _ORIGINAL = block_layout.block_level_layout
 _DRAW_TABLE = weasy_draw.draw_table
 _DRAW_BLOCK_LEVEL = weasy_draw.draw_block_level
+_ZELLENBREITE = preferred.table_cell_min_max_content_width
 ZEICHNUNG, TEXT = "tabelle", "tabellentext"  # the two slots of a table
 # Boxes a table slot may hold: the table's own, and text in (bold, italic) inline boxes.
 _ERLAUBT = (boxes.BlockBox, boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox,
@@ -119,6 +121,23 @@ class Tabellensatz:
     marken: tuple[str, ...]
     mit_marken: dict[int, str]
     verschiebung: tuple[float, float]
+    # the cells without a value (index among the wrapper's boxes) -> their min/max-content width
+    feste_zellen: dict[int, tuple | None] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        texte = 0
+        zelle = None
+        mit_wert = set()
+        for index, box in enumerate(self.aufruf.wrapper.descendants()):
+            if isinstance(box, boxes.TableCellBox):
+                zelle = index
+                self.feste_zellen[index] = None
+            elif isinstance(box, boxes.TextBox):
+                if texte in self.mit_marken:
+                    mit_wert.add(zelle)
+                texte += 1
+        for index in mit_wert:
+            self.feste_zellen.pop(index, None)
 
 
 def tabellen(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
@@ -191,16 +210,29 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
     for index, text in satz.mit_marken.items():
         textboxen[index].text = muster.sub(lambda t: werte[t.group(0)], text)
     context = aufruf.context
+    zellen = {id(b): i for i, b in enumerate(wrapper.descendants()) if i in satz.feste_zellen}
+
+    def zellenbreite(context, zelle, outer=True):
+        """A cell without a value has the skeleton's widths: WeasyPrint's, computed once."""
+        index = zellen.get(id(zelle)) if outer else None
+        if index is None:
+            return _ZELLENBREITE(context, zelle, outer)
+        if satz.feste_zellen[index] is None:
+            satz.feste_zellen[index] = _ZELLENBREITE(context, zelle, outer)
+        return satz.feste_zellen[index]
+
     bottom_space, containing_block, page_is_empty = aufruf.argumente
     erste_buchstaben, erste_zeile, discard, max_lines = aufruf.stile
     tabellen_vorher, seite_vorher = set(context.tables), context.current_page
     context.current_page = aufruf.seite
     context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
+    preferred.table_cell_min_max_content_width = zellenbreite
     try:
         neu, *rest = _ORIGINAL(context, wrapper, bottom_space, None, containing_block, page_is_empty,
                                [], [], list(aufruf.margins), erste_buchstaben, erste_zeile, discard,
                                max_lines)
     finally:
+        preferred.table_cell_min_max_content_width = _ZELLENBREITE
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
         context.current_page = seite_vorher
         for tabelle in set(context.tables) - tabellen_vorher:
@@ -223,21 +255,30 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
 
 class _Gemalt:
     """A laid-out table as the page's stacking context paints it: its blocks' backgrounds and
-    borders (``zeichnung``), then its lines (``text``)."""
+    borders (``zeichnung``), then its lines (``zeilen``, each drawn by ``draw_inline_level``)."""
 
     def __init__(self, wrapper) -> None:
         unterkontexte, bloecke, schwebend, zellen = [], [], [], {}
         stacking._dispatch(wrapper, None, unterkontexte, bloecke, schwebend, zellen)
         if unterkontexte or schwebend or [type(b) for b in bloecke] != [type(wrapper), boxes.TableBox]:
             raise NichtSchnell("Tabelle mit eigenem Stapelkontext")
-        self.tabelle, self.zellen = bloecke[1], zellen
+        self.tabelle = bloecke[1]
+        self.zeilen: list = []
+        _zeilen(zellen, self.zeilen)
 
     def zeichnung(self, strom) -> None:
         weasy_draw.set_mask_border(strom, self.tabelle)
         _DRAW_TABLE(strom, self.tabelle)
 
-    def text(self, strom) -> None:
-        _DRAW_BLOCK_LEVEL(None, strom, self.zellen)
+
+def _zeilen(bloecke_und_zellen: dict, ergebnis: list) -> None:
+    """The lines ``draw_block_level`` draws, in its order."""
+    for block, darin in bloecke_und_zellen.items():
+        if block.children and isinstance(block.children[-1], boxes.LineBox):
+            if not all(isinstance(kind, boxes.LineBox) for kind in block.children):
+                raise NichtSchnell("Tabelle mit eingebetteten Boxen")
+            ergebnis.extend(block.children)
+        _zeilen(darin, ergebnis)
 
 
 def markiere(feld: str, wrapper, farbe: tuple) -> None:
