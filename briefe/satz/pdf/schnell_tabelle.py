@@ -29,7 +29,14 @@ _ORIGINAL = block_layout.block_level_layout
 _DRAW_TABLE = weasy_draw.draw_table
 _DRAW_BLOCK_LEVEL = weasy_draw.draw_block_level
 _ZELLENBREITE = preferred.table_cell_min_max_content_width
+_ZELLENSATZ = block_layout.block_container_layout
+# What a cell's layout depends on besides its content and style.
+_ZELLENMASSE = ("position_x", "position_y", "width", "height", "computed_height", "margin_top",
+                "margin_right", "margin_bottom", "margin_left", "padding_top", "padding_right",
+                "padding_bottom", "padding_left", "border_top_width", "border_right_width",
+                "border_bottom_width", "border_left_width")
 ZEICHNUNG, TEXT = "tabelle", "tabellentext"  # the two slots of a table
+ZELLEN_JE_TABELLE = 256  # laid-out cells without a value kept per table
 # Boxes a table slot may hold: the table's own, and text in (bold, italic) inline boxes.
 _ERLAUBT = (boxes.BlockBox, boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox,
             boxes.TableCellBox, boxes.TableColumnGroupBox, boxes.TableColumnBox, boxes.LineBox,
@@ -123,6 +130,7 @@ class Tabellensatz:
     verschiebung: tuple[float, float]
     # the cells without a value (index among the wrapper's boxes) -> their min/max-content width
     feste_zellen: dict[int, tuple | None] = dataclasses.field(default_factory=dict)
+    gesetzte_zellen: dict = dataclasses.field(default_factory=dict)  # (index, sizes) -> laid out
 
     def __post_init__(self) -> None:
         texte = 0
@@ -221,18 +229,42 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
             satz.feste_zellen[index] = _ZELLENBREITE(context, zelle, outer)
         return satz.feste_zellen[index]
 
+    def zellensatz(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes,
+                   fixed_boxes, adjoining_margins, *args, **kwargs):
+        """A cell without a value, with the sizes and place it had before: laid out as then."""
+        index = zellen.get(id(box))
+        if index is None or skip_stack is not None or adjoining_margins:
+            return _ZELLENSATZ(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes,
+                               fixed_boxes, adjoining_margins, *args, **kwargs)
+        schluessel = (index, bottom_space, page_is_empty, id(box.style), args, tuple(kwargs.items()),
+                      *(getattr(box, name) for name in _ZELLENMASSE))
+        gesetzt = satz.gesetzte_zellen.get(schluessel)
+        if gesetzt is None:
+            zahl = len(absolute_boxes), len(fixed_boxes)
+            ergebnis = _ZELLENSATZ(context, box, bottom_space, skip_stack, page_is_empty,
+                                   absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
+            if ergebnis[0] is None or (len(absolute_boxes), len(fixed_boxes)) != zahl:
+                return ergebnis
+            if len(satz.gesetzte_zellen) >= ZELLEN_JE_TABELLE:
+                satz.gesetzte_zellen.clear()
+            gesetzt = satz.gesetzte_zellen[schluessel] = (ergebnis[0].deepcopy(), _kopie(ergebnis[1:]))
+            return ergebnis
+        return (gesetzt[0].deepcopy(), *_kopie(gesetzt[1]))
+
     bottom_space, containing_block, page_is_empty = aufruf.argumente
     erste_buchstaben, erste_zeile, discard, max_lines = aufruf.stile
     tabellen_vorher, seite_vorher = set(context.tables), context.current_page
     context.current_page = aufruf.seite
     context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
     preferred.table_cell_min_max_content_width = zellenbreite
+    block_layout.block_container_layout = zellensatz
     try:
         neu, *rest = _ORIGINAL(context, wrapper, bottom_space, None, containing_block, page_is_empty,
                                [], [], list(aufruf.margins), erste_buchstaben, erste_zeile, discard,
                                max_lines)
     finally:
         preferred.table_cell_min_max_content_width = _ZELLENBREITE
+        block_layout.block_container_layout = _ZELLENSATZ
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
         context.current_page = seite_vorher
         for tabelle in set(context.tables) - tabellen_vorher:
