@@ -181,18 +181,47 @@ def test_eine_gruppe_fuer_alle_anschriftlaengen(briefe_referenz):
 
 
 def test_kuerzere_anschrift_ohne_beweis_faellt_zurueck(briefe_referenz, monkeypatch):
-    """A line count whose layout differs from the skeleton gets a group of its own."""
+    """A line count the skeleton does not prove gets a group of its own."""
     schnell.leere_zwischenspeicher()
     briefe = sorted(briefe_referenz.values(), key=lambda b: -len(b.anschrift))
     for brief in briefe[:2]:
         schnell.pdf_bytes_schnell(brief)
     gruppe = next(iter(schnell._GRUPPEN.gruppen.values()))
-    gruppe._kuerzer = {n: [*zeilen, ("anders",)] for n, zeilen in gruppe._kuerzer.items()}
+    assert gruppe._entbehrlich
+    gruppe._entbehrlich = False
     kurz = briefe[-1]
     assert len(kurz.anschrift) == 3
     assert schnell.schnell_moeglich(kurz) is None
     assert gruppe._passt[3] is False and len(schnell._GRUPPEN) == 2
     gleiche_briefe(pdf_bytes(kurz), schnell.pdf_bytes_schnell(kurz))
+
+
+@pytest.mark.parametrize(("stil", "entbehrlich"), [
+    ("height: 40mm", True),
+    ("height: auto", False),  # the block shrinks with fewer lines: what follows moves up
+    ("height: 40mm; display: flex; flex-direction: column; justify-content: flex-end", False),
+])
+def test_letzte_anschriftzeilen_entbehrlich(stil, entbehrlich):
+    """Fewer address lines leave everything else in place only if the lines are the last
+    blocks of a block of fixed height in normal flow (checked on WeasyPrint's layout)."""
+    from weasyprint import HTML
+
+    from briefe.satz.pdf.schnell_platz import zeilen_entbehrlich
+
+    dok = HTML(string=f"<address style='{stil}'><p>Eins</p><p>Zwei</p><p>Drei</p></address>"
+                      "<p>Danach</p>").render()
+    zeilen = {}
+    stapel = [dok.pages[0]._page_box]
+    while stapel:
+        box = stapel.pop()
+        for kind in getattr(box, "children", []):
+            if getattr(kind, "element_tag", None) == "p" and kind.style["display"] == ("block", "flow"):
+                text = "".join(b.text for b in kind.descendants() if hasattr(b, "text"))
+                if text in ("Eins", "Zwei", "Drei"):
+                    zeilen[id(kind)] = ("Eins", "Zwei", "Drei").index(text)
+            stapel.append(kind)
+    assert len(zeilen) == 3
+    assert zeilen_entbehrlich(dok, zeilen) is entbehrlich
 
 
 def test_wert_im_absatz_ueber_mehrere_zeilen(referenz, tmp_path):

@@ -20,6 +20,7 @@ from weasyprint.pdf.stream import Stream
 from briefe.modell import Brief
 from briefe.satz.gruppen import NichtSchnell, NurDieserBrief, textstellen
 from briefe.satz.pdf import weasy as pdf_modul
+from briefe.satz.pdf.html import brief_html
 from briefe.satz.pdf.schnell_block import (
     aufzeichnen,
     blockplaetze,
@@ -36,6 +37,7 @@ from briefe.satz.pdf.schnell_platz import (
     _plaetze_fuer,
     _Platz,
     _zeile,
+    zeilen_entbehrlich,
 )
 from briefe.satz.pdf.schnell_strom import (
     MASSSTAB,
@@ -140,10 +142,9 @@ class _Gruppe:
                                                platz.max_breite)[2] is not None:
                 raise NurDieserBrief("Wert im Absatz über mehrere Zeilen")
         self._pruefe_lang(brief, dok)
-        # What a letter with fewer address lines must lay out to (``passt``).
+        # Whether a letter with fewer address lines is this skeleton without its last (``passt``).
         self.anschrift_zeilen = len(brief.anschrift)
-        self._kuerzer = {n: _geometrie(dok, set(), set(), ohne={
-            b for b, zeile in zeilen_bloecke.items() if zeile >= n}) for n in range(1, len(brief.anschrift))}
+        self._entbehrlich = zeilen_entbehrlich(dok, zeilen_bloecke)
         self._passt: dict[int, bool] = {self.anschrift_zeilen: True}
         self.geuebt = False  # whether ``vorwaermen`` made a letter with it
         self.dokument = dok
@@ -166,16 +167,22 @@ class _Gruppe:
 
     def passt(self, zeilen: int) -> bool:
         """Whether a letter with ``zeilen`` address lines is this skeleton without its last
-        lines: proven once per number by laying out the marker letter with that many lines,
-        which must match the skeleton box for box (the missing lines' blocks left out)."""
+        lines: its HTML is the skeleton's without those lines' paragraphs, and the skeleton's
+        layout shows that they can go without moving anything (``zeilen_entbehrlich``)."""
         if zeilen not in self._passt:
-            erwartet = self._kuerzer.get(zeilen)
-            if erwartet is None:
-                self._passt[zeilen] = False
-            else:
-                kuerzer = dataclasses.replace(self.markiert, anschrift=self.markiert.anschrift[:zeilen])
-                self._passt[zeilen] = _geometrie(pdf_modul.dokument(kuerzer), set(), set()) == erwartet
+            self._passt[zeilen] = self._entbehrlich and 0 < zeilen < self.anschrift_zeilen and (
+                self._html_ohne(zeilen))
         return self._passt[zeilen]
+
+    def _html_ohne(self, zeilen: int) -> bool:
+        kuerzer = dataclasses.replace(self.markiert, anschrift=self.markiert.anschrift[:zeilen])
+        erwartet = brief_html(self.markiert)
+        for marke in self.markiert.anschrift[zeilen:]:
+            absatz = f"<p>{marke}</p>"
+            if erwartet.count(absatz) != 1:
+                return False
+            erwartet = erwartet.replace(absatz, "")
+        return brief_html(kuerzer) == erwartet
 
     def _pruefe_lang(self, brief: Brief, dok_kurz) -> None:
         """Lay out again with each slot as wide as it may be: nothing else may move."""

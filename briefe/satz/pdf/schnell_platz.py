@@ -217,3 +217,38 @@ def _lange_marke(platz: _Platz) -> str:
     return text
 
 
+def zeilen_entbehrlich(dok, bloecke: dict[int, int]) -> bool:
+    """Whether the address lines' blocks (id -> line number) can lose any number of last lines
+    without moving another box: they are the last in-flow blocks, in order, of a block in normal
+    flow whose height is fixed (so it neither grows nor shrinks with them, and nothing after it
+    moves), and they carry no link, anchor or bookmark."""
+    gefunden: list = []
+
+    def gehe(box):
+        kinder = _kinder(box)
+        if any(id(k) in bloecke for k in kinder):
+            gefunden.append(box)
+        for kind in kinder:
+            gehe(kind)
+
+    for seite in dok.pages:
+        gehe(seite._page_box)
+    if len(gefunden) != 1:
+        return False
+    eltern = gefunden[0]
+    kinder = list(eltern.children)
+    ende = [id(k) for k in kinder[len(kinder) - len(bloecke):]]
+    if sorted(bloecke, key=bloecke.get) != ende:
+        return False
+    stil = eltern.style
+    hoehe = stil["height"]
+    if (stil["display"] != ("block", "flow") or hoehe == "auto" or getattr(hoehe, "unit", "%") == "%"
+            or eltern.is_flex_item or getattr(eltern, "is_grid_item", False)
+            or stil["column_width"] != "auto" or stil["column_count"] != "auto"):
+        return False
+    for block in kinder[len(kinder) - len(bloecke):]:
+        for box in block.descendants():
+            if (box.style["float"] != "none" or box.style["position"] != "static"
+                    or getattr(box, "link", None) or box.style["anchor"] or box.bookmark_label):
+                return False
+    return True
