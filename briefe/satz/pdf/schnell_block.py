@@ -15,6 +15,7 @@ breaks, widows and orphans). Else the letter falls back.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import re
 from html import escape
@@ -247,30 +248,107 @@ def _pruefe_block(block, oben: tuple, aufruf: Aufruf) -> tuple[float, float]:
     return verschiebungen.pop()
 
 
+def _anzahl_texte(box) -> int:
+    return sum(isinstance(b, boxes.TextBox) for b in box.descendants())
+
+
+def _textstelle(box, weiter, vorher: int = 0) -> tuple[int, int] | None:
+    """Where a line's ``resume_at`` goes on: (index among the line box's text boxes, offset)."""
+    if not isinstance(weiter, dict) or len(weiter) != 1:
+        return None
+    (index, rest), = weiter.items()
+    vorher += sum(_anzahl_texte(kind) for kind in box.children[:index])
+    kind = box.children[index]
+    if isinstance(kind, boxes.TextBox):
+        return (vorher, next(iter(rest)) if rest else 0)
+    if rest is None:
+        return (vorher, 0)
+    return _textstelle(kind, rest, vorher) if isinstance(kind, boxes.ParentBox) else None
+
+
+def _gleich_bis(satz: Absatzsatz, texte: dict[int, str]):
+    """Where the letter's texts (text box index -> text) first differ from the skeleton's, where
+    they are equal again to the end (in the letter's offsets), and how that place maps back."""
+    skelett = [b.text for b in satz.aufruf.zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
+    erste = letzte = None
+    for index in sorted(texte):
+        alt, neu = skelett[index], texte[index]
+        if alt == neu:
+            continue
+        vorn = 0
+        while vorn < min(len(alt), len(neu)) and alt[vorn] == neu[vorn]:
+            vorn += 1
+        hinten = 0
+        while hinten < min(len(alt), len(neu)) - vorn and alt[-1 - hinten] == neu[-1 - hinten]:
+            hinten += 1
+        erste = erste or (index, vorn)
+        letzte = (index, len(neu) - hinten, len(neu) - len(alt))
+    return erste, letzte
+
+
+def _wort_davor(satz: Absatzsatz, ende: tuple[int, int] | None, erste: tuple[int, int]) -> bool:
+    """Whether the word that follows a line end (where its break was decided) ends before the
+    first change: the line is then the same in the letter."""
+    if ende is None or ende >= erste:
+        return False
+    texte = [b.text for b in satz.aufruf.zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
+    zwischen = texte[ende[0]][ende[1]:] if ende[0] < erste[0] else texte[ende[0]][ende[1]:erste[1]]
+    zwischen += "".join(texte[ende[0] + 1:erste[0]])
+    if ende[0] < erste[0]:
+        zwischen += texte[erste[0]][:erste[1]]
+    return " " in zwischen.lstrip(" ")
+
+
 def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False) -> list:
     """The block's lines with the markers' middles ``werte`` (marker -> text), laid out by
     WeasyPrint as in the skeleton (backgrounds too, on the page box ``seite``); ``NichtSchnell``
-    unless every line keeps its place (``zaehlen``: the lines as laid out, unchecked)."""
+    unless every line keeps its place (``zaehlen``: the lines as laid out, unchecked).
+
+    Only the lines holding a change are laid out: the skeleton's lines before the first change
+    (but one) are the letter's too, and once a line ends where the skeleton's line of the same
+    number ends, in text after the last change, the skeleton's following lines are."""
     aufruf = satz.aufruf
     muster = re.compile("|".join(re.escape(m) for m in satz.marken))
+    texte = {i: muster.sub(lambda t: werte[t.group(0)], text) for i, text in satz.mit_marken.items()}
+    erste, letzte = _gleich_bis(satz, texte)
+    skelett = [z for z, _ in aufruf.zeilen]
+    if erste is None:
+        return list(skelett)
+    enden = [_textstelle(aufruf.zeilenbox, w) if w else None for _, w in aufruf.zeilen]
+    behalten = 0  # skeleton lines kept at the start: the word after each ends before the change
+    while behalten < len(enden) - 1 and _wort_davor(satz, enden[behalten], erste):
+        behalten += 1
     zeilenbox = aufruf.zeilenbox.deepcopy()
     textboxen = [b for b in zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
-    for index, text in satz.mit_marken.items():
-        textboxen[index].text = muster.sub(lambda t: werte[t.group(0)], text)
+    for index, text in texte.items():
+        textboxen[index].text = text
+    if behalten:
+        y, hoehe, _ = aufruf.lage[behalten - 1]
+        start = (y + hoehe, copy.deepcopy(aufruf.zeilen[behalten - 1][1]), None, None)
+    else:
+        start = (aufruf.position_y, None, aufruf.first_letter_style, aufruf.first_line_style)
     context = aufruf.context
+    neu, rest = [], []
     # the float shapes of the call, in a formatting context of its own (the layout has ended)
     context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
     try:
-        zeilen = [z for z, _ in _ORIGINAL(
-            context, zeilenbox, aufruf.position_y, aufruf.bottom_space, None,
-            aufruf.containing_block, [], [], aufruf.first_letter_style, aufruf.first_line_style)]
+        for zeile, weiter in _ORIGINAL(context, zeilenbox, start[0], aufruf.bottom_space, start[1],
+                                       aufruf.containing_block, [], [], start[2], start[3]):
+            neu.append(zeile)
+            nummer = behalten + len(neu) - 1
+            stelle = _textstelle(zeilenbox, weiter) if weiter else None
+            if (not zaehlen and stelle is not None and nummer < len(enden) - 1
+                    and stelle >= letzte[:2] and enden[nummer] == (
+                        stelle[0], stelle[1] - letzte[2] * (stelle[0] == letzte[0]))):
+                rest = skelett[nummer + 1:]  # the same text from here: the skeleton's lines
+                break
     finally:
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
     if zaehlen:
-        return zeilen
-    if len(zeilen) != len(aufruf.lage):
+        return skelett[:behalten] + neu
+    if behalten + len(neu) + len(rest) != len(aufruf.lage):
         raise AndereZeilenzahl("Absatz: andere Zeilenzahl")
-    for zeile, lage in zip(zeilen, aufruf.lage, strict=True):
+    for zeile, lage in zip(neu, aufruf.lage[behalten:], strict=False):
         if (zeile.position_y, zeile.height, zeile.baseline) != lage:
             raise NichtSchnell("Absatz: andere Zeilenhöhe")
         if zeile.text_overflow != "clip" or zeile.block_ellipsis != "none" or any(
@@ -278,7 +356,7 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False)
             raise NichtSchnell("Absatz mit eingebetteten Boxen")
         zeile.translate(*satz.verschiebung)
         layout_box_backgrounds(seite, zeile, context.get_image_from_uri)
-    return zeilen
+    return skelett[:behalten] + neu + rest
 
 
 _KASTEN = ("position_x", "position_y", "width", "height", "margin_top", "margin_right",
