@@ -120,3 +120,37 @@ def test_bedingter_absatz_fehlt_schnell_wie_voll():
     assert "gesonderte Einladung" in _text(voll_mit) and "gesonderte" not in _text(voll_ohne)
     gleiche_briefe(voll_ohne, schnell.pdf_bytes_schnell(ohne))
     gleiche_briefe(pdf_bytes(ohne_auch), schnell.pdf_bytes_schnell(ohne_auch))
+
+
+@pytest.mark.parametrize(("gruppe", "grund", "zweiter_schnell"), [
+    # the group's cell wraps onto a second line: the table grows, what follows moves down
+    (LANGE_GRUPPE, "Tabelle: andere Höhe", True),
+    # so long that the text after the table runs onto a second page (a page break moves)
+    (" ".join(["Lebensbegleitendes Lernen in Stadtteil und Quartier"] * 30), "Tabelle: andere Höhe",
+     True),
+    # longer still: the table itself is split across the pages
+    (" ".join(["Lebensbegleitendes Lernen in Stadtteil und Quartier"] * 80), "Tabelle: anderer Umbruch",
+     False),
+])
+def test_tabelle_waechst_voller_satz_mit_grund(gruppe, grund, zweiter_schnell):
+    """A value that makes its table taller takes the full render and names the reason; the letter
+    is the full render's. A second letter with the same table height gets a group of its own and
+    the fast path; a table split across pages never does."""
+    schnell.leere_zwischenspeicher()
+    for brief in _briefe("tabelle", "Inklusion", "Übergänge", "Ganztag"):
+        schnell.pdf_bytes_schnell(brief)
+    dieser = _briefe("tabelle", "Inklusion", "Übergänge", gruppe)[2]
+    voll = pdf_bytes(dieser)
+    basis = _zeilen_je_seite(pdf_bytes(_briefe("tabelle", "", "", "Ganztag")[2]))
+    zeilen = _zeilen_je_seite(voll)
+    assert len(zeilen) >= 1 + (len(gruppe) > 100) and zeilen[0] > basis[0]
+    if not zweiter_schnell:  # page 2 goes on with the table, under its repeated header
+        assert _text(voll).split("Seite 2 von 2\n", 1)[1].startswith("Angabe Wert")
+    vorher = Counter(schnell.STATISTIK)
+    gleiche_briefe(voll, schnell.pdf_bytes_schnell(dieser))
+    neu = Counter(schnell.STATISTIK) - vorher
+    assert (neu["schnell"], neu["voll"], neu[f"voll: {grund}"]) == (0, 1, 1), neu
+    noch_einer = dataclasses.replace(dieser, anrede="Sehr geehrte Frau Kuhn,")
+    vorher = schnell.STATISTIK["schnell"]
+    gleiche_briefe(pdf_bytes(noch_einer), schnell.pdf_bytes_schnell(noch_einer))
+    assert schnell.STATISTIK["schnell"] == vorher + zweiter_schnell

@@ -56,7 +56,7 @@ class TabellenAufruf:
     argumente: tuple  # bottom_space, containing_block (a copy), page_is_empty
     margins: list  # adjoining margins at the call
     stile: tuple  # first_letter_style, first_line_style, discard, max_lines
-    seite: int  # context.current_page at the call
+    seite: tuple  # context.current_page and page_bottom at the call
     ausgeschlossen: list  # the context's float shapes at the call
     skip_stack: object = None
     ergebnis: object = None  # the laid-out wrapper
@@ -77,7 +77,8 @@ def aufzeichnen_in(tabellen: list):
         aufruf = TabellenAufruf(
             context, box.deepcopy(), (box.position_x, box.position_y),
             (bottom_space, containing_block.copy(), page_is_empty), list(adjoining_margins or ()),
-            (first_letter_style, first_line_style, discard, max_lines), context.current_page,
+            (first_letter_style, first_line_style, discard, max_lines),
+            (context.current_page, context.page_bottom),
             list(context.excluded_shapes), skip_stack)
         ergebnis = _ORIGINAL(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
                              absolute_boxes, fixed_boxes, adjoining_margins, first_letter_style,
@@ -253,8 +254,8 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
 
     bottom_space, containing_block, page_is_empty = aufruf.argumente
     erste_buchstaben, erste_zeile, discard, max_lines = aufruf.stile
-    tabellen_vorher, seite_vorher = set(context.tables), context.current_page
-    context.current_page = aufruf.seite
+    tabellen_vorher, seite_vorher = set(context.tables), (context.current_page, context.page_bottom)
+    context.current_page, context.page_bottom = aufruf.seite
     context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
     preferred.table_cell_min_max_content_width = zellenbreite
     block_layout.block_container_layout = zellensatz
@@ -266,7 +267,7 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
         preferred.table_cell_min_max_content_width = _ZELLENBREITE
         block_layout.block_container_layout = _ZELLENSATZ
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
-        context.current_page = seite_vorher
+        context.current_page, context.page_bottom = seite_vorher
         for tabelle in set(context.tables) - tabellen_vorher:
             del context.tables[tabelle]  # cached per table box: a letter's are not needed again
     alt = aufruf.ergebnis
