@@ -102,6 +102,26 @@ def _verbinde(linien: list[_Linie]) -> _Linie:
     return _Linie(ops, glyphen)
 
 
+class _Schriftkopien(dict):
+    """The fonts a slot is drawn with: a skeleton font is copied when first used, holding the
+    glyphs the skeleton drew before the slot; any other font is kept as WeasyPrint adds it."""
+
+    def __init__(self, schriften: dict, platz: _Platz) -> None:
+        super().__init__()
+        self._schriften, self._platz = schriften, platz
+
+    def __contains__(self, schluessel) -> bool:
+        return schluessel in self._schriften or dict.__contains__(self, schluessel)
+
+    def __missing__(self, schluessel):
+        kopie = copy.copy(self._schriften[schluessel])
+        kopie.widths = dict(self._platz.breiten_vorher[schluessel])
+        kopie.to_unicode = dict(self._platz.unicode_vorher[schluessel])
+        kopie.missing = {}
+        self[schluessel] = kopie
+        return kopie
+
+
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
@@ -515,17 +535,12 @@ class _Gruppe:
         """Draw with ``malen``, the fonts holding the skeleton's glyphs before the slot, as in a
         full render. A full render also holds the glyphs of the letter's earlier lines; they
         draw the same unless their widths were rounded otherwise, which ``brief`` checks."""
-        kopien = {}
-        for s, schrift in self.schriften.items():
-            kopie = kopien[s] = copy.copy(schrift)
-            kopie.widths = dict(platz.breiten_vorher[s])
-            kopie.to_unicode = dict(platz.unicode_vorher[s])
-            kopie.missing = {}
+        kopien = _Schriftkopien(self.schriften, platz)
         ressourcen = _ressourcen()
         ressourcen["ExtGState"] = pydyf.Dictionary(dict.fromkeys(self.zustaende))
         strom = Stream(kopien, (0, 0, 0, 0), ressourcen, {}, None, {}, None)
         malen(strom)
-        if set(kopien) != set(self.schriften):
+        if not self.schriften.keys() >= kopien.keys():
             raise NichtSchnell(f"{platz.name}: andere Schrift")
         if set(ressourcen["ExtGState"]) != self.zustaende:
             raise NichtSchnell("neuer Grafikzustand")
@@ -535,11 +550,12 @@ class _Gruppe:
         for s, kopie in kopien.items():
             if kopie.missing:
                 raise NichtSchnell(f"{platz.name}: Zeichen fehlt in der Schrift")
+            neu = kopie.widths.keys() - platz.breiten_vorher[s].keys()
+            if not neu:
+                continue
             glyphen[s] = {}
-            for glyphe, breite_g in kopie.widths.items():
-                if glyphe in platz.breiten_vorher[s]:
-                    continue
-                zeichen = kopie.to_unicode.get(glyphe)
+            for glyphe in neu:
+                breite_g, zeichen = kopie.widths[glyphe], kopie.to_unicode.get(glyphe)
                 if glyphe in self.breiten[s] and (
                         self.breiten[s][glyphe] != breite_g or self.unicode[s].get(glyphe) != zeichen):
                     raise NichtSchnell(f"{platz.name}: Glyphenbreite gerundet anders")
