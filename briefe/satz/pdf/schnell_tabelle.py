@@ -36,7 +36,7 @@ _ZELLENMASSE = ("position_x", "position_y", "width", "height", "computed_height"
                 "padding_bottom", "padding_left", "border_top_width", "border_right_width",
                 "border_bottom_width", "border_left_width")
 ZEICHNUNG, TEXT = "tabelle", "tabellentext"  # the two slots of a table
-ZELLEN_JE_TABELLE = 256  # laid-out cells without a value kept per table
+ZELLEN_JE_TABELLE = 512  # cells' widths and layouts kept per table
 # Boxes a table slot may hold: the table's own, and text in (bold, italic) inline boxes.
 _ERLAUBT = (boxes.BlockBox, boxes.TableBox, boxes.TableRowGroupBox, boxes.TableRowBox,
             boxes.TableCellBox, boxes.TableColumnGroupBox, boxes.TableColumnBox, boxes.LineBox,
@@ -129,24 +129,10 @@ class Tabellensatz:
     marken: tuple[str, ...]
     mit_marken: dict[int, str]
     verschiebung: tuple[float, float]
-    # the cells without a value (index among the wrapper's boxes) -> their min/max-content width
-    feste_zellen: dict[int, tuple | None] = dataclasses.field(default_factory=dict)
-    gesetzte_zellen: dict = dataclasses.field(default_factory=dict)  # (index, sizes) -> laid out
-
-    def __post_init__(self) -> None:
-        texte = 0
-        zelle = None
-        mit_wert = set()
-        for index, box in enumerate(self.aufruf.wrapper.descendants()):
-            if isinstance(box, boxes.TableCellBox):
-                zelle = index
-                self.feste_zellen[index] = None
-            elif isinstance(box, boxes.TextBox):
-                if texte in self.mit_marken:
-                    mit_wert.add(zelle)
-                texte += 1
-        for index in mit_wert:
-            self.feste_zellen.pop(index, None)
+    # a cell (index among the wrapper's boxes) with its texts -> its min/max-content width, and
+    # with its texts, sizes and place -> laid out: WeasyPrint's results, computed once
+    breiten: dict = dataclasses.field(default_factory=dict)
+    gesetzte_zellen: dict = dataclasses.field(default_factory=dict)
 
 
 def tabellen(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
@@ -219,20 +205,24 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
     for index, text in satz.mit_marken.items():
         textboxen[index].text = muster.sub(lambda t: werte[t.group(0)], text)
     context = aufruf.context
-    zellen = {id(b): i for i, b in enumerate(wrapper.descendants()) if i in satz.feste_zellen}
+    zellen = {id(b): (i, tuple(_texte(b))) for i, b in enumerate(wrapper.descendants())
+              if isinstance(b, boxes.TableCellBox)}
 
     def zellenbreite(context, zelle, outer=True):
-        """A cell without a value has the skeleton's widths: WeasyPrint's, computed once."""
-        index = zellen.get(id(zelle)) if outer else None
-        if index is None:
+        """A cell's min/max-content width follows from its texts: computed once for them."""
+        schluessel = zellen.get(id(zelle)) if outer else None
+        if schluessel is None:
             return _ZELLENBREITE(context, zelle, outer)
-        if satz.feste_zellen[index] is None:
-            satz.feste_zellen[index] = _ZELLENBREITE(context, zelle, outer)
-        return satz.feste_zellen[index]
+        breite = satz.breiten.get(schluessel)
+        if breite is None:
+            if len(satz.breiten) >= ZELLEN_JE_TABELLE:
+                satz.breiten.clear()
+            breite = satz.breiten[schluessel] = _ZELLENBREITE(context, zelle, outer)
+        return breite
 
     def zellensatz(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes,
                    fixed_boxes, adjoining_margins, *args, **kwargs):
-        """A cell without a value, with the sizes and place it had before: laid out as then."""
+        """A cell with the texts, sizes and place it had before: laid out as then."""
         index = zellen.get(id(box))
         if index is None or skip_stack is not None or adjoining_margins:
             return _ZELLENSATZ(context, box, bottom_space, skip_stack, page_is_empty, absolute_boxes,
@@ -280,7 +270,8 @@ def setze_tabelle(satz: Tabellensatz, werte: dict[str, str], seite, zaehlen: boo
         raise NichtSchnell("Tabelle: andere Lage")
     if neu.margin_height() != alt.margin_height():
         raise AndereZeilenzahl("Tabelle: andere Höhe")
-    _pruefe_boxen(neu)
+    if not all(isinstance(b, _ERLAUBT) for b in neu.descendants(placeholders=True)):
+        raise NichtSchnell("Tabelle mit eingebetteten Boxen")  # the styles are the skeleton's
     neu.translate(*satz.verschiebung)
     layout_box_backgrounds(seite, neu, context.get_image_from_uri)
     return _Gemalt(neu)
