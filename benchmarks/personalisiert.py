@@ -2,7 +2,7 @@
 
     python benchmarks/personalisiert.py [--anzahl 300] [--jobs 2] [--runden 3] [--eindeutige-namen]
     python benchmarks/personalisiert.py --art absatz   # or fett, tabelle, bedingt, alle
-    python benchmarks/personalisiert.py --anzahl 10000 --voll
+    python benchmarks/personalisiert.py --anzahl 10000 --voll [--art tabelle]
 
 The letter is ``benchmarks/beitragsbescheid.md`` (one page: the member number in the
 subject, amount and due date in a paragraph, the working group in a list item); Typst
@@ -291,13 +291,15 @@ def vergleich(args, briefart: str) -> tuple[str, float, float, float]:
 def voller_lauf(args) -> int:
     durchsatz.uebersetze_briefe()
     print(f"briefe, voller Lauf (PDF, DOCX, Sammel-PDF, Sammel-DOCX): {args.anzahl} personalisierte "
-          f"Briefe, --jobs {args.jobs}, Last vorher {os.getloadavg()[0]:.1f}")
+          f"Briefe ({vorlage(args.art if args.art != 'alle' else 'beitrag').name}), --jobs {args.jobs}, "
+          f"Last vorher {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="briefe-personalisiert-") as name:
         ordner = Path(name)
         daten = ordner / "mitglieder.csv"
         schreibe_liste(daten, args.anzahl)
         anzahl = typst_eingaben(daten, ordner / "typst.json")  # the rows with a printable address
-        e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf", "docx"), True, 0))
+        art = "beitrag" if args.art == "alle" else args.art
+        e = miss("briefe", briefe_auftrag(ordner, daten, args.jobs, ("pdf", "docx"), True, 0, art))
         print(f"{e['ok']} ok, {e['fehler']} Fehler ({args.anzahl - anzahl} Zeilen ohne druckbare "
               f"Anschrift); {e['wand']:.1f} s ({args.anzahl / e['wand']:.0f} Briefe/s, Briefe ohne "
               f"Sammeldateien {e['briefe_sekunden']:.1f} s)")
