@@ -5,16 +5,18 @@ A layout group is all letters that are equal except for the address lines,
 the salutation and the text runs that hold member values (learned per family of
 letters by ``gruppen.Wertstellen``: subject, paragraph, list item, table cell or
 info block runs that differ between letters). A group has six address lines; a
-letter with fewer uses it once a layout of the marker letter with that many lines
-has matched the skeleton box for box (``_Gruppe.passt``, once per number).
+letter with fewer uses it once the skeleton shows that its last lines can go without moving
+anything (``_Gruppe.passt``).
 A value in the subject or the info block must end its line and fit on one line (the
 subject's value is also written into the title and the bookmarks per letter). A value run in
 the body makes its whole block (paragraph, list item) one slot (``schnell_block``): per letter
 the block is set again by WeasyPrint's own line breaker, from the call recorded while the
-skeleton was laid out, and must keep every line's height and place, else the letter falls
-back ("Absatz: andere Zeilenzahl"); a second letter with the same line counts gets a group of
-its own (``_variante``). Values in table cells are not fast. Per group (and
-process) we
+skeleton was laid out (only the lines from the first change to where the lines meet the
+skeleton's again), and must keep every line's height and place, else the letter falls back
+("Absatz: andere Zeilenzahl"); a second letter with the same line counts gets a group of its
+own (``_variante``). A table holding values is set again per letter by WeasyPrint's table
+layout, its borders and its text are two slots (``schnell_tabelle``); it must keep its place
+and height ("Tabelle: andere Höhe": a group of its own as for paragraphs). Per group (and process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
    with long ones (as wide as the slot allows): if any other box moves, the
