@@ -16,7 +16,9 @@ skeleton's again), and must keep every line's height and place, else the letter 
 ("Absatz: andere Zeilenzahl"); a second letter with the same line counts gets a group of its
 own (``_variante``). A table holding values is set again per letter by WeasyPrint's table
 layout, its borders and its text are two slots (``schnell_tabelle``); it must keep its place
-and height ("Tabelle: andere Höhe": a group of its own as for paragraphs). Per group (and process) we
+and height ("Tabelle: andere Höhe": a group of its own as for paragraphs).
+
+Per group (and process) we
 
 1. lay out a skeleton letter with short marker texts in those slots, and again
    with long ones (as wide as the slot allows): if any other box moves, the
