@@ -162,6 +162,10 @@ class Absatzsatz:
     mit_marken: dict[int, str]
     verschiebung: tuple[float, float]  # how far the block's lines moved after the call
 
+    def __post_init__(self) -> None:
+        self.texte = _texte(self.aufruf.zeilenbox)  # the skeleton's text boxes' texts
+        self.enden = [_textstelle(self.aufruf.zeilenbox, w) if w else None for _, w in self.aufruf.zeilen]
+
 
 def bloecke(dok, aufrufe: list[Aufruf]) -> list[tuple]:
     """Every laid-out block whose lines are those of one recorded call:
@@ -269,7 +273,7 @@ def _textstelle(box, weiter, vorher: int = 0) -> tuple[int, int] | None:
 def _gleich_bis(satz: Absatzsatz, texte: dict[int, str]):
     """Where the letter's texts (text box index -> text) first differ from the skeleton's, where
     they are equal again to the end (in the letter's offsets), and how that place maps back."""
-    skelett = [b.text for b in satz.aufruf.zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
+    skelett = satz.texte
     erste = letzte = None
     for index in sorted(texte):
         alt, neu = skelett[index], texte[index]
@@ -291,7 +295,7 @@ def _wort_davor(satz: Absatzsatz, ende: tuple[int, int] | None, erste: tuple[int
     first change: the line is then the same in the letter."""
     if ende is None or ende >= erste:
         return False
-    texte = [b.text for b in satz.aufruf.zeilenbox.descendants() if isinstance(b, boxes.TextBox)]
+    texte = satz.texte
     zwischen = texte[ende[0]][ende[1]:] if ende[0] < erste[0] else texte[ende[0]][ende[1]:erste[1]]
     zwischen += "".join(texte[ende[0] + 1:erste[0]])
     if ende[0] < erste[0]:
@@ -314,7 +318,7 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False)
     skelett = [z for z, _ in aufruf.zeilen]
     if erste is None:
         return list(skelett)
-    enden = [_textstelle(aufruf.zeilenbox, w) if w else None for _, w in aufruf.zeilen]
+    enden = satz.enden
     behalten = 0  # skeleton lines kept at the start: the word after each ends before the change
     while behalten < len(enden) - 1 and _wort_davor(satz, enden[behalten], erste):
         behalten += 1
