@@ -6,8 +6,10 @@ While the skeleton is laid out, every ``block_level_layout`` call for a table wr
 call on a copy of that wrapper with the letter's middles in its text boxes, so column widths,
 line breaks and borders are WeasyPrint's own. It stands in for the skeleton's table only when
 the wrapper keeps its place, its height and the margins it passes on: then no box outside it
-moves. A table is painted at two places of the page: its backgrounds and borders with the
-blocks, its text with the lines; each is one slot (``ZEICHNUNG``, ``TEXT``).
+moves. A cell whose texts were seen before keeps its content widths, and with the same sizes
+and place its layout (WeasyPrint's results for the same input, kept per table). A table is
+painted at two places of the page: its backgrounds and borders with the blocks, its text with
+the lines; each is one slot (``ZEICHNUNG``, ``TEXT``).
 """
 
 from __future__ import annotations
