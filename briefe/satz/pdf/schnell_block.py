@@ -424,3 +424,29 @@ def blockplaetze(brief: Brief, markiert: Brief, dok, aufrufe: Aufrufe, absatz: l
                               stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
                               rahmen=tuple(t.rahmen[0] for t in teile), satz=satz))
     return plaetze
+
+
+def textstuecke(zeile) -> list[tuple] | None:
+    """The text boxes ``draw_inline_level`` draws for a laid-out line, each with the arguments
+    it passes to ``draw_text`` (offset, overflow, ellipsis); ``None`` if the line or an inline box
+    in it draws anything else (background, border, mask, an embedded box)."""
+    stuecke: list[tuple] = []
+
+    def gehe(box, versatz: float, ueberlauf: str, ellipse: str) -> bool:
+        if box.background is not None or box.style["mask_border_source"][0] != "none" or any(
+                getattr(box, f"border_{seite}_width") for seite in ("top", "right", "bottom", "left")):
+            return False
+        if isinstance(box, boxes.LineBox):
+            ueberlauf, ellipse = box.text_overflow, box.block_ellipsis
+        letzte = len(box.children) - 1
+        for nummer, kind in enumerate(box.children):
+            kind_ellipse = ellipse if nummer == letzte else "none"
+            kind_versatz = versatz + kind.position_x - box.position_x
+            if isinstance(kind, boxes.TextBox):
+                stuecke.append((kind, kind_versatz, ueberlauf, kind_ellipse))
+            elif not isinstance(kind, boxes.InlineBox) or not gehe(kind, kind_versatz, ueberlauf,
+                                                                    kind_ellipse):
+                return False
+        return True
+
+    return stuecke if gehe(zeile, 0, "clip", "none") else None

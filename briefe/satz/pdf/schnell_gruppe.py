@@ -26,6 +26,7 @@ from briefe.satz.pdf.schnell_block import (
     blockplaetze,
     mitte,
     setze,
+    textstuecke,
     zeilenschluessel,
 )
 from briefe.satz.pdf.schnell_platz import (
@@ -181,6 +182,7 @@ class _Gruppe:
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
         self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
+        self._textstuecke: dict[int, OrderedDict] = {}  # per paragraph slot: text box -> drawn
         self._tabelle: tuple = (None, None)  # the last table laid out: (its key, laid out)
 
     # -- proofs --
@@ -523,9 +525,27 @@ class _Gruppe:
         schluessel = zeilenschluessel(zeile)
         linie = gezeichnet.get(schluessel)
         if linie is None:
-            linie = self._male(platz, lambda strom: draw_inline_level(strom, None, zeile))
+            stuecke = textstuecke(zeile)
+            if stuecke is None:
+                linie = self._male(platz, lambda strom: draw_inline_level(strom, None, zeile))
+            else:  # each text drawn on its own: a bold amount, the text before it recur
+                linie = _verbinde([self._textstueck(platz, *stueck) for stueck in stuecke])
             gezeichnet[schluessel] = (linie, zeile)  # the line keeps its styles (ids in the key)
             while len(gezeichnet) > LINIEN_JE_PLATZ:
+                gezeichnet.popitem(last=False)
+            return linie
+        gezeichnet.move_to_end(schluessel)
+        return linie[0]
+
+    def _textstueck(self, platz: _Platz, box, versatz: float, ueberlauf: str, ellipse: str) -> _Linie:
+        """One text box of a line drawn with ``draw_text``, once per distinct box and place."""
+        gezeichnet = self._textstuecke.setdefault(id(platz), OrderedDict())
+        schluessel = (zeilenschluessel(box), versatz, ueberlauf, ellipse)
+        linie = gezeichnet.get(schluessel)
+        if linie is None:
+            linie = self._male(platz, lambda strom: draw_text(strom, box, versatz, ueberlauf, ellipse))
+            gezeichnet[schluessel] = (linie, box)  # the box keeps its style (its id in the key)
+            while len(gezeichnet) > 2 * LINIEN_JE_PLATZ:
                 gezeichnet.popitem(last=False)
             return linie
         gezeichnet.move_to_end(schluessel)
