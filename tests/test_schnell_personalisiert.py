@@ -258,7 +258,7 @@ TABELLEN = {
 
 | Posten | Zeitraum | Betrag |
 |:-------|:--------:|-------:|
-| Grundbeitrag {{ empfaenger.gruppe }} | bis {{ empfaenger.faellig | datum }} | {{ empfaenger.beitrag | betrag }} |
+| Grundbeitrag {{ empfaenger.gruppe }} | bis {{ empfaenger.faellig|datum }} | {{ empfaenger.beitrag|betrag }}
 | Verwaltung | 2027 | 2,00 € |
 | **Summe** | | **{{ empfaenger.beitrag | betrag }}** |
 

@@ -52,6 +52,7 @@ from briefe.satz.pdf.schnell_strom import (
     _seitenrechteck,
     schreibe_brief,
     schriftobjekte,
+    teile_seiten,
 )
 from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, markiere, markiert_malen, setze_tabelle
 
@@ -315,58 +316,8 @@ class _Gruppe:
         def objekt_von(verweis):
             return objekte[_nummer(verweis)]
 
-        nach_farbe = {p.farb_op: i for i, p in enumerate(self.plaetze)}
-        bloecke: list[tuple[int, list[int]]] = []
         seiten = [objekt_von(v) for v in pdf.page_references]
-        gefunden = 0
-        for seite in seiten:
-            strom = objekt_von(seite["Contents"])
-            teile: list = []  # ops lists (constant) and slot index lists (per letter)
-            ops: list = []
-            befehle = strom.stream
-            i = 0
-            while i < len(befehle):
-                befehl = befehle[i]
-                if isinstance(befehl, bytes) and befehl in nach_farbe:
-                    if befehle[i + 1:i + 3] != [b"BT", b"ET"]:
-                        raise NichtSchnell("Marke im Inhaltsstrom unerwartet")
-                    if ops:
-                        teile.append(ops)
-                        ops = []
-                    if teile and isinstance(teile[-1], tuple):
-                        teile[-1] = teile[-1] + (nach_farbe[befehl],)
-                    else:
-                        teile.append((nach_farbe[befehl],))
-                    gefunden += 1
-                    i += 3
-                    continue
-                ops.append(befehl)
-                i += 1
-            if ops:
-                teile.append(ops)
-            if not any(isinstance(t, tuple) for t in teile):
-                continue
-            verweise = pydyf.Array()
-            erster = True
-            for teil in teile:
-                if isinstance(teil, tuple):
-                    block = pydyf.Stream([], compress=True)
-                    pdf.add_object(block)
-                    bloecke.append((block.number, list(teil)))
-                    verweise.append(block.reference)
-                elif erster:
-                    strom.stream = teil
-                    verweise.append(strom.reference)
-                    erster = False
-                else:
-                    fest = pydyf.Stream(teil, dict(strom.extra), compress=strom.compress)
-                    pdf.add_object(fest)
-                    verweise.append(fest.reference)
-            if erster:  # the page has nothing but slots
-                strom.stream = []
-            seite["Contents"] = verweise
-        if gefunden != len(self.plaetze):
-            raise NichtSchnell("Marke nicht im Inhaltsstrom")
+        bloecke = teile_seiten(pdf, seiten, [p.farb_op for p in self.plaetze])
 
         # Fonts a letter may rebuild: their objects are written per letter.
         self.rollen: dict[str, dict[str, int]] = {}

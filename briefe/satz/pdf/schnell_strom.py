@@ -185,3 +185,62 @@ def schriftobjekte(schluessel, schrift, rollen: dict[str, int],
     if "cidset" in obj:
         obj["beschreibung"]["CIDSet"] = neu("cidset")
     return {rollen[rolle]: (not o.compressible, _daten(o)) for rolle, o in obj.items()}
+
+
+def teile_seiten(pdf: pydyf.PDF, seiten: list, farb_ops: list[bytes]) -> list[tuple[int, list[int]]]:
+    """Split each page's content stream where a slot marker (``farb_ops``: the markers' colour
+    operators, by slot) is painted: the page's ``/Contents`` becomes an array of the constant
+    parts and an empty stream per run of slots, written per letter. Returns those streams'
+    object numbers with the slots painted there, in paint order."""
+    nach_farbe = {op: i for i, op in enumerate(farb_ops)}
+    bloecke: list[tuple[int, list[int]]] = []
+    gefunden = 0
+    for seite in seiten:
+        strom = pdf.objects[_nummer(seite["Contents"])]
+        teile: list = []  # ops lists (constant) and slot index lists (per letter)
+        ops: list = []
+        befehle = strom.stream
+        i = 0
+        while i < len(befehle):
+            befehl = befehle[i]
+            if isinstance(befehl, bytes) and befehl in nach_farbe:
+                if befehle[i + 1:i + 3] != [b"BT", b"ET"]:
+                    raise NichtSchnell("Marke im Inhaltsstrom unerwartet")
+                if ops:
+                    teile.append(ops)
+                    ops = []
+                if teile and isinstance(teile[-1], tuple):
+                    teile[-1] = teile[-1] + (nach_farbe[befehl],)
+                else:
+                    teile.append((nach_farbe[befehl],))
+                gefunden += 1
+                i += 3
+                continue
+            ops.append(befehl)
+            i += 1
+        if ops:
+            teile.append(ops)
+        if not any(isinstance(t, tuple) for t in teile):
+            continue
+        verweise = pydyf.Array()
+        erster = True
+        for teil in teile:
+            if isinstance(teil, tuple):
+                block = pydyf.Stream([], compress=True)
+                pdf.add_object(block)
+                bloecke.append((block.number, list(teil)))
+                verweise.append(block.reference)
+            elif erster:
+                strom.stream = teil
+                verweise.append(strom.reference)
+                erster = False
+            else:
+                fest = pydyf.Stream(teil, dict(strom.extra), compress=strom.compress)
+                pdf.add_object(fest)
+                verweise.append(fest.reference)
+        if erster:  # the page has nothing but slots
+            strom.stream = []
+        seite["Contents"] = verweise
+    if gefunden != len(farb_ops):
+        raise NichtSchnell("Marke nicht im Inhaltsstrom")
+    return bloecke
