@@ -208,13 +208,18 @@ def test_tabelle_mit_werten(tmp_path_factory):
         assert _vergleiche(vorlage.erzeuge(empfaenger(**mitglied)), True) is None
 
 
-def test_wert_mitten_in_der_zeile(tmp_path_factory):
-    """A bold value followed by more text on its line: the paragraph is set again, fast, and
-    the text after the value moves as in the full render."""
-    vorlage = _vorlage(tmp_path_factory, KOPF + "Sie zahlen **{{ empfaenger.beitrag | betrag }}** "
-                                                "bis zum {{ empfaenger.faellig | datum }}.\n")
+@pytest.mark.parametrize("text", [
+    "Sie zahlen **{{ empfaenger.beitrag | betrag }}** bis zum {{ empfaenger.faellig | datum }}.",
+    "Sie zahlen *{{ empfaenger.beitrag | betrag }}* bis zum ***{{ empfaenger.faellig | datum }}***, "
+    "die Gruppe *{{ empfaenger.gruppe }}* ebenso.",
+])
+def test_wert_mitten_in_der_zeile(tmp_path_factory, text):
+    """A bold or italic value followed by more text on its line: the paragraph is set again,
+    fast, and the text after the value moves as in the full render."""
+    vorlage = _vorlage(tmp_path_factory, KOPF + text + "\n")
     _lernen(_briefe(vorlage))
-    _vergleiche(vorlage.erzeuge(empfaenger(**MITGLIEDER[2])), True)
+    for mitglied in MITGLIEDER:
+        _vergleiche(vorlage.erzeuge(empfaenger(**mitglied)), True)
 
 
 def test_silbentrennung_aus_dem_zwischenspeicher(tmp_path, monkeypatch):

@@ -49,6 +49,7 @@ from briefe.satz.pdf.schnell_strom import (
     _nummer,
     _ressourcen,
     _rollen,
+    _Schriftkopien,
     _seitenrechteck,
     schreibe_brief,
     schriftobjekte,
@@ -104,26 +105,6 @@ def _verbinde(linien: list[_Linie]) -> _Linie:
     return _Linie(ops, glyphen)
 
 
-class _Schriftkopien(dict):
-    """The fonts a slot is drawn with: a skeleton font is copied when first used, holding the
-    glyphs the skeleton drew before the slot; any other font is kept as WeasyPrint adds it."""
-
-    def __init__(self, schriften: dict, platz: _Platz) -> None:
-        super().__init__()
-        self._schriften, self._platz = schriften, platz
-
-    def __contains__(self, schluessel) -> bool:
-        return schluessel in self._schriften or dict.__contains__(self, schluessel)
-
-    def __missing__(self, schluessel):
-        kopie = copy.copy(self._schriften[schluessel])
-        kopie.widths = dict(self._platz.breiten_vorher[schluessel])
-        kopie.to_unicode = dict(self._platz.unicode_vorher[schluessel])
-        kopie.missing = {}
-        self[schluessel] = kopie
-        return kopie
-
-
 class _Gruppe:
     """Everything shared by the letters of one layout group."""
 
@@ -174,10 +155,12 @@ class _Gruppe:
         self.breiten: dict = {}
         self.unicode: dict = {}
         self.volle_schrift: dict = {}
+        gemeldet = self._melde_schriften()
         self._setze_marken()
         self.optionen = dict(DEFAULT_OPTIONS)
         with markiert_malen():
             self._trockenlauf()
+            self.nur_in_bloecken = {s for s in gemeldet if not dok.fonts[s].widths}
             with contextlib.suppress(_Genommen):
                 dok.write_pdf(finisher=self._nimm)
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
@@ -254,6 +237,27 @@ class _Gruppe:
                 raise NichtSchnell("Betreff in Metadaten nicht wörtlich")
 
     # -- skeleton --
+
+    def _melde_schriften(self) -> set:
+        """Register the fonts the blocks' lines are drawn with, without glyphs: the skeleton
+        paints none of those lines, a letter's are drawn with them (a font used nowhere else,
+        e.g. the italic of a value, must be in the skeleton's PDF). Returns the fonts registered;
+        a letter must draw with each of them the skeleton uses nowhere else, or its PDF would
+        hold one font more than its full render."""
+        bloecke = [p.box for p in self.plaetze if p.feld in ("absatz", ZEICHNUNG)]
+        if not bloecke:
+            return set()
+        schriften = self.dokument.fonts
+        vorher = set(schriften)
+        strom = Stream(schriften, (0, 0, 0, 0), _ressourcen(), {}, None, {}, None)
+        for block in bloecke:
+            for zeile in block.descendants():
+                if isinstance(zeile, boxes.LineBox):
+                    draw_inline_level(strom, None, zeile)
+        for schluessel in set(schriften) - vorher:
+            schriften[schluessel].widths, schriften[schluessel].to_unicode = {}, {}
+            schriften[schluessel].missing = {}
+        return set(schriften) - vorher
 
     def _setze_marken(self) -> None:
         """Replace each slot's TextBox by an empty one of a unique colour."""
@@ -409,6 +413,8 @@ class _Gruppe:
                     if g not in neu_breiten[s]:
                         neu_breiten[s][g], neu_unicode[s][g] = b, z
             ops_je_platz.append(linie.ops)
+        if any(not neu_breiten.get(s) for s in self.nur_in_bloecken):
+            raise NichtSchnell("Schrift der Gruppe im Brief nicht gebraucht")
         return self._schreibe(ops_je_platz, neu_breiten, neu_unicode, brief.betreff)
 
     def _linie(self, platz: _Platz, text: str) -> _Linie:

@@ -3,6 +3,7 @@ objects and cross-reference stream as pydyf does."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import zlib
 
@@ -27,6 +28,26 @@ class _Erfasser(Stream):
         if not stroke and (r, g, b) in self._marken:
             self._schnappschuss(self._marken[(r, g, b)])
         super().set_color_rgb(r, g, b, stroke)
+
+
+class _Schriftkopien(dict):
+    """The fonts a slot is drawn with: a skeleton font is copied when first used, holding the
+    glyphs the skeleton drew before the slot; any other font is kept as WeasyPrint adds it."""
+
+    def __init__(self, schriften: dict, platz) -> None:
+        super().__init__()
+        self._schriften, self._platz = schriften, platz
+
+    def __contains__(self, schluessel) -> bool:
+        return schluessel in self._schriften or dict.__contains__(self, schluessel)
+
+    def __missing__(self, schluessel):
+        kopie = copy.copy(self._schriften[schluessel])
+        kopie.widths = dict(self._platz.breiten_vorher[schluessel])
+        kopie.to_unicode = dict(self._platz.unicode_vorher[schluessel])
+        kopie.missing = {}
+        self[schluessel] = kopie
+        return kopie
 
 
 def _seitenrechteck(seite) -> tuple[float, float, float, float]:
