@@ -109,7 +109,11 @@ def _schnell(brief: Brief, erzwingen: bool = False) -> tuple[bytes | None, str]:
             try:
                 return gruppe.brief(brief), ""
             except AndereZeilenzahl as grund:
-                return _variante(brief, gruppe, grund, erzwingen).brief(brief), ""
+                if gruppe.letzte_variante is not None:  # letters of one variant often follow
+                    with contextlib.suppress(AndereZeilenzahl):
+                        return gruppe.letzte_variante.brief(brief), ""
+                gruppe.letzte_variante = _variante(brief, gruppe, grund, erzwingen)
+                return gruppe.letzte_variante.brief(brief), ""
     except NichtSchnell as grund:
         return None, str(grund)
     except Exception as fehler:
@@ -215,8 +219,8 @@ def _wurzeln() -> tuple:
 
 
 def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
-    """Build the layout group of ``brief`` in this process (and prove its number of address
-    lines); whether anything new was built or proven.
+    """Build the layout group of ``brief`` in this process (for the line counts of its
+    paragraphs and tables once a second letter has them); whether anything new was built.
 
     Called before worker processes are forked, they start with the groups (and
     WeasyPrint's fonts, stylesheet and hyphenation) instead of each building them again.
@@ -227,6 +231,9 @@ def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
         vorher = _vorbereitet()
         with contextlib.suppress(NichtSchnell):
             gruppe = _gruppe(brief)
+            zahlen = gruppe.zeilenzahlen(brief)
+            if zahlen != gruppe.eigene_zeilenzahlen():  # a layout variant: built when seen twice
+                gruppe = _gruppe(brief, variante=("Zeilen", zahlen))
             if not gruppe.geuebt:  # one letter, so the code it runs is loaded before the fork
                 gruppe.geuebt = True
                 gruppe.brief(brief)

@@ -341,7 +341,7 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False)
             neu.append(zeile)
             nummer = behalten + len(neu) - 1
             stelle = _textstelle(zeilenbox, weiter) if weiter else None
-            if (not zaehlen and stelle is not None and nummer < len(enden) - 1
+            if (stelle is not None and nummer < len(enden) - 1
                     and stelle >= letzte[:2] and enden[nummer] == (
                         stelle[0], stelle[1] - letzte[2] * (stelle[0] == letzte[0]))):
                 rest = skelett[nummer + 1:]  # the same text from here: the skeleton's lines
@@ -349,7 +349,7 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False)
     finally:
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
     if zaehlen:
-        return skelett[:behalten] + neu
+        return skelett[:behalten] + neu + rest
     if behalten + len(neu) + len(rest) != len(aufruf.lage):
         raise AndereZeilenzahl("Absatz: andere Zeilenzahl")
     for zeile, lage in zip(neu, aufruf.lage[behalten:], strict=False):

@@ -150,6 +150,7 @@ class _Gruppe:
         self._entbehrlich = zeilen_entbehrlich(dok, zeilen_bloecke)
         self._passt: dict[int, bool] = {self.anschrift_zeilen: True}
         self.geuebt = False  # whether ``vorwaermen`` made a letter with it
+        self.letzte_variante: _Gruppe | None = None  # the variant (``zeilenzahlen``) last used
         self.dokument = dok
         self.schriften: dict = {}
         self.breiten: dict = {}
@@ -167,7 +168,7 @@ class _Gruppe:
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
         self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
         self._textstuecke: dict[int, OrderedDict] = {}  # per paragraph slot: text box -> drawn
-        self._tabelle: tuple = (None, None)  # the last table laid out: (its key, laid out)
+        self._gesetzt: dict = {}  # this letter's blocks laid out (``_setze``)
 
     # -- proofs --
 
@@ -398,6 +399,12 @@ class _Gruppe:
         neu_unicode: dict = {s: {} for s in self.schriften}
         ops_je_platz: list[list] = []
         werte = textstellen(brief) if self.hat_werte else {}
+        self._gesetzt = {}
+        for platz in self.plaetze:  # first the blocks' layouts: another line count draws nothing
+            if platz.feld in ("absatz", ZEICHNUNG):
+                text = platz.text(brief, werte)
+                if text not in self._linien.get(id(platz), ()):
+                    self._setze(platz, text)
         for platz in self.plaetze:
             if platz.feld == "anschrift" and platz.nummer >= len(brief.anschrift):
                 ops_je_platz.append([])  # a line this letter does not have (``passt``)
@@ -431,6 +438,11 @@ class _Gruppe:
             STATISTIK["Zeilen wiederverwendet"] += 1
         return linie
 
+    def eigene_zeilenzahlen(self) -> tuple:
+        """``zeilenzahlen`` of the skeleton itself."""
+        return tuple(len(p.satz.aufruf.lage) if p.feld == "absatz" else p.satz.aufruf.ergebnis.margin_height()
+                     for p in self.plaetze if p.feld in ("absatz", ZEICHNUNG))
+
     def zeilenzahlen(self, brief: Brief) -> tuple:
         """The number of lines of each paragraph slot and the height of each table in ``brief``
         (its layout variant)."""
@@ -449,19 +461,23 @@ class _Gruppe:
         return {marke: mitte((vorn, hinten), wert, vorlage, marke) for marke, wert, (
             vorn, hinten, vorlage) in zip(platz.marken, texte, platz.rahmen, strict=True)}
 
+    def _setze(self, platz: _Platz, text: tuple):
+        """A block slot laid out with this letter's texts (paragraph: its lines; table: it drawn
+        as ``schnell_tabelle`` paints it), once per letter."""
+        schluessel = (id(platz.satz), text)
+        if schluessel not in self._gesetzt:
+            seite = self.dokument.pages[platz.seite]._page_box
+            setzen = setze if platz.feld == "absatz" else setze_tabelle
+            self._gesetzt[schluessel] = setzen(platz.satz, self._mitten(platz, text), seite)
+        return self._gesetzt[schluessel]
+
     def _zeichne(self, platz: _Platz, text) -> _Linie:
         """Shape ``text`` with WeasyPrint's line split and draw it with its ``draw_text`` (a
         paragraph: set with its line breaker, drawn with its ``draw_inline_level``)."""
         if platz.feld == "absatz":
-            zeilen = setze(platz.satz, self._mitten(platz, text),
-                           self.dokument.pages[platz.seite]._page_box)
-            return _verbinde([self._absatzzeile(platz, zeile) for zeile in zeilen])
+            return _verbinde([self._absatzzeile(platz, zeile) for zeile in self._setze(platz, text)])
         if platz.block:  # a table's borders or its text, from one layout per letter
-            schluessel, gemalt = self._tabelle
-            if schluessel != (id(platz.satz), text):
-                gemalt = setze_tabelle(platz.satz, self._mitten(platz, text),
-                                       self.dokument.pages[platz.seite]._page_box)
-                self._tabelle = ((id(platz.satz), text), gemalt)
+            gemalt = self._setze(platz, text)
             if platz.feld == ZEICHNUNG:
                 return self._male(platz, gemalt.zeichnung)
             return _verbinde([self._absatzzeile(platz, zeile) for zeile in gemalt.zeilen])
