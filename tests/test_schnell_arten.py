@@ -154,3 +154,22 @@ def test_tabelle_waechst_voller_satz_mit_grund(gruppe, grund, zweiter_schnell):
     vorher = schnell.STATISTIK["schnell"]
     gleiche_briefe(pdf_bytes(noch_einer), schnell.pdf_bytes_schnell(noch_einer))
     assert schnell.STATISTIK["schnell"] == vorher + zweiter_schnell
+
+
+def test_vorwaermen_baut_die_variante_mit_anderer_zeilenzahl():
+    """What a run does before it forks: letters whose paragraph is a line longer (three of the
+    groups) get their own group once two of them are seen, so no worker renders them in full."""
+    from briefe.lauf.prozesse import vorwaermen
+    from briefe.satz.renderer import renderer
+
+    schnell.leere_zwischenspeicher()
+    vorlage = lade_vorlage(BENCHMARKS / "personalisiert-absatz.md", VORLAGEN)
+    gruppen = ["Inklusion", "Übergänge", "Sprachförderung", "Ganztag", "Berufsorientierung"]
+    liste = [empfaenger(**dict(m, arbeitsgruppe=g)) for m in MITGLIEDER for g in gruppen]
+    assert vorwaermen(vorlage, liste, [renderer("pdf")]) >= 2
+    vorher = Counter(schnell.STATISTIK)
+    for gruppe in ("Lebensbegleitendes Lernen", "Elternarbeit"):  # a line longer, and not
+        brief = vorlage.erzeuge(empfaenger(**dict(MITGLIEDER[0], arbeitsgruppe=gruppe)))
+        gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+    neu = Counter(schnell.STATISTIK) - vorher
+    assert (neu["schnell"], neu["voll"]) == (2, 0), neu
