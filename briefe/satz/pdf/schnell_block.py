@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import os
 import re
 from html import escape
 
@@ -279,12 +280,8 @@ def _gleich_bis(satz: Absatzsatz, texte: dict[int, str]):
         alt, neu = skelett[index], texte[index]
         if alt == neu:
             continue
-        vorn = 0
-        while vorn < min(len(alt), len(neu)) and alt[vorn] == neu[vorn]:
-            vorn += 1
-        hinten = 0
-        while hinten < min(len(alt), len(neu)) - vorn and alt[-1 - hinten] == neu[-1 - hinten]:
-            hinten += 1
+        vorn = len(os.path.commonprefix((alt, neu)))
+        hinten = min(len(os.path.commonprefix((alt[::-1], neu[::-1]))), min(len(alt), len(neu)) - vorn)
         erste = erste or (index, vorn)
         letzte = (index, len(neu) - hinten, len(neu) - len(alt))
     return erste, letzte

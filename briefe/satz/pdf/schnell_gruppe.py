@@ -18,7 +18,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.pdf.stream import Stream
 
 from briefe.modell import Brief
-from briefe.satz.gruppen import NichtSchnell, NurDieserBrief, textstellen
+from briefe.satz.gruppen import AndereZeilenzahl, NichtSchnell, NurDieserBrief, textstellen
 from briefe.satz.pdf import weasy as pdf_modul
 from briefe.satz.pdf.html import brief_html
 from briefe.satz.pdf.schnell_block import (
@@ -46,11 +46,13 @@ from briefe.satz.pdf.schnell_strom import (
     _Erfasser,
     _indirekt,
     _ist_verweis,
+    _Linie,
     _nummer,
     _ressourcen,
     _rollen,
     _Schriftkopien,
     _seitenrechteck,
+    _verbinde,
     schreibe_brief,
     schriftobjekte,
     teile_seiten,
@@ -71,15 +73,6 @@ class _Genommen(Exception):
 
 
 
-@dataclasses.dataclass(frozen=True)
-class _Linie:
-    """One slot's text, shaped and drawn: its content stream operators and the glyphs it adds
-    to each font (glyph id -> (width, text)), beyond those the skeleton drew before it."""
-
-    ops: list
-    glyphen: dict
-
-
 def _leer(box, farbe):
     """An empty, undecorated copy of a TextBox in the marker colour ``farbe``."""
     leer = box.copy()
@@ -88,21 +81,6 @@ def _leer(box, farbe):
     leer.style["color"] = farbe
     leer.style["text_decoration_line"] = "none"
     return leer
-
-
-def _verbinde(linien: list[_Linie]) -> _Linie:
-    """A paragraph's lines, drawn each on its own, as one: a glyph two lines bring must have
-    the same width in both (else a full render would draw the second with the first's)."""
-    ops: list = []
-    glyphen: dict = {}
-    for linie in linien:
-        ops += linie.ops
-        for s, neu in linie.glyphen.items():
-            ziel = glyphen.setdefault(s, {})
-            for g, (breite, zeichen) in neu.items():
-                if ziel.setdefault(g, (breite, zeichen))[0] != breite:
-                    raise NichtSchnell("Absatz: Glyphenbreite gerundet anders")
-    return _Linie(ops, glyphen)
 
 
 class _Gruppe:
@@ -169,6 +147,7 @@ class _Gruppe:
         self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
         self._textstuecke: dict[int, OrderedDict] = {}  # per paragraph slot: text box -> drawn
         self._gesetzt: dict = {}  # this letter's blocks laid out (``_setze``)
+        self._andere_zeilen: set = set()  # (slot, text) seen with other line counts
 
     # -- proofs --
 
@@ -400,11 +379,19 @@ class _Gruppe:
         ops_je_platz: list[list] = []
         werte = textstellen(brief) if self.hat_werte else {}
         self._gesetzt = {}
-        for platz in self.plaetze:  # first the blocks' layouts: another line count draws nothing
-            if platz.feld in ("absatz", ZEICHNUNG):
-                text = platz.text(brief, werte)
-                if text not in self._linien.get(id(platz), ()):
+        bloecke = [(p, p.text(brief, werte)) for p in self.plaetze if p.feld in ("absatz", ZEICHNUNG)]
+        for platz, text in bloecke:  # a text seen with other line counts: not this group's
+            if (id(platz), text) in self._andere_zeilen:
+                raise AndereZeilenzahl(f"{platz.name}: andere Zeilenzahl")
+        for platz, text in bloecke:  # first the blocks' layouts: another line count draws nothing
+            if text not in self._linien.get(id(platz), ()):
+                try:
                     self._setze(platz, text)
+                except AndereZeilenzahl:
+                    if len(self._andere_zeilen) >= LINIEN_JE_PLATZ * 4:
+                        self._andere_zeilen.clear()
+                    self._andere_zeilen.add((id(platz), text))
+                    raise
         for platz in self.plaetze:
             if platz.feld == "anschrift" and platz.nummer >= len(brief.anschrift):
                 ops_je_platz.append([])  # a line this letter does not have (``passt``)

@@ -16,6 +16,30 @@ from briefe.satz.gruppen import NichtSchnell
 MASSSTAB = 0.75  # PDF points per CSS pixel, as WeasyPrint draws
 
 
+@dataclasses.dataclass(frozen=True)
+class _Linie:
+    """One slot's text, shaped and drawn: its content stream operators and the glyphs it adds
+    to each font (glyph id -> (width, text)), beyond those the skeleton drew before it."""
+
+    ops: list
+    glyphen: dict
+
+
+def _verbinde(linien: list[_Linie]) -> _Linie:
+    """A paragraph's lines, drawn each on its own, as one: a glyph two lines bring must have
+    the same width in both (else a full render would draw the second with the first's)."""
+    ops: list = []
+    glyphen: dict = {}
+    for linie in linien:
+        ops += linie.ops
+        for s, neu in linie.glyphen.items():
+            ziel = glyphen.setdefault(s, {})
+            for g, (breite, zeichen) in neu.items():
+                if ziel.setdefault(g, (breite, zeichen))[0] != breite:
+                    raise NichtSchnell("Absatz: Glyphenbreite gerundet anders")
+    return _Linie(ops, glyphen)
+
+
 class _Erfasser(Stream):
     """A throwaway stream for the dry paint: notes the fonts' glyphs at each slot marker."""
 
