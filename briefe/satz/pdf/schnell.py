@@ -148,6 +148,7 @@ _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
 _WERTE = Wertstellen()
 _RAHMEN: dict = {}  # group key without frames -> value run -> (text before, text after)
 RAHMEN_JE_PROZESS = 16
+PROBEN_JE_GRUPPE = 24  # letters ``vorwaermen`` lays out per group to find its layout variants
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
@@ -231,9 +232,11 @@ def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
         vorher = _vorbereitet()
         with contextlib.suppress(NichtSchnell):
             gruppe = _gruppe(brief)
-            zahlen = gruppe.zeilenzahlen(brief)
-            if zahlen != gruppe.eigene_zeilenzahlen():  # a layout variant: built when seen twice
-                gruppe = _gruppe(brief, variante=("Zeilen", zahlen))
+            if gruppe.proben < PROBEN_JE_GRUPPE:  # a layout variant: built when seen twice
+                gruppe.proben += 1
+                zahlen = gruppe.zeilenzahlen(brief)
+                if zahlen != gruppe.eigene_zeilenzahlen():
+                    gruppe = _gruppe(brief, variante=("Zeilen", zahlen))
             if not gruppe.geuebt:  # one letter, so the code it runs is loaded before the fork
                 gruppe.geuebt = True
                 gruppe.brief(brief)

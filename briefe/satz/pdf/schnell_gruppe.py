@@ -129,6 +129,7 @@ class _Gruppe:
         self._passt: dict[int, bool] = {self.anschrift_zeilen: True}
         self.geuebt = False  # whether ``vorwaermen`` made a letter with it
         self.letzte_variante: _Gruppe | None = None  # the variant (``zeilenzahlen``) last used
+        self.proben = 0  # letters ``vorwaermen`` counted the lines of
         self.dokument = dok
         self.schriften: dict = {}
         self.breiten: dict = {}
