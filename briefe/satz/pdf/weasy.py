@@ -25,11 +25,12 @@ from briefe import RESSOURCEN
 from briefe import geometrie as g
 from briefe.dateien import schreibe_atomar, schreibe_nach
 from briefe.modell import Brief
-from briefe.satz.pdf import bildspeicher, silbentrennung
+from briefe.satz.pdf import bildspeicher, feldtypen, silbentrennung
 from briefe.satz.pdf.html import SCHRIFTEN, brief_html, stylesheet
 
 silbentrennung.richte_ein()  # before any layout: WeasyPrint caches the dictionary it loads
 bildspeicher.richte_ein()
+feldtypen.richte_ein()
 
 # What ``--pdf`` offers (CLI, job files, service), mapped to WeasyPrint's variants.
 # PDF/A-3 rather than -2: without attachments the files are the same, and part 3
