@@ -16,7 +16,8 @@ def _geparst(text: str):
 
 
 @pytest.mark.parametrize("text", ["hb_codepoint_t[4711]", "hb_codepoint_t[0]", "hb_tag_t[3]",
-                                  "PangoLogAttr[]", "hb_codepoint_t[]"])
+                                  "PangoLogAttr[]", "hb_codepoint_t[]", "PangoRectangle *",
+                                  "FcChar8 **", "PangoFcFontMap *", "hb_font_t **"])
 def test_feldtyp_ist_der_geparste(text):
     ffi._parsed_types.pop(text, None)  # an earlier render may have made it
     typ = ffi.typeof(text)
