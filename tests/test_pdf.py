@@ -229,3 +229,24 @@ def test_bild_ausserhalb_des_vorlagenordners(tmp_path):
     profil.write_text('behoerde = "X"\nlogo = "../../geheim.png"\n', encoding="utf-8")
     with pytest.raises(VorlagenFehler, match="außerhalb des Vorlagenordners"):
         lies_absender(profil)
+
+
+def test_geaendertes_logo_im_selben_prozess(tmp_path):
+    """Images are kept between renders of a process, by file state: a logo replaced between
+    two letters (a long-running service) is the new one in the second."""
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from tests.beispiel import beispielbrief
+
+    logo = tmp_path / "logo.png"
+    brief = beispielbrief(absaetze=0)
+    brief = replace(brief, absender=replace(brief.absender, logo=logo))
+    groessen = []
+    for nummer, groesse in enumerate([(40, 20), (30, 30)]):
+        Image.new("RGB", groesse, (200, 30 * nummer, 0)).save(logo)
+        schreibe_pdf(brief, tmp_path / f"{nummer}.pdf")
+        with pdfplumber.open(tmp_path / f"{nummer}.pdf") as datei:
+            groessen.append([bild["srcsize"] for bild in datei.pages[0].images])
+    assert groessen == [[(40, 20)], [(30, 30)]]

@@ -4,6 +4,7 @@ amounts, times and phone numbers from ``zahlen``; IBANs from ``konto``."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from babel.dates import format_date
 
@@ -30,12 +31,18 @@ def _als_datum(wert: object) -> dt.date:
 
 def datum(wert: object) -> str:
     """``25.08.2011``"""
-    return format_date(_als_datum(wert), "dd.MM.yyyy", locale=LOCALE)
+    return _formatiert(_als_datum(wert), "dd.MM.yyyy")
 
 
 def datum_lang(wert: object) -> str:
     """``25. August 2011``"""
-    return format_date(_als_datum(wert), "d. MMMM yyyy", locale=LOCALE)
+    return _formatiert(_als_datum(wert), "d. MMMM yyyy")
+
+
+@functools.lru_cache(maxsize=1024)
+def _formatiert(tag: dt.date, muster: str) -> str:
+    """Babel's text of ``tag`` (remembered: a run writes the same few dates in every letter)."""
+    return format_date(tag, muster, locale=LOCALE)
 
 
 FILTER = {

@@ -9,7 +9,6 @@ import hashlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict
 from pathlib import Path
 
 from briefe.dateien import sha256
@@ -140,7 +139,8 @@ class Journal:
         self._datei.close()
 
     def schreibe(self, eintrag: Eintrag, empfaenger: Empfaenger | None = None) -> None:
-        daten = asdict(eintrag)
+        # ``asdict`` without its deep copy: the line is written at once (the run's process, per letter)
+        daten = {f.name: getattr(eintrag, f.name) for f in dataclasses.fields(eintrag)}
         if empfaenger is not None:
             daten["schluessel"] = zeilen_schluessel(empfaenger)
         self._schreibe_zeile(daten)

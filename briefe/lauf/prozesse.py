@@ -59,12 +59,13 @@ def _stirb_mit_dem_lauf() -> None:
         os._exit(1)
 
 
-def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False) -> None:
+def _initialisiere(optionen: Laufoptionen, arbeiter: bool = False, vorlage: Vorlage | None = None) -> None:
+    """This process's template (``vorlage``: the run's, already compiled), options and renderers."""
     global _VORLAGE, _OPTIONEN
     if arbeiter:
         _stirb_mit_dem_lauf()
     _OPTIONEN = optionen
-    _VORLAGE = lade_laufvorlage(optionen)
+    _VORLAGE = vorlage or lade_laufvorlage(optionen)
     _RENDERER.clear()
     _RENDERER.update(renderer_fuer(optionen))
 
@@ -198,17 +199,19 @@ def arbeite(
 ) -> Iterator[Eintrag]:
     """Make letters, in this process or in ``jobs`` worker processes; bounded in flight."""
     if jobs <= 1 or len(auftraege) < 2:
-        _initialisiere(optionen)
+        _initialisiere(optionen, vorlage=vorlage)
         for auftrag in auftraege:
             yield mache_brief(auftrag)
         return
+    geerbt = None  # a spawned worker loads and compiles the template itself
     if multiprocessing.get_start_method() == "fork":
-        # Workers are forked from here: they inherit what the renderers prepared.
+        # Workers are forked from here: they inherit the template and what the renderers prepared.
+        geerbt = vorlage
         if "pdf" in optionen.formate:
             abgedeckt()  # the font check's character table
         vorwaermen(vorlage, (e for _, e in auftraege), renderer_fuer(optionen).values())
     groesse = max(1, min(STAPEL, len(auftraege) // (jobs * 16)))  # small runs: one at a time
-    with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True)) as pool:
+    with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True, geerbt)) as pool:
         offen: set[Future] = set()  # submitted batches whose letters are not all put in place
         try:
             for beginn in range(0, len(auftraege), groesse):

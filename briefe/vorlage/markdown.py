@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -11,6 +12,10 @@ from markdown_it.token import Token
 from briefe.modell import Absatz, Block, GiroCodeStelle, Liste, Tabelle, Textteil, Zeile
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# Only the block structure: the inline tokens' text is parsed by ``_zeile`` (remembered).
+_BLOECKE = (MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+            .disable(["inline", "text_join"]))
+ZEILEN_JE_PROZESS = 1024  # parsed inline texts kept
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark.
 _ZEICHEN = re.compile(r"([!-/:-@\[-`{-~])")
@@ -41,14 +46,31 @@ def woertlich(text: str) -> str:
 @functools.lru_cache(maxsize=64)
 def parse(quelltext: str) -> tuple[Block, ...]:
     """Parse Markdown into paragraphs, lists and tables (remembered: a Serienbrief parses
-    the same body for every letter; the blocks are immutable)."""
-    tokens = _MARKDOWN.parse(quelltext)
+    the same body for every letter; the blocks are immutable). The text of a paragraph, list
+    item or cell is parsed once per process: most are the same in every letter."""
+    umgebung: dict = {}
+    tokens = _BLOECKE.parse(quelltext, umgebung)
+    if umgebung.get("references"):  # link references: inline text depends on the whole body
+        return bloecke_aus(tokens, lambda token: _inline(_MARKDOWN.parseInline(token.content, umgebung)[0]))
+    return bloecke_aus(tokens, lambda token: _zeile(token.content))
+
+
+@functools.lru_cache(maxsize=ZEILEN_JE_PROZESS)
+def _zeile(text: str) -> Zeile:
+    """The runs of one inline text, as markdown-it's full parse gives them (no references)."""
+    return _inline(_MARKDOWN.parseInline(text, {})[0])
+
+
+def bloecke_aus(tokens: list[Token], zeile_von: Callable[[Token], Zeile] | None = None) -> tuple[Block, ...]:
+    """The blocks of markdown-it's tokens; ``zeile_von`` gives the runs of an inline token
+    (default: from its parsed children)."""
+    zeile_von = zeile_von or _inline
     bloecke: list[Block] = []
     i = 0
     while i < len(tokens):
         token = tokens[i]
         if token.type in ("paragraph_open", "heading_open"):
-            zeile = _inline(tokens[i + 1])
+            zeile = zeile_von(tokens[i + 1])
             if token.type == "heading_open":
                 zeile = tuple(Textteil(t.text, True, t.kursiv) for t in zeile)
             if zeile == (Textteil(GIROCODE_MARKE),):
@@ -58,11 +80,11 @@ def parse(quelltext: str) -> tuple[Block, ...]:
             i += 3
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             ende = _schliessend(tokens, i)
-            bloecke.append(_liste(tokens[i : ende + 1]))
+            bloecke.append(_liste(tokens[i : ende + 1], zeile_von))
             i = ende + 1
         elif token.type == "table_open":
             ende = _schliessend(tokens, i)
-            bloecke.append(_tabelle(tokens[i : ende + 1]))
+            bloecke.append(_tabelle(tokens[i : ende + 1], zeile_von))
             i = ende + 1
         elif token.type in ("fence", "code_block"):
             bloecke.append(Absatz((Textteil(token.content.rstrip("\n")),)))
@@ -82,7 +104,7 @@ def _schliessend(tokens: list[Token], start: int) -> int:
     return len(tokens) - 1
 
 
-def _liste(tokens: list[Token]) -> Liste:
+def _liste(tokens: list[Token], zeile_von: Callable[[Token], Zeile]) -> Liste:
     """A list; nested lists are flattened into further points."""
     punkte: list[Zeile] = []
     for j, token in enumerate(tokens):
@@ -95,7 +117,7 @@ def _liste(tokens: list[Token]) -> Liste:
                 if tokens[k].type == "inline":
                     if zeile:
                         zeile.append(Textteil("\n"))
-                    zeile.extend(_inline(tokens[k]))
+                    zeile.extend(zeile_von(tokens[k]))
                 k += 1
             punkte.append(_verschmelze(zeile))
     kopf = tokens[0]
@@ -103,7 +125,7 @@ def _liste(tokens: list[Token]) -> Liste:
     return Liste(tuple(punkte), nummeriert=kopf.type == "ordered_list_open", start=start)
 
 
-def _tabelle(tokens: list[Token]) -> Tabelle:
+def _tabelle(tokens: list[Token], zeile_von: Callable[[Token], Zeile]) -> Tabelle:
     kopf: list[Zeile] = []
     zeilen: list[tuple[Zeile, ...]] = []
     ausrichtung: list[str] = []
@@ -117,7 +139,7 @@ def _tabelle(tokens: list[Token]) -> Tabelle:
         elif token.type == "tr_open":
             aktuell = []
         elif token.type in ("th_open", "td_open"):
-            aktuell.append(_inline(tokens[j + 1]))
+            aktuell.append(zeile_von(tokens[j + 1]))
             if im_kopf:
                 stil = str(token.attrGet("style") or "")
                 ausrichtung.append(stil.removeprefix("text-align:").strip() or "left")

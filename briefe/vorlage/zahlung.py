@@ -6,10 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from schwifty import BIC, IBAN
-from schwifty import exceptions as konto
-
-from briefe.deutsch.konto import kontofehler
+from briefe.deutsch.konto import kontofehler, pruefe
 from briefe.deutsch.zahlen import betrag as betrag_text
 from briefe.deutsch.zahlen import lies_zahl
 from briefe.fehler import VorlagenFehler, ZeilenFehler
@@ -65,16 +62,15 @@ def lies_zahlungskopf(daten: object, datei: str, zeile: int | None) -> Zahlungsk
     if len(empfaenger) > MAX_EMPFAENGER:
         raise VorlagenFehler(f"[zahlung]: „empfaenger“ hat {len(empfaenger)} Zeichen, höchstens "
                              f"{MAX_EMPFAENGER} sind erlaubt.", datei=datei, zeile=zeile)
-    try:
-        iban = IBAN(daten["iban"]).compact
-    except (konto.SchwiftyException, ValueError) as fehler:
-        raise VorlagenFehler(f"[zahlung]: „iban“ „{daten['iban']}“ ist keine gültige IBAN: "
-                             f"{kontofehler(fehler)}.", datei=datei, zeile=zeile) from None
-    bic = ""
-    if str(daten.get("bic", "")).strip():
-        try:
-            bic = BIC(str(daten["bic"])).compact
-        except (konto.SchwiftyException, ValueError) as fehler:
-            raise VorlagenFehler(f"[zahlung]: „bic“ „{daten['bic']}“ ist keine gültige BIC: "
-                                 f"{kontofehler(fehler)}.", datei=datei, zeile=zeile) from None
+    iban = _konto("IBAN", daten["iban"], datei, zeile)
+    bic = _konto("BIC", str(daten["bic"]), datei, zeile) if str(daten.get("bic", "")).strip() else ""
     return Zahlungskopf(empfaenger, iban, bic)
+
+
+def _konto(art: str, text: str, datei: str, zeile: int | None) -> str:
+    """The compact IBAN or BIC (``art``) of ``[zahlung]``; an invalid one stops the run."""
+    konto, fehler = pruefe(art, text)
+    if konto is None:
+        raise VorlagenFehler(f"[zahlung]: „{art.lower()}“ „{text}“ ist keine gültige {art}: "
+                             f"{kontofehler(fehler)}.", datei=datei, zeile=zeile)
+    return konto.compact

@@ -13,7 +13,6 @@ from pathlib import Path
 from briefe import RESSOURCEN
 from briefe import geometrie as g
 from briefe.modell import Absatz, Block, Brief, GiroCodeStelle, Liste, Tabelle, Textteil, Zahlung, Zeile
-from briefe.satz import girocode
 
 SCHRIFTEN = RESSOURCEN / "schriften"
 SCHRIFT_FAMILIE = "Briefschrift"
@@ -72,6 +71,8 @@ def _zeile(zeile: Zeile) -> str:
 
 def _girocode(zahlung: Zahlung) -> str:
     """The code and its text side by side; the code is inline SVG (nothing to fetch)."""
+    from briefe.satz import girocode  # segno: only letters with a GiroCode need it
+
     zeilen = "".join(f"<p>{_umbrechbar(z)}</p>" for z in girocode.textzeilen(zahlung))
     return (f'<figure class="girocode">{girocode.svg(zahlung, g.GIROCODE_SEITE)}'
             f'<figcaption>{zeilen}</figcaption></figure>')

@@ -25,11 +25,12 @@ from briefe import RESSOURCEN
 from briefe import geometrie as g
 from briefe.dateien import schreibe_atomar, schreibe_nach
 from briefe.modell import Brief
-from briefe.satz.pdf import bildspeicher, silbentrennung
+from briefe.satz.pdf import bildspeicher, feldtypen, silbentrennung
 from briefe.satz.pdf.html import SCHRIFTEN, brief_html, stylesheet
 
 silbentrennung.richte_ein()  # before any layout: WeasyPrint caches the dictionary it loads
 bildspeicher.richte_ein()
+feldtypen.richte_ein()
 
 # What ``--pdf`` offers (CLI, job files, service), mapped to WeasyPrint's variants.
 # PDF/A-3 rather than -2: without attachments the files are the same, and part 3
@@ -147,12 +148,29 @@ def bilder(brief: Brief) -> tuple[Path, ...]:
 def dokument(brief: Brief, wurzeln: Iterable[Path] | None = None):
     """The laid-out WeasyPrint document of one letter."""
     silbentrennung.vorladen(brief.sprache)
-    html = HTML(
-        string=brief_html(brief),
-        base_url=RESSOURCEN.as_uri() + "/",
-        url_fetcher=Abholer(wurzeln or erlaubte_wurzeln(), bilder(brief)),
-    )
-    return html.render(stylesheets=[_css(brief.form.name)], font_config=_schriften())
+    dateien = bilder(brief)
+    abholer, bildcache = _abholer(tuple(wurzeln or erlaubte_wurzeln()), dateien, _stand(dateien))
+    html = HTML(string=brief_html(brief), base_url=RESSOURCEN.as_uri() + "/", url_fetcher=abholer)
+    return html.render(stylesheets=[_css(brief.form.name)], font_config=_schriften(), cache=bildcache)
+
+
+@functools.lru_cache(maxsize=16)
+def _abholer(wurzeln: tuple[Path, ...], dateien: tuple[Path, ...], stand: tuple) -> tuple[Abholer, dict]:
+    """The fetcher of letters with these roots and images, and WeasyPrint's cache of the images
+    it loaded (by URL; ``stand``, the files' state, makes a changed file load again)."""
+    return Abholer(wurzeln, dateien), {}
+
+
+def _stand(dateien: Iterable[Path]) -> tuple:
+    """Size and modification time of each file (``None`` for one that cannot be read)."""
+    stand = []
+    for datei in dateien:
+        try:
+            info = os.stat(datei)
+            stand.append((info.st_size, info.st_mtime_ns, info.st_ino))
+        except OSError:
+            stand.append(None)
+    return tuple(stand)
 
 
 def weasyprint_variante(variante: str | None) -> str | None:
