@@ -37,27 +37,22 @@ def sha256(pfad: Path) -> str:
 
 
 @contextlib.contextmanager
-def atomar(ziel: Path, abschliessen: bool = True) -> Iterator[Path]:
+def atomar(ziel: Path) -> Iterator[Path]:
     """Yield a temporary path next to ``ziel``; on success it replaces ``ziel``.
 
     A crash never leaves a half-written ``ziel``: either the old file or the
-    new complete one exists. With ``abschliessen=False`` the complete temporary
-    file stays as it is, for ``schliesse_ab`` later (another process may do it).
+    new complete one exists.
     """
     ziel = Path(ziel)
     ziel.parent.mkdir(parents=True, exist_ok=True)
     griff, name = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
     os.close(griff)
     temp = Path(name)
-    fertig = False
     try:
         yield temp
-        if abschliessen:
-            schliesse_ab(temp, ziel)
-        fertig = True
+        schliesse_ab(temp, ziel)
     finally:
-        if abschliessen or not fertig:
-            temp.unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
 
 
 def schliesse_ab(temp: Path, ziel: Path) -> None:

@@ -7,6 +7,8 @@ format; a row problem or a renderer fault becomes that letter's ``fehler`` entry
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import io
 import itertools
 import logging
 import multiprocessing
@@ -16,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from briefe.dateien import atomar, schliesse_ab, sha256
+from briefe.dateien import atomar, sha256
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
@@ -36,7 +38,7 @@ _VORLAGE: Vorlage | None = None
 _OPTIONEN: Laufoptionen | None = None
 _RENDERER: dict[str, Renderer] = {}
 STAPEL = 8  # letters per task for a worker process, at most
-_AUFGESCHOBEN: list[tuple[str, str]] | None = None  # in ``mache_briefe``: files the run finishes
+_AUFGESCHOBEN: list[tuple[bytes, str]] | None = None  # in ``mache_briefe``: files the run writes
 
 
 def renderer_fuer(optionen: Laufoptionen) -> dict[str, Renderer]:
@@ -109,8 +111,12 @@ def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintr
     for format_ in _OPTIONEN.formate:
         ziel = _OPTIONEN.ausgabe / f"{name}.{format_}"
         try:
-            with atomar(ziel, abschliessen=_AUFGESCHOBEN is None) as temp:
-                _RENDERER[format_].schreibe(brief, temp)
+            if _AUFGESCHOBEN is None:
+                with atomar(ziel) as temp:
+                    _RENDERER[format_].schreibe(brief, temp)
+            else:  # the run's process writes the file: no file system work here
+                puffer = io.BytesIO()
+                _RENDERER[format_].schreibe(brief, puffer)
         except BriefeFehler:
             raise
         except OSError as fehler:
@@ -123,8 +129,9 @@ def _mache_brief(eintrag: Eintrag, nummer: int, empfaenger: Empfaenger) -> Eintr
         if _AUFGESCHOBEN is None:
             eintrag.sha256[ziel.name] = sha256(ziel)
         else:
-            eintrag.sha256[ziel.name] = sha256(temp)
-            _AUFGESCHOBEN.append((temp.name, ziel.name))
+            daten = puffer.getvalue()
+            eintrag.sha256[ziel.name] = hashlib.sha256(daten).hexdigest()
+            _AUFGESCHOBEN.append((daten, ziel.name))
     return eintrag
 
 
@@ -223,7 +230,7 @@ def arbeite(
             while offen:
                 yield from _lege_ab(next(iter(offen)), offen, optionen.ausgabe)
         except BaseException:  # a write error, or the run stops early: no temporary file stays
-            _verwirf(offen, optionen.ausgabe)
+            _verwirf(offen)
             raise
 
 
@@ -234,26 +241,17 @@ def _lege_ab(zukunft: Future, offen: set[Future], ausgabe: Path) -> Iterator[Ein
     offen.discard(zukunft)
 
 
-def _verwirf(offen: set[Future], ausgabe: Path) -> None:
-    """Remove the temporary files of batches not put in place (those not started are cancelled)."""
+def _verwirf(offen: set[Future]) -> None:
+    """Cancel the batches not started; the letters of the others are dropped unwritten."""
     for zukunft in offen:
         zukunft.cancel()
-    for zukunft in offen:
-        if zukunft.cancelled() or zukunft.exception() is not None:
-            continue  # nothing made, or the worker removed its own files (``mache_briefe``)
-        _entferne(zukunft.result(), ausgabe)
 
 
-def _entferne(ergebnisse: Iterable[tuple[object, list[tuple[str, str]]]], ausgabe: Path) -> None:
-    for _, dateien in ergebnisse:
-        for temp, _ in dateien:
-            (ausgabe / temp).unlink(missing_ok=True)  # a file already renamed has another name
-
-
-def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag, list[tuple[str, str]]]]:
+def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag, list[tuple[bytes, str]]]]:
     """``mache_brief`` for a few letters in a worker process: one round trip for them all.
-    Each letter comes with its complete temporary files (temporary name, file name): the run's
-    process syncs and renames them (``_schliesse_ab``) while this one makes the next letters."""
+    Each letter comes with its files' contents (bytes, file name): the run's process writes,
+    syncs and renames them (``_schliesse_ab``) while this one makes the next letters, so the
+    workers never wait for the file system."""
     global _AUFGESCHOBEN
     ergebnisse = []
     try:
@@ -261,27 +259,23 @@ def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag,
             _AUFGESCHOBEN = []
             eintrag = mache_brief(auftrag)
             ergebnisse.append((eintrag, _AUFGESCHOBEN))
-    except BaseException:  # the batch fails whole: its letters' temporary files go with it
-        assert _OPTIONEN is not None
-        _entferne([*ergebnisse, (None, _AUFGESCHOBEN or [])], _OPTIONEN.ausgabe)
-        raise
     finally:
         _AUFGESCHOBEN = None
     return ergebnisse
 
 
-def _schliesse_ab(eintrag: Eintrag, offen: list[tuple[str, str]], ausgabe: Path) -> Eintrag:
-    """Put a worker's files of one letter in place (synced) before the letter counts as made;
-    a file the letter does not list (it failed after writing it) is removed."""
+def _schliesse_ab(eintrag: Eintrag, offen: list[tuple[bytes, str]], ausgabe: Path) -> Eintrag:
+    """Write a worker's files of one letter in place (atomically, synced) before the letter
+    counts as made; a file the letter does not list (it failed after making it) is dropped."""
     fehler, fertig = None, []
-    for temp, name in offen:
+    for daten, name in offen:
         if fehler is None and name in eintrag.dateien:
             try:
-                schliesse_ab(ausgabe / temp, ausgabe / name)
+                with atomar(ausgabe / name) as temp:
+                    temp.write_bytes(daten)
                 fertig.append(name)
             except OSError as grund:
                 fehler = grund
-        (ausgabe / temp).unlink(missing_ok=True)  # gone once renamed
     if fehler is None:
         return eintrag
     if fehler.errno in SCHREIBFEHLER:
