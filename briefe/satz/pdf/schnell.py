@@ -148,7 +148,7 @@ _GRUPPEN = Gruppenspeicher(lambda brief: _Gruppe(brief), "PDF")
 _WERTE = Wertstellen()
 _RAHMEN: dict = {}  # group key without frames -> value run -> (text before, text after)
 RAHMEN_JE_PROZESS = 16
-PROBEN_JE_GRUPPE = 24  # letters ``vorwaermen`` lays out per group to find its layout variants
+PROBEN_JE_GRUPPE = 12  # letters ``vorwaermen`` lays out per group to find its layout variants
 _SPERRE = threading.RLock()  # groups and WeasyPrint's objects are not shared between threads
 
 
