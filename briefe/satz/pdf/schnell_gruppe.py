@@ -491,7 +491,9 @@ class _Gruppe:
                 linie = self._male(platz, lambda strom: draw_inline_level(strom, None, zeile))
             else:  # each text drawn on its own: a bold amount, the text before it recur
                 linie = _verbinde([self._textstueck(platz, *stueck) for stueck in stuecke])
-            gezeichnet[schluessel] = (linie, zeile)  # the line keeps its styles (ids in the key)
+            # the styles stay alive with it (their ids are in the key), not the laid-out line
+            stile = {id(b.style): b.style for b in zeile.descendants()}
+            gezeichnet[schluessel] = (linie, tuple(stile.values()))
             while len(gezeichnet) > LINIEN_JE_PLATZ:
                 gezeichnet.popitem(last=False)
             return linie
@@ -505,7 +507,7 @@ class _Gruppe:
         linie = gezeichnet.get(schluessel)
         if linie is None:
             linie = self._male(platz, lambda strom: draw_text(strom, box, versatz, ueberlauf, ellipse))
-            gezeichnet[schluessel] = (linie, box)  # the box keeps its style (its id in the key)
+            gezeichnet[schluessel] = (linie, box.style)  # the style stays alive (its id in the key)
             while len(gezeichnet) > 2 * LINIEN_JE_PLATZ:
                 gezeichnet.popitem(last=False)
             return linie
