@@ -26,7 +26,10 @@ class _Typen(dict):
 
     def __missing__(self, text):
         treffer = _TYP.fullmatch(text) if isinstance(text, str) else None
-        deklaration = treffer and ffi._parser._declarations.get("typedef " + treffer[1])
+        try:  # cffi's internals may change: then its parser decides
+            deklaration = treffer and ffi._parser._declarations.get("typedef " + treffer[1])
+        except Exception:  # noqa: BLE001
+            deklaration = None
         if not deklaration:
             raise KeyError(text)
         try:
