@@ -9,8 +9,9 @@ subject, amount and due date in a paragraph, the working group in a list item); 
 sets the same content from ``benchmarks/beitragsbescheid.typ`` with the project's fonts
 (``pip install -e '.[benchmark]'``). ``--art`` picks another letter kind, each
 ``benchmarks/personalisiert-<art>.md`` with its branch in the same Typst source:
-``absatz`` values inside long justified paragraphs (three of the seven groups make theirs a line longer), ``fett`` bold values and values in list
-items, ``tabelle`` a table with a value per row, ``bedingt`` a paragraph only some members get.
+``absatz`` values inside long justified paragraphs (three of the seven groups make theirs a
+line longer), ``fett`` bold values and values in list items, ``tabelle`` a table with a value per
+row, ``bedingt`` a paragraph only some members get.
 
 Each round measures, one after the other and each in a fresh child process (start-up
 included, wall clock from spawn to exit):

@@ -167,14 +167,11 @@ def _am_zeilenende(linie, box) -> bool:
     return knoten is box
 
 
-def _geometrie(dok, ausnahmen: set[int], textlos: set[int], ohne: set[int] = frozenset()) -> list:
-    """Every box's type, position and size in tree order (the boxes in ``ohne`` left out, with
-    their contents); what the slots may not change."""
+def _geometrie(dok, ausnahmen: set[int], textlos: set[int]) -> list:
+    """Every box's type, position and size in tree order; what the slots may not change."""
     ergebnis = []
 
     def gehe(box):
-        if id(box) in ohne:
-            return
         zeile = (type(box).__name__, getattr(box, "element_tag", None),
                  getattr(box, "position_x", None), getattr(box, "position_y", None),
                  None if id(box) in ausnahmen else getattr(box, "width", None),
