@@ -12,6 +12,7 @@ import pdfplumber
 import pytest
 
 from briefe.satz.pdf import schnell
+from briefe.satz.pdf import weasy as pdf_modul
 from briefe.satz.pdf.weasy import pdf_bytes
 from briefe.vorlage.vorlage import lade_vorlage
 from tests.conftest import VORLAGEN, empfaenger
@@ -106,6 +107,29 @@ def test_wert_mitten_im_absatz_schnell_wie_voll(art, gruppe):
     gleiche_briefe(pdf_bytes(dieser), schnell.pdf_bytes_schnell(dieser))
     assert schnell.STATISTIK["schnell"] == vorher + 1
     assert gruppe in _text(pdf_bytes(dieser)).replace("\n", " ")
+
+
+@pytest.mark.parametrize(("art", "gruppe", "satzlaeufe"), [
+    ("absatz", "Inklusion", 2),  # each value once in the letter: the skeleton shows its place
+    ("fett", "Inklusion", 3),  # the member number twice in the letter: a layout with markers
+    ("tabelle", "Inklusion", 3),  # also
+])
+def test_werte_ohne_markenlauf_gefunden_wo_eindeutig(art, gruppe, satzlaeufe, monkeypatch):
+    """A group needs one layout less (skeleton and long markers) when each value of its first
+    letter occurs once in the letter; where one does not, a layout with markers finds the values.
+    Either way the letters are fast and equal to their full renders."""
+    schnell.leere_zwischenspeicher()
+    briefe = _briefe(art, gruppe, "Übergänge", "Ganztag")
+    assert schnell.schnell_moeglich(briefe[0]) is None  # its group: the whole runs as middles
+    laeufe = []
+    original = pdf_modul.dokument
+    monkeypatch.setattr(pdf_modul, "dokument", lambda brief: laeufe.append(brief) or original(brief))
+    assert schnell.schnell_moeglich(briefe[1]) is None  # the group with the values as middles
+    assert len(laeufe) == satzlaeufe
+    monkeypatch.undo()
+    for brief in briefe:
+        assert schnell.schnell_moeglich(brief) is None
+        gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
 
 
 def test_bedingter_absatz_fehlt_schnell_wie_voll():

@@ -5,7 +5,8 @@ A value run is a fixed frame (text before and after, learned per group: ``rahme`
 middle that differs per letter. While the skeleton (with the group's first letter's texts) is
 laid out, every call of WeasyPrint's ``iter_line_boxes`` is recorded: its arguments (the layout
 context, the block's un-laid-out line box, its position, the containing block) and the lines it
-gave. A layout with a marker as middle shows which text boxes hold the middles. A letter's
+gave. Which text boxes hold the middles shows the skeleton itself where each middle is found
+once (``_wie_mit_marken``), else a layout with a marker as each middle. A letter's
 paragraph is then the same call on a copy of that line box with the letter's middles. Its lines
 stand in for the skeleton's only when every line has the height, vertical position and baseline
 of the skeleton's line: the block keeps its height, so no box outside it moves (same page
@@ -19,7 +20,7 @@ import copy
 import dataclasses
 import os
 import re
-from html import escape
+from html import escape, unescape
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block as block_layout
@@ -28,9 +29,9 @@ from weasyprint.layout.background import layout_box_backgrounds
 from briefe.modell import Brief
 from briefe.satz.gruppen import AndereZeilenzahl, NichtSchnell, NurDieserBrief, mit_stellen, textstellen
 from briefe.satz.pdf import weasy as pdf_modul
-from briefe.satz.pdf.html import _LANGER_LAUF, _umbrechbar
+from briefe.satz.pdf.html import _LANGER_LAUF, _umbrechbar, brief_html
 from briefe.satz.pdf.schnell_platz import _Platz
-from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, aufzeichnen_in, tabellen
+from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, aufzeichnen_in, tabellen, wrapper_in
 
 _ORIGINAL = block_layout.iter_line_boxes
 _ORIGINAL_BLOCK = block_layout.block_level_layout
@@ -190,19 +191,19 @@ def bloecke(dok, aufrufe: list[Aufruf]) -> list[tuple]:
     return gefunden
 
 
-def absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
+def absaetze(dok, aufrufe, marken_bloecke: list[tuple], mitten: dict[str, str]) -> list[tuple]:
     """The skeleton's blocks outside tables holding the value runs: ``(page, block,
-    Absatzsatz)``. ``mitten``: marker -> the skeleton's middle. Found in the layout with markers,
-    matched to the skeleton's block whose text boxes are those texts with the skeleton's middles."""
+    Absatzsatz)``. ``marken_bloecke``: each block as the layout with markers shows it (its
+    ancestors, texts and un-laid-out line box); ``mitten``: marker -> the skeleton's middle.
+    Matched to the skeleton's block whose text boxes are those texts with the skeleton's middles."""
     muster = re.compile("|".join(re.escape(m) for m in mitten))
     skelett = {}
     for seite, block, oben, aufruf in bloecke(dok, aufrufe):
         texte = tuple(_texte(aufruf.zeilenbox))
         skelett.setdefault(texte, []).append((seite, block, oben, aufruf))
     ergebnis, gesehen = [], set()
-    for _, _, oben, aufruf_m in bloecke(dok_marken, aufrufe_marken):
-        texte_m = _texte(aufruf_m.zeilenbox)
-        if not any(muster.search(t) for t in texte_m) or any(b.is_table_wrapper for b in oben):
+    for oben_m, texte_m, zeilenbox_m in marken_bloecke:
+        if not any(muster.search(t) for t in texte_m) or any(b.is_table_wrapper for b in oben_m):
             continue  # a table is one slot (``schnell_tabelle``)
         erwartet = tuple(muster.sub(lambda t: mitten[t.group(0)], t) for t in texte_m)
         treffer = skelett.get(erwartet, [])
@@ -210,7 +211,7 @@ def absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -
             raise NichtSchnell("Absatz nicht eindeutig gefunden")
         seite, block, oben, aufruf = treffer[0]
         if [type(b) for b in aufruf.zeilenbox.descendants()] != [
-                type(b) for b in aufruf_m.zeilenbox.descendants()]:
+                type(b) for b in zeilenbox_m.descendants()]:
             raise NichtSchnell("Absatz anders aufgebaut")
         marken = tuple(m for m in mitten if any(m in t for t in texte_m))
         if gesehen & set(marken):
@@ -399,15 +400,19 @@ def blockplaetze(brief: Brief, markiert: Brief, dok, aufrufe: Aufrufe, absatz: l
         except NichtSchnell as grund:
             raise NurDieserBrief(str(grund)) from None
         nach_marke[platz.marke] = platz
-    mit_marken = mit_stellen(markiert, {
-        p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
-    with aufzeichnen() as aufrufe_marken:
-        dok_marken = pdf_modul.dokument(mit_marken)
-    spuren = _spuren(dok_marken)
-    if any(p.marke in spuren for p in absatz):  # the paragraphs' texts reach no metadata
-        raise NichtSchnell("Absatz in Metadaten")
-    gefunden = [("absatz", *t) for t in absaetze(dok, aufrufe, dok_marken, aufrufe_marken, mitten)]
-    for seite, wrapper, satz in tabellen(dok, aufrufe.tabellen, dok_marken, aufrufe_marken.tabellen, mitten):
+    sicht = _wie_mit_marken(markiert, dok, aufrufe, mitten)
+    if sicht is None:  # a middle is not unique in the skeleton: a layout with markers shows them
+        mit_marken = mit_stellen(markiert, {
+            p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
+        with aufzeichnen() as aufrufe_marken:
+            dok_marken = pdf_modul.dokument(mit_marken)
+        spuren = _spuren(dok_marken)
+        if any(p.marke in spuren for p in absatz):  # the paragraphs' texts reach no metadata
+            raise NichtSchnell("Absatz in Metadaten")
+        sicht = _sicht(dok_marken, aufrufe_marken, lambda t: t)
+    marken_bloecke, marken_tabellen = sicht
+    gefunden = [("absatz", *t) for t in absaetze(dok, aufrufe, marken_bloecke, mitten)]
+    for seite, wrapper, satz in tabellen(dok, aufrufe.tabellen, marken_tabellen, mitten):
         gefunden += [(ZEICHNUNG, seite, wrapper, satz), (TEXT, seite, wrapper, satz)]
     marken = [m for feld, _, _, satz in gefunden if feld != TEXT for m in satz.marken]
     if len(marken) != len(set(marken)):
@@ -421,6 +426,36 @@ def blockplaetze(brief: Brief, markiert: Brief, dok, aufrufe: Aufrufe, absatz: l
                               stellen=tuple(t.stellen[0] for t in teile), marken=satz.marken,
                               rahmen=tuple(t.rahmen[0] for t in teile), satz=satz))
     return plaetze
+
+
+def _sicht(dok, aufrufe: Aufrufe, ersetze) -> tuple[list, list]:
+    """Each block's (ancestors, texts, un-laid-out line box) and each table's (texts, wrapper) of a
+    layout, every text passed through ``ersetze``."""
+    return ([(oben, [ersetze(t) for t in _texte(a.zeilenbox)], a.zeilenbox)
+             for _, _, oben, a in bloecke(dok, aufrufe)],
+            [([ersetze(t) for t in _texte(a.wrapper)], a.wrapper)
+             for _, _, a in wrapper_in(dok, aufrufe.tabellen)])
+
+
+def _wie_mit_marken(markiert: Brief, dok, aufrufe: Aufrufe, mitten: dict[str, str]) -> tuple | None:
+    """What a layout of ``markiert`` with markers as middles would show (``_sicht``), read off
+    the skeleton: possible when every middle occurs exactly once in the letter's HTML and in the
+    laid-out texts outside tables and in tables, is part of no other middle and reaches no
+    metadata. Then its one place is where the marker would be; else ``None``."""
+    werte = list(mitten.values())
+    if any(not w or any(j != i and w in v for j, v in enumerate(werte)) for i, w in enumerate(werte)):
+        return None
+    quelle, spuren = unescape(brief_html(markiert)), _spuren(dok)
+    if any(quelle.count(w) != 1 or w in spuren for w in werte):
+        return None
+    texte = [t for _, _, oben, a in bloecke(dok, aufrufe) if not any(b.is_table_wrapper for b in oben)
+             for t in _texte(a.zeilenbox)]
+    texte += [t for _, _, a in wrapper_in(dok, aufrufe.tabellen) for t in _texte(a.wrapper)]
+    if any(sum(t.count(w) for t in texte) != 1 for w in werte):
+        return None
+    marke = {w: m for m, w in mitten.items()}
+    muster = re.compile("|".join(re.escape(w) for w in werte))
+    return _sicht(dok, aufrufe, lambda t: muster.sub(lambda w: marke[w.group(0)], t))
 
 
 def textstuecke(zeile) -> list[tuple] | None:

@@ -103,7 +103,7 @@ def _texte(box) -> list[str]:
     return [b.text for b in box.descendants() if isinstance(b, boxes.TextBox)]
 
 
-def _wrapper_in(dok, aufrufe: list[TabellenAufruf]) -> list[tuple]:
+def wrapper_in(dok, aufrufe: list[TabellenAufruf]) -> list[tuple]:
     """Every laid-out table wrapper of ``dok`` with its recorded call: ``(page, box, call)``."""
     nach_box = {id(a.ergebnis): a for a in aufrufe if a.ergebnis is not None}
     gefunden = []
@@ -137,17 +137,17 @@ class Tabellensatz:
     gesetzte_zellen: dict = dataclasses.field(default_factory=dict)
 
 
-def tabellen(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -> list[tuple]:
-    """The skeleton's tables holding value runs: ``(page, wrapper, Tabellensatz)``, found in the
-    layout with markers as middles (``mitten``: marker -> the skeleton's middle) and matched to the
-    skeleton's wrapper whose text boxes hold those texts with the skeleton's middles."""
+def tabellen(dok, aufrufe, marken_tabellen: list[tuple], mitten: dict[str, str]) -> list[tuple]:
+    """The skeleton's tables holding value runs: ``(page, wrapper, Tabellensatz)``.
+    ``marken_tabellen``: each table as the layout with markers as middles shows it (texts,
+    wrapper); ``mitten``: marker -> the skeleton's middle. Matched to the skeleton's wrapper whose
+    text boxes hold those texts with the skeleton's middles."""
     muster = re.compile("|".join(re.escape(m) for m in mitten))
     skelett: dict[tuple, list] = {}
-    for seite, box, aufruf in _wrapper_in(dok, aufrufe):
+    for seite, box, aufruf in wrapper_in(dok, aufrufe):
         skelett.setdefault(tuple(_texte(aufruf.wrapper)), []).append((seite, box, aufruf))
     ergebnis = []
-    for _, _, aufruf_m in _wrapper_in(dok_marken, aufrufe_marken):
-        texte_m = _texte(aufruf_m.wrapper)
+    for texte_m, wrapper_m in marken_tabellen:
         if not any(muster.search(t) for t in texte_m):
             continue
         erwartet = tuple(muster.sub(lambda t: mitten[t.group(0)], t) for t in texte_m)
@@ -156,7 +156,7 @@ def tabellen(dok, aufrufe, dok_marken, aufrufe_marken, mitten: dict[str, str]) -
             raise NichtSchnell("Tabelle nicht eindeutig gefunden")
         seite, box, aufruf = treffer[0]
         if [type(b) for b in aufruf.wrapper.descendants()] != [
-                type(b) for b in aufruf_m.wrapper.descendants()]:
+                type(b) for b in wrapper_m.descendants()]:
             raise NichtSchnell("Tabelle anders aufgebaut")
         marken = tuple(m for m in mitten if any(m in t for t in texte_m))
         mit_marken = {i: t for i, t in enumerate(texte_m) if muster.search(t)}
