@@ -16,6 +16,7 @@ import pytest
 from briefe.geometrie import FORM_A
 from briefe.satz.docx import schnell as schnell_docx
 from briefe.satz.pdf import schnell, silbentrennung
+from briefe.satz.pdf import weasy as pdf_modul
 from briefe.satz.pdf.weasy import pdf_bytes
 from briefe.vorlage.vorlage import lade_vorlage
 from tests.conftest import MEYER, VORLAGEN, empfaenger
@@ -72,6 +73,12 @@ def _vorlage(tmp_path_factory, text: str):
 @pytest.fixture(scope="module")
 def bescheid(tmp_path_factory):
     return _vorlage(tmp_path_factory, BESCHEID)
+
+
+ZWEI_BETRAEGE = KOPF + """Ihr Beitrag: **{{ empfaenger.beitrag | betrag }}**
+
+Offen aus dem Vorjahr: **{{ empfaenger.rest | betrag }}**
+"""
 
 
 def _briefe(vorlage, **aenderung):
@@ -293,3 +300,23 @@ def test_andere_tabellen_mit_werten(tmp_path_factory, art):
     _lernen(_briefe(vorlage))
     for mitglied in MITGLIEDER:
         assert _vergleiche(vorlage.erzeuge(empfaenger(**mitglied)), True) is None
+
+
+def test_gleiche_werte_zweier_felder_in_der_reihenfolge_des_briefs(tmp_path_factory, monkeypatch):
+    """The group is built from a letter whose two amounts are equal (the skeleton shows one text
+    in two places, without a layout with markers): the places are taken in the letter's order,
+    so a letter whose amounts differ puts each where it belongs, equal to its full render."""
+    vorlage = _vorlage(tmp_path_factory, ZWEI_BETRAEGE)
+    schnell.leere_zwischenspeicher()
+    gleich, auch_gleich, anders = (vorlage.erzeuge(empfaenger(**dict(m, beitrag=b, rest=r))) for m, b, r in (
+        (MITGLIEDER[0], "25", "25"), (MITGLIEDER[1], "48", "48"), (MITGLIEDER[2], "48", "7")))
+    _lernen([gleich])
+    laeufe = []
+    original = pdf_modul.dokument
+    monkeypatch.setattr(pdf_modul, "dokument", lambda brief: laeufe.append(brief) or original(brief))
+    _lernen([auch_gleich])  # narrows the values' frames to the amounts: its group
+    assert len(laeufe) == 2  # skeleton and long markers
+    monkeypatch.undo()
+    _vergleiche(anders, True)
+    text = _text(schnell.pdf_bytes_schnell(anders))
+    assert "Ihr Beitrag: 48,00 €" in text and "Offen aus dem Vorjahr: 7,00 €" in text

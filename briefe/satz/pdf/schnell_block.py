@@ -400,16 +400,16 @@ def blockplaetze(brief: Brief, markiert: Brief, dok, aufrufe: Aufrufe, absatz: l
         except NichtSchnell as grund:
             raise NurDieserBrief(str(grund)) from None
         nach_marke[platz.marke] = platz
-    sicht = _wie_mit_marken(markiert, dok, aufrufe, mitten)
-    if sicht is None:  # a middle is not unique in the skeleton: a layout with markers shows them
-        mit_marken = mit_stellen(markiert, {
-            p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
+    mit_marken = mit_stellen(markiert, {
+        p.stellen[0]: p.rahmen[0][0] + p.marke + p.rahmen[0][1] for p in absatz})
+    sicht = _wie_mit_marken(markiert, mit_marken, dok, aufrufe, mitten)
+    if sicht is None:  # the skeleton does not show where the middles are: a layout with markers
         with aufzeichnen() as aufrufe_marken:
             dok_marken = pdf_modul.dokument(mit_marken)
         spuren = _spuren(dok_marken)
         if any(p.marke in spuren for p in absatz):  # the paragraphs' texts reach no metadata
             raise NichtSchnell("Absatz in Metadaten")
-        sicht = _sicht(dok_marken, aufrufe_marken, lambda t: t)
+        sicht = _sicht(dok_marken, aufrufe_marken)
     marken_bloecke, marken_tabellen = sicht
     gefunden = [("absatz", *t) for t in absaetze(dok, aufrufe, marken_bloecke, mitten)]
     for seite, wrapper, satz in tabellen(dok, aufrufe.tabellen, marken_tabellen, mitten):
@@ -428,34 +428,90 @@ def blockplaetze(brief: Brief, markiert: Brief, dok, aufrufe: Aufrufe, absatz: l
     return plaetze
 
 
-def _sicht(dok, aufrufe: Aufrufe, ersetze) -> tuple[list, list]:
+def _sicht(dok, aufrufe: Aufrufe, ersetzt: dict[int, list[str]] | None = None) -> tuple[list, list]:
     """Each block's (ancestors, texts, un-laid-out line box) and each table's (texts, wrapper) of a
-    layout, every text passed through ``ersetze``."""
-    return ([(oben, [ersetze(t) for t in _texte(a.zeilenbox)], a.zeilenbox)
+    layout; ``ersetzt``: texts to show instead, by the call's id."""
+    ersetzt = ersetzt or {}
+    return ([(oben, ersetzt.get(id(a)) or _texte(a.zeilenbox), a.zeilenbox)
              for _, _, oben, a in bloecke(dok, aufrufe)],
-            [([ersetze(t) for t in _texte(a.wrapper)], a.wrapper)
+            [(ersetzt.get(id(a)) or _texte(a.wrapper), a.wrapper)
              for _, _, a in wrapper_in(dok, aufrufe.tabellen)])
 
 
-def _wie_mit_marken(markiert: Brief, dok, aufrufe: Aufrufe, mitten: dict[str, str]) -> tuple | None:
-    """What a layout of ``markiert`` with markers as middles would show (``_sicht``), read off
-    the skeleton: possible when every middle occurs exactly once in the letter's HTML and in the
-    laid-out texts outside tables and in tables, is part of no other middle and reaches no
-    metadata. Then its one place is where the marker would be; else ``None``."""
+def _wie_mit_marken(markiert: Brief, mit_marken: Brief, dok, aufrufe: Aufrufe,
+                    mitten: dict[str, str]) -> tuple | None:
+    """What the layout of ``mit_marken`` (``markiert`` with markers as middles) would show
+    (``_sicht``), read off the skeleton ``dok``: each middle, in the order of the letter, stands
+    where its marker stands in ``mit_marken``'s HTML. Possible when no middle reaches the
+    metadata, the middles occur nowhere else in the HTML (the longest first), the laid-out texts
+    (blocks outside tables and tables, in the order of the layout) hold them in that same order,
+    and a middle that several markers share is only in the body's normal flow (where the layout
+    keeps the order of the HTML); else ``None``."""
     werte = list(mitten.values())
-    if any(not w or any(j != i and w in v for j, v in enumerate(werte)) for i, w in enumerate(werte)):
+    if not all(werte):
         return None
-    quelle, spuren = unescape(brief_html(markiert)), _spuren(dok)
-    if any(quelle.count(w) != 1 or w in spuren for w in werte):
+    ziel = unescape(brief_html(mit_marken))
+    folge = sorted(mitten, key=ziel.find)  # the markers in the order of the letter
+    muster = re.compile("|".join(re.escape(w) for w in sorted(set(werte), key=len, reverse=True)))
+    geteilt = {w for w in werte if werte.count(w) > 1}
+    spuren = _spuren(dok)
+    if any(ziel.count(m) != 1 for m in mitten) or any(w in spuren for w in werte):
         return None
-    texte = [t for _, _, oben, a in bloecke(dok, aufrufe) if not any(b.is_table_wrapper for b in oben)
-             for t in _texte(a.zeilenbox)]
-    texte += [t for _, _, a in wrapper_in(dok, aufrufe.tabellen) for t in _texte(a.wrapper)]
-    if any(sum(t.count(w) for t in texte) != 1 for w in werte):
+
+    def ersetze(texte: list[str], stelle: list[int], nur_einmalige: bool) -> list[str] | None:
+        """``texte`` with the next middles (``stelle``: how many came before) as markers."""
+        ergebnis = []
+        for text in texte:
+            teile, ende = [], 0
+            for treffer in muster.finditer(text):
+                if stelle[0] >= len(folge) or mitten[folge[stelle[0]]] != treffer[0] or (
+                        nur_einmalige and treffer[0] in geteilt):
+                    return None
+                teile += [text[ende:treffer.start()], folge[stelle[0]]]
+                stelle[0], ende = stelle[0] + 1, treffer.end()
+            ergebnis.append("".join(teile) + text[ende:])
+        return ergebnis
+
+    im_html = [0]
+    if ersetze([unescape(brief_html(markiert))], im_html, False) != [ziel]:
         return None
-    marke = {w: m for m, w in mitten.items()}
-    muster = re.compile("|".join(re.escape(w) for w in werte))
-    return _sicht(dok, aufrufe, lambda t: muster.sub(lambda w: marke[w.group(0)], t))
+    ersetzt: dict[int, list[str]] = {}
+    im_satz = [0]
+    for aufruf, texte, fliesst in _in_folge(dok, aufrufe):
+        neu = ersetze(texte, im_satz, not fliesst)
+        if neu is None:
+            return None
+        ersetzt[id(aufruf)] = neu
+    return _sicht(dok, aufrufe, ersetzt) if im_satz[0] == len(folge) else None
+
+
+def _in_folge(dok, aufrufe: Aufrufe) -> list[tuple]:
+    """The layout's blocks outside tables and its tables in the order of the layout: (recorded
+    call, texts, whether in the body's normal flow)."""
+    nach_block = {id(block): aufruf for _, block, _, aufruf in bloecke(dok, aufrufe)}
+    nach_tabelle = {id(box): aufruf for _, box, aufruf in wrapper_in(dok, aufrufe.tabellen)}
+    folge = []
+
+    def gehe(box, fliesst: bool | None) -> None:
+        if fliesst is not None:  # inside the body: in its flow while nothing is placed apart
+            fliesst = fliesst and box.style["float"] == "none" and box.style["position"] in (
+                "static", "relative")
+        elif box.element_tag == "main":
+            fliesst = True
+        if id(box) in nach_tabelle:
+            aufruf = nach_tabelle[id(box)]
+            folge.append((aufruf, _texte(aufruf.wrapper), bool(fliesst)))
+        elif id(box) in nach_block:
+            aufruf = nach_block[id(box)]
+            folge.append((aufruf, _texte(aufruf.zeilenbox), bool(fliesst)))
+        else:
+            for kind in getattr(box, "children", None) or ():
+                if isinstance(kind, boxes.Box):
+                    gehe(kind, fliesst)
+
+    for seite in dok.pages:
+        gehe(seite._page_box, None)
+    return folge
 
 
 def textstuecke(zeile) -> list[tuple] | None:
