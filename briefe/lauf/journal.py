@@ -139,8 +139,7 @@ class Journal:
         self._datei.close()
 
     def schreibe(self, eintrag: Eintrag, empfaenger: Empfaenger | None = None) -> None:
-        # ``asdict`` without its deep copy: the line is written at once (the run's process, per letter)
-        daten = {f.name: getattr(eintrag, f.name) for f in dataclasses.fields(eintrag)}
+        daten = eintrag.als_dict()
         if empfaenger is not None:
             daten["schluessel"] = zeilen_schluessel(empfaenger)
         self._schreibe_zeile(daten)

@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from briefe.dateien import schreibe_atomar
@@ -50,6 +50,10 @@ class Eintrag:
     druckauftrag: str = ""
     druckzeit: str = ""
 
+    def als_dict(self) -> dict:
+        """The entry as plain data (like ``dataclasses.asdict``, but sharing its lists)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
 
 @dataclass
 class Protokoll:
@@ -88,7 +92,10 @@ class Protokoll:
         return 1 if self.fehler or not self.ausgewaehlt else 0
 
     def als_dict(self) -> dict:
-        return asdict(self)
+        """The protocol as plain data (like ``dataclasses.asdict``, but sharing its lists)."""
+        daten = {f.name: getattr(self, f.name) for f in fields(self)}
+        daten["briefe"] = [e.als_dict() for e in self.briefe]
+        return daten
 
 
 CSV_SPALTEN = ["zeile", "nummer", "status", "dateien", "sha256", "hinweise", "fehler", "name",

@@ -221,8 +221,8 @@ def arbeite(
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True, geerbt)) as pool:
         offen: set[Future] = set()  # submitted batches whose letters are not all put in place
         try:
-            for beginn in range(0, len(auftraege), groesse):
-                offen.add(pool.submit(mache_briefe, auftraege[beginn:beginn + groesse]))
+            for beginn, ende in _stapel(len(auftraege), groesse, jobs):
+                offen.add(pool.submit(mache_briefe, auftraege[beginn:ende]))
                 if len(offen) >= jobs * 4:
                     fertig, _ = wait(offen, return_when=FIRST_COMPLETED)
                     for zukunft in fertig:
@@ -232,6 +232,16 @@ def arbeite(
         except BaseException:  # a write error, or the run stops early: no temporary file stays
             _verwirf(offen)
             raise
+
+
+def _stapel(anzahl: int, groesse: int, jobs: int) -> Iterator[tuple[int, int]]:
+    """The batches of ``anzahl`` letters (start, end): ``groesse`` each, smaller towards the end, so
+    the workers finish together and the run's process has few letters left to write after them."""
+    beginn = 0
+    while beginn < anzahl:
+        ende = beginn + max(1, min(groesse, (anzahl - beginn) // (2 * jobs)))
+        yield beginn, ende
+        beginn = ende
 
 
 def _lege_ab(zukunft: Future, offen: set[Future], ausgabe: Path) -> Iterator[Eintrag]:
