@@ -259,8 +259,22 @@ def landeszeile(land: str) -> str | None:
 # --- address ----------------------------------------------------------------
 
 
+_ZULETZT: tuple = (None, None, None)  # the last recipient (immutable), order and address
+
+
 def anschrift(e: Empfaenger, folge: str = "person") -> Anschrift:
-    """The address lines of one recipient; ``ZeilenFehler`` when they cannot fit."""
+    """The address lines of one recipient; ``ZeilenFehler`` when they cannot fit. The last one
+    is remembered: a letter's row is checked (``pruefe``) before the letter asks again."""
+    global _ZULETZT
+    zuletzt, zuletzt_folge, ergebnis = _ZULETZT
+    if e is zuletzt and folge == zuletzt_folge:
+        return ergebnis
+    ergebnis = _anschrift(e, folge)
+    _ZULETZT = (e, folge, ergebnis)
+    return ergebnis
+
+
+def _anschrift(e: Empfaenger, folge: str) -> Anschrift:
     hinweise: list[str] = []
     e = zu_haenden(e, hinweise)
     teile = _bausteine(e, hinweise, folge)
