@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
+from weasyprint.layout import inline as inline_layout
 
-from briefe.satz.pdf import schnell
+from briefe.satz.pdf import schnell, schnell_block
 from briefe.satz.pdf import weasy as pdf_modul
 from briefe.satz.pdf.weasy import pdf_bytes
 from briefe.vorlage.vorlage import lade_vorlage
@@ -133,6 +134,33 @@ def test_werte_ohne_markenlauf_gefunden_wo_eindeutig(art, gruppe, satzlaeufe, mo
     for brief in briefe:
         assert schnell.schnell_moeglich(brief) is None
         gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+
+
+def test_umbrueche_nach_dem_wert_gemerkt(monkeypatch):
+    """The text after a value that starts a line at the same word as in an earlier letter is
+    broken once per paragraph slot, not per letter: fewer calls of WeasyPrint's line breaker,
+    and every letter still equals its full render."""
+    vorlage = lade_vorlage(BENCHMARKS / "personalisiert-absatz.md", VORLAGEN)
+    werte = [("48", "2027-01-15"), ("120,50", "2027-02-01"), ("36", "2027-03-28"), ("49", "2027-01-16"),
+             ("121,50", "2027-02-02"), ("37", "2027-03-27")]
+    briefe = [vorlage.erzeuge(empfaenger(**dict(MITGLIEDER[i % 3], beitrag=b, faellig=f)))
+              for i, (b, f) in enumerate(werte)]
+    berechnet = {}
+    for je_platz in (0, schnell_block.ERSTE_ZEILEN_JE_PLATZ):
+        schnell.leere_zwischenspeicher()
+        monkeypatch.setattr(schnell_block, "ERSTE_ZEILEN_JE_PLATZ", je_platz)
+        aufrufe: list = []
+        original = inline_layout.split_first_line
+        monkeypatch.setattr(inline_layout, "split_first_line",
+                            lambda *a, liste=aufrufe, echt=original, **k: liste.append(a) or echt(*a, **k))
+        vorher = schnell.STATISTIK["schnell"]
+        schnelle = [schnell.pdf_bytes_schnell(brief) for brief in briefe]
+        assert schnell.STATISTIK["schnell"] - vorher >= 4
+        berechnet[je_platz] = len(aufrufe)
+        monkeypatch.undo()
+        for brief, daten in zip(briefe, schnelle, strict=True):
+            gleiche_briefe(pdf_bytes(brief), daten)
+    assert berechnet[schnell_block.ERSTE_ZEILEN_JE_PLATZ] < berechnet[0], berechnet
 
 
 def test_bedingter_absatz_fehlt_schnell_wie_voll():

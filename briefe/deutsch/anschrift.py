@@ -266,12 +266,10 @@ def anschrift(e: Empfaenger, folge: str = "person") -> Anschrift:
     """The address lines of one recipient; ``ZeilenFehler`` when they cannot fit. The last one
     is remembered: a letter's row is checked (``pruefe``) before the letter asks again."""
     global _ZULETZT
-    zuletzt, zuletzt_folge, ergebnis = _ZULETZT
-    if e is zuletzt and folge == zuletzt_folge:
-        return ergebnis
-    ergebnis = _anschrift(e, folge)
-    _ZULETZT = (e, folge, ergebnis)
-    return ergebnis
+    zuletzt = _ZULETZT  # one read: another thread may remember another recipient meanwhile
+    if zuletzt[0] is not e or zuletzt[1] != folge:
+        zuletzt = _ZULETZT = (e, folge, _anschrift(e, folge))
+    return zuletzt[2]
 
 
 def _anschrift(e: Empfaenger, folge: str) -> Anschrift:

@@ -20,10 +20,12 @@ import copy
 import dataclasses
 import os
 import re
+from collections import OrderedDict
 from html import escape, unescape
 
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block as block_layout
+from weasyprint.layout import inline as inline_layout
 from weasyprint.layout.background import layout_box_backgrounds
 
 from briefe.modell import Brief
@@ -34,6 +36,7 @@ from briefe.satz.pdf.schnell_platz import _Platz
 from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, aufzeichnen_in, tabellen, wrapper_in
 
 _ORIGINAL = block_layout.iter_line_boxes
+ERSTE_ZEILEN_JE_PLATZ = 512  # first lines of text boxes remembered per paragraph slot
 _ORIGINAL_BLOCK = block_layout.block_level_layout
 # Boxes a paragraph slot may hold: text in (bold, italic) inline boxes, nothing laid out apart.
 _ERLAUBT = (boxes.LineBox, boxes.InlineBox, boxes.TextBox)
@@ -166,6 +169,7 @@ class Absatzsatz:
 
     def __post_init__(self) -> None:
         self.texte = _texte(self.aufruf.zeilenbox)  # the skeleton's text boxes' texts
+        self.erste_zeilen: OrderedDict = OrderedDict()  # ``_gemerkte_zeilen``
         self.enden = [_textstelle(self.aufruf.zeilenbox, w) if w else None for _, w in self.aufruf.zeilen]
 
 
@@ -301,6 +305,37 @@ def _wort_davor(satz: Absatzsatz, ende: tuple[int, int] | None, erste: tuple[int
     return " " in zwischen.lstrip(" ")
 
 
+@contextlib.contextmanager
+def _gemerkte_zeilen(speicher: OrderedDict, context):
+    """WeasyPrint's line breaker for a text box (``split_first_line``) remembered in ``speicher``
+    while a block is set again in ``context``: the text after a value is broken the same way in
+    every letter whose line starts at the same word. Its result depends on nothing but its
+    arguments (the style is this slot's, kept with the result); the Pango layout it gives is
+    only read afterwards (drawing wakes it, justified text gets a new one)."""
+    urspruenglich = inline_layout.split_first_line
+
+    def gemerkt(text, style, kontext, max_width, justification_spacing, is_line_start=True,
+                minimum=False):
+        schluessel = (text, id(style), max_width, justification_spacing, is_line_start, minimum)
+        gespeichert = speicher.get(schluessel) if kontext is context else None
+        if gespeichert is not None and gespeichert[0] is style:
+            speicher.move_to_end(schluessel)
+            return gespeichert[1]
+        ergebnis = urspruenglich(text, style, kontext, max_width, justification_spacing,
+                                 is_line_start, minimum)
+        if kontext is context:
+            speicher[schluessel] = (style, ergebnis)
+            while len(speicher) > ERSTE_ZEILEN_JE_PLATZ:
+                speicher.popitem(last=False)
+        return ergebnis
+
+    inline_layout.split_first_line = gemerkt
+    try:
+        yield
+    finally:
+        inline_layout.split_first_line = urspruenglich
+
+
 def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False) -> list:
     """The block's lines with the markers' middles ``werte`` (marker -> text), laid out by
     WeasyPrint as in the skeleton (backgrounds too, on the page box ``seite``); ``NichtSchnell``
@@ -334,16 +369,17 @@ def setze(satz: Absatzsatz, werte: dict[str, str], seite, zaehlen: bool = False)
     # the float shapes of the call, in a formatting context of its own (the layout has ended)
     context.create_block_formatting_context(object(), list(aufruf.ausgeschlossen))
     try:
-        for zeile, weiter in _ORIGINAL(context, zeilenbox, start[0], aufruf.bottom_space, start[1],
-                                       aufruf.containing_block, [], [], start[2], start[3]):
-            neu.append(zeile)
-            nummer = behalten + len(neu) - 1
-            stelle = _textstelle(zeilenbox, weiter) if weiter else None
-            if (stelle is not None and nummer < len(enden) - 1
-                    and stelle >= letzte[:2] and enden[nummer] == (
-                        stelle[0], stelle[1] - letzte[2] * (stelle[0] == letzte[0]))):
-                rest = skelett[nummer + 1:]  # the same text from here: the skeleton's lines
-                break
+        with _gemerkte_zeilen(satz.erste_zeilen, context):
+            for zeile, weiter in _ORIGINAL(context, zeilenbox, start[0], aufruf.bottom_space, start[1],
+                                           aufruf.containing_block, [], [], start[2], start[3]):
+                neu.append(zeile)
+                nummer = behalten + len(neu) - 1
+                stelle = _textstelle(zeilenbox, weiter) if weiter else None
+                if (stelle is not None and nummer < len(enden) - 1
+                        and stelle >= letzte[:2] and enden[nummer] == (
+                            stelle[0], stelle[1] - letzte[2] * (stelle[0] == letzte[0]))):
+                    rest = skelett[nummer + 1:]  # the same text from here: the skeleton's lines
+                    break
     finally:
         context._excluded_shapes.pop(context._excluded_shapes_root_boxes.pop())
     if zaehlen:
