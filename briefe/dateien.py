@@ -44,10 +44,7 @@ def atomar(ziel: Path) -> Iterator[Path]:
     new complete one exists.
     """
     ziel = Path(ziel)
-    ziel.parent.mkdir(parents=True, exist_ok=True)
-    griff, name = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
-    os.close(griff)
-    temp = Path(name)
+    temp = neue_temp(ziel)
     try:
         yield temp
         schliesse_ab(temp, ziel)
@@ -55,13 +52,31 @@ def atomar(ziel: Path) -> Iterator[Path]:
         temp.unlink(missing_ok=True)
 
 
-def schliesse_ab(temp: Path, ziel: Path) -> None:
-    """Sync the complete temporary file ``temp`` to disk and put it in place of ``ziel``."""
+def neue_temp(ziel: Path) -> Path:
+    """A new empty temporary file next to ``ziel`` (its folder is made if need be)."""
+    ziel.parent.mkdir(parents=True, exist_ok=True)
+    griff, name = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
+    os.close(griff)
+    return Path(name)
+
+
+def sichere(temp: Path) -> None:
+    """Sync the complete file ``temp`` to disk."""
     with open(temp, "rb+") as datei:
         os.fsync(datei.fileno())
+
+
+def lege_hin(temp: Path, ziel: Path) -> None:
+    """Put the synced file ``temp`` in place of ``ziel``."""
     # mkstemp creates 0600; results get the usual permissions (umask applies)
     os.chmod(temp, 0o666 & ~_UMASK)
     os.replace(temp, ziel)
+
+
+def schliesse_ab(temp: Path, ziel: Path) -> None:
+    """Sync the complete temporary file ``temp`` to disk and put it in place of ``ziel``."""
+    sichere(temp)
+    lege_hin(temp, ziel)
 
 
 def _lies_umask() -> int:

@@ -122,3 +122,28 @@ for versuch in range(10):  # each try cuts one more of the six font copies short
     ergebnis = subprocess.run([sys.executable, "-c", programm], cwd=WURZEL, capture_output=True, text=True,
                               timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)})
     assert ergebnis.stdout.split() == [str(errno.EFBIG)] * 10, ergebnis.stderr[-2000:]
+
+
+def test_ein_brief_nicht_speicherbar_die_anderen_seines_stapels_schon(tmp_path):
+    """A worker's batch is written, synced and renamed together: a letter whose file cannot be put
+    in place (its name is taken by a folder) fails alone, with none of its files; the other letters
+    of the batch are in place, nothing temporary is left."""
+    from briefe.lauf.protokoll import Eintrag
+    from briefe.lauf.prozesse import _schliesse_ab
+
+    ausgabe = tmp_path / "aus"
+    ausgabe.mkdir()
+    (ausgabe / "0002-b.pdf").mkdir()
+    briefe = []
+    for nummer in (1, 2, 3):
+        namen = [f"000{nummer}-{'abc'[nummer - 1]}.{art}" for art in ("docx", "pdf")]
+        briefe.append((Eintrag(zeile=nummer + 1, nummer=nummer, status="ok", dateien=namen),
+                       [(f"{name} Inhalt".encode(), name) for name in namen]))
+    fertig, schreibfehler = _schliesse_ab(briefe, ausgabe)
+    assert schreibfehler is None
+    assert [(e.nummer, e.status) for e in fertig] == [(1, "ok"), (2, "fehler"), (3, "ok")]
+    assert "beim Speichern" in fertig[1].fehler and fertig[1].dateien == []
+    assert sorted(p.name for p in ausgabe.iterdir()) == [
+        "0001-a.docx", "0001-a.pdf", "0002-b.pdf", "0003-c.docx", "0003-c.pdf"]
+    assert (ausgabe / "0002-b.pdf").is_dir()  # the letter's docx, written first, is gone again
+    assert (ausgabe / "0003-c.pdf").read_bytes() == b"0003-c.pdf Inhalt"

@@ -124,19 +124,29 @@ def entferne_alte_ergebnisse(ausgabe: Path) -> None:
             (ausgabe / name).unlink(missing_ok=True)
 
 
+SYNC_ZEILEN = 16  # journal lines written before they are synced to disk together
+
+
 class Journal:
-    """Appends one line per letter and syncs it to disk before the letter counts as made."""
+    """Appends one line per letter once its files are in place (written through to the system
+    at once, so a killed run loses none) and syncs them to disk every ``SYNC_ZEILEN`` lines and
+    at the end: a letter whose line a power cut took is made again when the run is resumed."""
 
     def __init__(self, ausgabe: Path, eingaben: dict | None = None) -> None:
         self._datei = open(ausgabe / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
+        self._ungesichert = 0
         if eingaben is not None and self._datei.tell() == 0:
             self._schreibe_zeile({"eingaben": eingaben})
+            self._sichere()
 
     def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *_) -> None:
-        self._datei.close()
+        try:
+            self._sichere()
+        finally:
+            self._datei.close()
 
     def schreibe(self, eintrag: Eintrag, empfaenger: Empfaenger | None = None) -> None:
         daten = eintrag.als_dict()
@@ -147,4 +157,11 @@ class Journal:
     def _schreibe_zeile(self, daten: dict) -> None:
         self._datei.write(json.dumps(daten, ensure_ascii=False) + "\n")
         self._datei.flush()
-        os.fsync(self._datei.fileno())
+        self._ungesichert += 1
+        if self._ungesichert >= SYNC_ZEILEN:
+            self._sichere()
+
+    def _sichere(self) -> None:
+        if self._ungesichert:
+            os.fsync(self._datei.fileno())
+            self._ungesichert = 0

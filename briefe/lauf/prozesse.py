@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from briefe.dateien import atomar, sha256
+from briefe.dateien import atomar, lege_hin, neue_temp, sha256, sichere
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
@@ -246,9 +246,11 @@ def _stapel(anzahl: int, groesse: int, jobs: int) -> Iterator[tuple[int, int]]:
 
 def _lege_ab(zukunft: Future, offen: set[Future], ausgabe: Path) -> Iterator[Eintrag]:
     """The letters of one finished batch, each put in place; then the batch leaves ``offen``."""
-    for eintrag, dateien in zukunft.result():
-        yield _schliesse_ab(eintrag, dateien, ausgabe)
+    fertig, schreibfehler = _schliesse_ab(zukunft.result(), ausgabe)
+    yield from fertig
     offen.discard(zukunft)
+    if schreibfehler is not None:
+        raise Schreibfehler(schreibfehler_text(schreibfehler, ausgabe)) from None
 
 
 def _verwirf(offen: set[Future]) -> None:
@@ -274,26 +276,64 @@ def mache_briefe(auftraege: list[tuple[int, Empfaenger]]) -> list[tuple[Eintrag,
     return ergebnisse
 
 
-def _schliesse_ab(eintrag: Eintrag, offen: list[tuple[bytes, str]], ausgabe: Path) -> Eintrag:
-    """Write a worker's files of one letter in place (atomically, synced) before the letter
-    counts as made; a file the letter does not list (it failed after making it) is dropped."""
-    fehler, fertig = None, []
-    for daten, name in offen:
-        if fehler is None and name in eintrag.dateien:
-            try:
-                with atomar(ausgabe / name) as temp:
-                    temp.write_bytes(daten)
-                fertig.append(name)
-            except OSError as grund:
-                fehler = grund
-    if fehler is None:
-        return eintrag
-    if fehler.errno in SCHREIBFEHLER:
-        raise Schreibfehler(schreibfehler_text(fehler, ausgabe)) from None
-    _LOG.error("Zeile %s: Datei nicht abgeschlossen (%s)", eintrag.zeile, type(fehler).__name__)
-    for name in fertig:  # a letter is all its files or none
-        (ausgabe / name).unlink(missing_ok=True)
+def _schliesse_ab(briefe: list[tuple[Eintrag, list[tuple[bytes, str]]]],
+                  ausgabe: Path) -> tuple[list[Eintrag], OSError | None]:
+    """Put a worker's letters in place before they count as made: every file written, then every
+    file synced (the file system flushes them together, not one by one), then each letter's files
+    renamed; a file a letter does not list (it failed after making it) is dropped. A letter is all
+    its files or none: one that cannot be written gets its ``fehler`` entry. Returns the letters
+    put in place or failed, and a fault of the output folder (``SCHREIBFEHLER``), which stops
+    the run: the letters from the one it hit on are left out."""
+    temps: list[list[tuple[Path, Path]]] = [[] for _ in briefe]  # per letter: (temporary, target)
+    fehler: dict[int, OSError] = {}
+    ende = len(briefe)
+
+    def versuche(i: int, schritt) -> bool:
+        """``schritt()`` for letter ``i`` unless it failed; whether it went well."""
+        nonlocal ende
+        if i in fehler or i >= ende:
+            return False
+        try:
+            schritt()
+            return True
+        except OSError as grund:
+            fehler[i] = grund
+            if grund.errno in SCHREIBFEHLER:
+                ende = i
+            return False
+
+    def schreibe(i: int, daten: bytes, ziel: Path) -> None:
+        temps[i].append((neue_temp(ziel), ziel))
+        temps[i][-1][0].write_bytes(daten)
+
+    try:
+        for i, (eintrag, dateien) in enumerate(briefe):
+            for daten, name in dateien:
+                if name in eintrag.dateien:
+                    versuche(i, lambda i=i, d=daten, n=name: schreibe(i, d, ausgabe / n))
+        for i, paare in enumerate(temps):
+            for temp, _ in paare:
+                versuche(i, lambda t=temp: sichere(t))
+        fertig = []
+        for i, (eintrag, _) in enumerate(briefe):
+            if i >= ende:
+                break
+            hingelegt = [z for t, z in temps[i] if versuche(i, lambda t=t, z=z: lege_hin(t, z))]
+            if i in fehler:  # a letter is all its files or none
+                for ziel in hingelegt:
+                    ziel.unlink(missing_ok=True)
+            if i < ende:
+                fertig.append(_nicht_gespeichert(eintrag, fehler[i]) if i in fehler else eintrag)
+    finally:
+        for paare in temps:
+            for temp, _ in paare:
+                temp.unlink(missing_ok=True)
+    return fertig, fehler.get(ende)
+
+
+def _nicht_gespeichert(eintrag: Eintrag, grund: OSError) -> Eintrag:
+    _LOG.error("Zeile %s: Datei nicht abgeschlossen (%s)", eintrag.zeile, type(grund).__name__)
     eintrag.dateien, eintrag.sha256 = [], {}
     return _fehler_eintrag(eintrag, [ZeilenFehler(
-        f"Interner Fehler beim Speichern ({type(fehler).__name__}); dieser Brief wurde nicht "
+        f"Interner Fehler beim Speichern ({type(grund).__name__}); dieser Brief wurde nicht "
         "erstellt, die anderen schon.", zeile=eintrag.zeile)])
