@@ -36,8 +36,8 @@ from briefe.satz.pdf.schnell_platz import _Platz
 from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, aufzeichnen_in, tabellen, wrapper_in
 
 _ORIGINAL = block_layout.iter_line_boxes
-ERSTE_ZEILEN_JE_PLATZ = 512  # first lines of text boxes remembered per paragraph slot
 _ORIGINAL_BLOCK = block_layout.block_level_layout
+ERSTE_ZEILEN_JE_PLATZ = 512  # first lines of text boxes remembered per paragraph slot
 # Boxes a paragraph slot may hold: text in (bold, italic) inline boxes, nothing laid out apart.
 _ERLAUBT = (boxes.LineBox, boxes.InlineBox, boxes.TextBox)
 # Ancestors whose size follows their content (tables, floats, flex, inline blocks): a paragraph
