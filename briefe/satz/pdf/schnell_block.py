@@ -21,6 +21,7 @@ import dataclasses
 import os
 import re
 from collections import OrderedDict
+from collections.abc import Iterator
 from html import escape, unescape
 
 from weasyprint.formatting_structure import boxes
@@ -494,31 +495,31 @@ def _wie_mit_marken(markiert: Brief, mit_marken: Brief, dok, aufrufe: Aufrufe,
     if any(ziel.count(m) != 1 for m in mitten) or any(w in spuren for w in werte):
         return None
 
-    def ersetze(texte: list[str], stelle: list[int], nur_einmalige: bool) -> list[str] | None:
-        """``texte`` with the next middles (``stelle``: how many came before) as markers."""
+    def ersetze(texte: list[str], marken: Iterator[str], nur_einmalige: bool) -> list[str] | None:
+        """``texte`` with each middle found replaced by the next of ``marken``; ``None`` where
+        that marker is not the middle's (or a shared middle is where only unique ones may be)."""
         ergebnis = []
         for text in texte:
             teile, ende = [], 0
             for treffer in muster.finditer(text):
-                if stelle[0] >= len(folge) or mitten[folge[stelle[0]]] != treffer[0] or (
-                        nur_einmalige and treffer[0] in geteilt):
+                marke = next(marken, None)
+                if marke is None or mitten[marke] != treffer[0] or (nur_einmalige and treffer[0] in geteilt):
                     return None
-                teile += [text[ende:treffer.start()], folge[stelle[0]]]
-                stelle[0], ende = stelle[0] + 1, treffer.end()
+                teile += [text[ende:treffer.start()], marke]
+                ende = treffer.end()
             ergebnis.append("".join(teile) + text[ende:])
         return ergebnis
 
-    im_html = [0]
-    if ersetze([unescape(brief_html(markiert))], im_html, False) != [ziel]:
+    if ersetze([unescape(brief_html(markiert))], iter(folge), False) != [ziel]:
         return None
     ersetzt: dict[int, list[str]] = {}
-    im_satz = [0]
+    im_satz = iter(folge)
     for aufruf, texte, fliesst in _in_folge(dok, aufrufe):
         neu = ersetze(texte, im_satz, not fliesst)
         if neu is None:
             return None
         ersetzt[id(aufruf)] = neu
-    return _sicht(dok, aufrufe, ersetzt) if im_satz[0] == len(folge) else None
+    return _sicht(dok, aufrufe, ersetzt) if next(im_satz, None) is None else None
 
 
 def _in_folge(dok, aufrufe: Aufrufe) -> list[tuple]:
