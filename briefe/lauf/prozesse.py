@@ -7,6 +7,7 @@ format; a row problem or a renderer fault becomes that letter's ``fehler`` entry
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import itertools
@@ -217,6 +218,16 @@ def arbeite(
         if "pdf" in optionen.formate:
             abgedeckt()  # the font check's character table
         vorwaermen(vorlage, (e for _, e in auftraege), renderer_fuer(optionen).values())
+        gc.freeze()  # the workers' collections skip what they inherit (no copies of its pages)
+    try:
+        yield from _verteile(optionen, auftraege, jobs, geerbt)
+    finally:
+        gc.unfreeze()
+
+
+def _verteile(optionen: Laufoptionen, auftraege: list[tuple[int, Empfaenger]], jobs: int,
+              geerbt: Vorlage | None) -> Iterator[Eintrag]:
+    """The letters made by ``jobs`` worker processes, bounded in flight."""
     groesse = max(1, min(STAPEL, len(auftraege) // (jobs * 16)))  # small runs: one at a time
     with ProcessPoolExecutor(jobs, initializer=_initialisiere, initargs=(optionen, True, geerbt)) as pool:
         offen: set[Future] = set()  # submitted batches whose letters are not all put in place
