@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -58,6 +59,37 @@ def neue_temp(ziel: Path) -> Path:
     griff, name = tempfile.mkstemp(prefix=f".{ziel.name}.", suffix=".tmp", dir=ziel.parent)
     os.close(griff)
     return Path(name)
+
+
+def schreibe_temp(ziel: Path, daten: bytes) -> tuple[Path, int]:
+    """A new temporary file next to ``ziel`` (in an existing folder) holding ``daten``, and its
+    descriptor, still open for ``sichere_offen``."""
+    for _ in range(100):
+        temp = ziel.with_name(f".{ziel.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            griff = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(f"kein freier Name für eine temporäre Datei neben {ziel.name}")
+    try:
+        rest = memoryview(daten)
+        while rest:
+            rest = rest[os.write(griff, rest):]
+    except BaseException:
+        os.close(griff)
+        temp.unlink(missing_ok=True)
+        raise
+    return temp, griff
+
+
+def sichere_offen(griff: int) -> None:
+    """Sync the file open as ``griff`` to disk and close it."""
+    try:
+        os.fsync(griff)
+    finally:
+        os.close(griff)
 
 
 def sichere(temp: Path) -> None:

@@ -139,7 +139,9 @@ def test_ein_brief_nicht_speicherbar_die_anderen_seines_stapels_schon(tmp_path):
         namen = [f"000{nummer}-{'abc'[nummer - 1]}.{art}" for art in ("docx", "pdf")]
         briefe.append((Eintrag(zeile=nummer + 1, nummer=nummer, status="ok", dateien=namen),
                        [(f"{name} Inhalt".encode(), name) for name in namen]))
+    griffe = len(os.listdir("/proc/self/fd"))
     fertig, schreibfehler = _schliesse_ab(briefe, ausgabe)
+    assert len(os.listdir("/proc/self/fd")) == griffe  # every temporary file closed again
     assert schreibfehler is None
     assert [(e.nummer, e.status) for e in fertig] == [(1, "ok"), (2, "fehler"), (3, "ok")]
     assert "beim Speichern" in fertig[1].fehler and fertig[1].dateien == []

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 
-from briefe.dateien import atomar, lege_hin, neue_temp, sha256, sichere
+from briefe.dateien import atomar, lege_hin, schreibe_temp, sha256, sichere_offen
 from briefe.deutsch import anschrift as anschrift_regeln
 from briefe.fehler import BriefeFehler, VorlagenFehler, ZeilenFehler
 from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
@@ -296,6 +296,7 @@ def _schliesse_ab(briefe: list[tuple[Eintrag, list[tuple[bytes, str]]]],
     put in place or failed, and a fault of the output folder (``SCHREIBFEHLER``), which stops
     the run: the letters from the one it hit on are left out."""
     temps: list[list[tuple[Path, Path]]] = [[] for _ in briefe]  # per letter: (temporary, target)
+    offen: dict[Path, int] = {}  # temporary file -> its descriptor, until synced
     fehler: dict[int, OSError] = {}
     ende = len(briefe)
 
@@ -314,17 +315,20 @@ def _schliesse_ab(briefe: list[tuple[Eintrag, list[tuple[bytes, str]]]],
             return False
 
     def schreibe(i: int, daten: bytes, ziel: Path) -> None:
-        temps[i].append((neue_temp(ziel), ziel))
-        temps[i][-1][0].write_bytes(daten)
+        temp, griff = schreibe_temp(ziel, daten)
+        offen[temp] = griff
+        temps[i].append((temp, ziel))
 
     try:
+        if briefe:  # the folder, made again if it went away (a fault: as the first letter's)
+            versuche(0, lambda: ausgabe.mkdir(parents=True, exist_ok=True))
         for i, (eintrag, dateien) in enumerate(briefe):
             for daten, name in dateien:
                 if name in eintrag.dateien:
                     versuche(i, lambda i=i, d=daten, n=name: schreibe(i, d, ausgabe / n))
         for i, paare in enumerate(temps):
             for temp, _ in paare:
-                versuche(i, lambda t=temp: sichere(t))
+                versuche(i, lambda t=temp: sichere_offen(offen.pop(t)))
         fertig = []
         for i, (eintrag, _) in enumerate(briefe):
             if i >= ende:
@@ -336,6 +340,9 @@ def _schliesse_ab(briefe: list[tuple[Eintrag, list[tuple[bytes, str]]]],
             if i < ende:
                 fertig.append(_nicht_gespeichert(eintrag, fehler[i]) if i in fehler else eintrag)
     finally:
+        for griff in offen.values():  # a letter that failed before its files were synced
+            with contextlib.suppress(OSError):
+                os.close(griff)
         for paare in temps:
             for temp, _ in paare:
                 temp.unlink(missing_ok=True)
