@@ -320,7 +320,7 @@ def _schliesse_ab(briefe: list[tuple[Eintrag, list[tuple[bytes, str]]]],
         temps[i].append((temp, ziel))
 
     try:
-        if briefe:  # the folder, made again if it went away (a fault: as the first letter's)
+        if briefe and not ausgabe.is_dir():  # made again if it went away (a fault: the first letter's)
             versuche(0, lambda: ausgabe.mkdir(parents=True, exist_ok=True))
         for i, (eintrag, dateien) in enumerate(briefe):
             for daten, name in dateien:
