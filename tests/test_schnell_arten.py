@@ -228,3 +228,31 @@ def test_vorwaermen_baut_die_variante_mit_anderer_zeilenzahl():
         gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
     neu = Counter(schnell.STATISTIK) - vorher
     assert (neu["schnell"], neu["voll"]) == (2, 0), neu
+
+
+def test_vorwaermen_lernt_erst_die_wertstellen_und_baut_dann_eine_gruppe():
+    """The second member shares amount and due date with the first, the third has another
+    amount, the fourth another month: the slots and the fixed text around them grow with
+    each of them. A run learns them from its first letters before it builds anything, so it
+    builds one group, not one per letter that shows more, and every letter is fast."""
+    from briefe.lauf.prozesse import vorwaermen
+    from briefe.satz.pdf.schnell_gruppe import _Gruppe
+    from briefe.satz.renderer import renderer
+
+    schnell.leere_zwischenspeicher()
+    vorlage = lade_vorlage(BENCHMARKS / "personalisiert-absatz.md", VORLAGEN)
+    werte = [("48", "2027-01-15"), ("48", "2027-01-15"), ("120,50", "2027-01-20"),
+             ("36", "2027-03-02"), ("60", "2027-02-11"), ("24", "2027-01-28")]
+    liste = [empfaenger(**dict(MITGLIEDER[i % 3], mitgliedsnummer=str(100007 + 7 * i), beitrag=b,
+                                faellig=f, arbeitsgruppe="Inklusion"))
+             for i, (b, f) in enumerate(werte)]
+    vorwaermen(vorlage, liste, [renderer("pdf")])
+    gebaut = [g for g in schnell._GRUPPEN.gruppen.values() if isinstance(g, _Gruppe)]
+    assert len(gebaut) == 1
+    vorher = Counter(schnell.STATISTIK)
+    for e in liste:
+        brief = vorlage.erzeuge(e)
+        gleiche_briefe(pdf_bytes(brief), schnell.pdf_bytes_schnell(brief))
+    neu = Counter(schnell.STATISTIK) - vorher
+    assert (neu["schnell"], neu["voll"]) == (len(liste), 0), neu
+    assert [g for g in schnell._GRUPPEN.gruppen.values() if isinstance(g, _Gruppe)] == gebaut

@@ -26,6 +26,7 @@ from briefe.lauf.ausgabe import SCHREIBFEHLER, Schreibfehler, schreibfehler_text
 from briefe.lauf.optionen import Laufoptionen
 from briefe.lauf.protokoll import Eintrag
 from briefe.lauf.vorbereitung import basisname, lade_laufvorlage
+from briefe.modell import Brief
 from briefe.quellen.mitglieder import Empfaenger
 from briefe.satz import renderer as satz_renderer
 from briefe.satz.schriften import abgedeckt, fehlende_zeichen
@@ -180,26 +181,47 @@ def _fehler_eintrag(eintrag: Eintrag, probleme: list[BriefeFehler]) -> Eintrag:
 def vorwaermen(vorlage: Vorlage, empfaenger: Iterable[Empfaenger], renderer: Iterable[Renderer],
                hoechstens: int = 200, ruhig: int = 20) -> int:
     """Let the renderers prepare for the first ``hoechstens`` recipients in this process, so
-    worker processes forked from it start prepared; stops early once ``ruhig`` recipients in a
-    row needed nothing new. Returns how often a renderer prepared something; rows with
-    problems are skipped (the run reports them)."""
+    worker processes forked from it start prepared. First they learn what varies between the
+    letters until ``ruhig`` recipients in a row teach nothing new, then they prepare for the
+    same letters and the next ones until ``ruhig`` in a row need nothing new. Returns how
+    often a renderer prepared something; rows with problems are skipped (the run reports
+    them)."""
     renderer = list(renderer)
-    gebaut = nichts_neues = 0
-    for e in itertools.islice(empfaenger, hoechstens):
+    briefe = _briefe(vorlage, itertools.islice(empfaenger, hoechstens))
+    gelernt = []
+    nichts_neues = 0
+    for brief in briefe:
+        gelernt.append(brief)
+        nichts_neues = 0 if sum(_versuche(r.lerne, brief) for r in renderer) else nichts_neues + 1
         if nichts_neues >= ruhig:
             break
-        nichts_neues += 1
-        if anschrift_regeln.pruefe(e):
-            continue
-        try:
-            brief = vorlage.erzeuge(e)
-            neu = sum(r.vorbereiten(brief) for r in renderer)
-        except Exception:  # noqa: BLE001 - preparing must never stop a run
-            continue
+    for brief in gelernt:  # again: the frames around the final value slots
+        for r in renderer:
+            _versuche(r.lerne, brief)
+    gebaut = nichts_neues = 0
+    for brief in itertools.chain(gelernt, briefe):
+        neu = sum(_versuche(r.vorbereiten, brief) for r in renderer)
         gebaut += neu
-        if neu:
-            nichts_neues = 0
+        nichts_neues = 0 if neu else nichts_neues + 1
+        if nichts_neues >= ruhig:
+            break
     return gebaut
+
+
+def _briefe(vorlage: Vorlage, empfaenger: Iterable[Empfaenger]) -> Iterator[Brief]:
+    """The letters of the recipients without problems (the run reports the others)."""
+    for e in empfaenger:
+        if not anschrift_regeln.pruefe(e):
+            with contextlib.suppress(Exception):  # preparing must never stop a run
+                yield vorlage.erzeuge(e)
+
+
+def _versuche(schritt, brief: Brief) -> bool:
+    """``schritt(brief)``; ``False`` if it fails (the letter's own rendering reports it)."""
+    try:
+        return schritt(brief)
+    except Exception:  # noqa: BLE001 - preparing must never stop a run
+        return False
 
 
 def arbeite(

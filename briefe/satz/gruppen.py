@@ -211,6 +211,10 @@ class Wertstellen:
         self.familien.clear()
         self.referenz = {}
 
+    def gelernt(self) -> dict[int, frozenset]:
+        """The value slots learned per family (to see whether a letter taught anything)."""
+        return {id(f): f.stellen for f in self.familien.values()}
+
     def stellen(self, brief: Brief) -> tuple[frozenset, dict[Stelle, str]]:
         """The value slots of ``brief``'s family (as learned so far) and all its texts."""
         texte = textstellen(brief)

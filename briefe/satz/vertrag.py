@@ -37,6 +37,10 @@ class Renderer(Protocol):
         """All letters into one file; with ``duplex`` each letter starts on a front side;
         ``fortschritt(i)`` after the i-th letter is in."""
 
+    def lerne(self, brief: Brief) -> bool:
+        """Learn from ``brief`` what varies between letters, building nothing (before
+        ``vorbereiten``); whether anything was learned."""
+
     def vorbereiten(self, brief: Brief) -> bool:
         """Prepare for letters like ``brief`` in this process (before workers are forked);
         whether anything was built."""

@@ -34,5 +34,8 @@ class DocxRenderer:
 
         dokument.schreibe_sammel_docx(briefe(), ziel)
 
+    def lerne(self, brief: Brief) -> bool:
+        return self.schnell and schnell.lerne(brief)
+
     def vorbereiten(self, brief: Brief) -> bool:
         return self.schnell and schnell.vorwaermen(brief)

@@ -97,6 +97,13 @@ _WERTE = Wertstellen()  # value slots in the body, learned as for the PDF
 
 
 def _gruppe(brief: Brief) -> _Gruppe:
+    stellen = _stellen(brief)
+    return _GRUPPEN.hole(gruppenschluessel(brief, stellen), brief, bool(stellen),
+                         bauen=lambda b: _Gruppe(b, stellen))
+
+
+def _stellen(brief: Brief) -> frozenset:
+    """``brief``'s value slots as learned so far; ``NichtSchnell`` if it cannot take the fast path."""
     if any(brief.anschrift_schriftgrade):
         raise NichtSchnell("Anschrift kleiner gesetzt")
     if brief.zahlung:  # its code differs per letter: the full render
@@ -107,8 +114,7 @@ def _gruppe(brief: Brief) -> _Gruppe:
     stellen, texte = _WERTE.stellen(brief)
     for stelle in stellen:
         _pruefe_text(texte[stelle], "Wert")
-    return _GRUPPEN.hole(gruppenschluessel(brief, stellen), brief, bool(stellen),
-                         bauen=lambda b: _Gruppe(b, stellen))
+    return stellen
 
 
 def _erste_marke(feld: str, nummer: int) -> str:
@@ -240,6 +246,15 @@ def _zip(eintraege: list[_Eintrag], zeit: tuple[int, int]) -> bytes:
     ende = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(eintraege), len(eintraege),
                        len(zentral), position, 0)
     return b"".join(ausgabe) + zentral + ende
+
+
+def lerne(brief: Brief) -> bool:
+    """Learn ``brief``'s value slots, building no group (see ``satz.pdf.schnell.lerne``)."""
+    with _SPERRE:
+        vorher = _WERTE.gelernt()
+        with contextlib.suppress(NichtSchnell):
+            _stellen(brief)
+        return _WERTE.gelernt() != vorher
 
 
 def vorwaermen(brief: Brief) -> bool:

@@ -31,5 +31,8 @@ class PdfRenderer:
 
         sammel.verbinde_pdfs([s.datei for s in stuecke], ziel, duplex=duplex, fortschritt=fortschritt)
 
+    def lerne(self, brief: Brief) -> bool:
+        return self.schnell and schnell.lerne(brief, self.variante)
+
     def vorbereiten(self, brief: Brief) -> bool:
         return self.schnell and schnell.vorwaermen(brief, self.variante)

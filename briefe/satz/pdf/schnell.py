@@ -78,7 +78,7 @@ from briefe.satz.pdf.schnell_platz import _pruefe_text
 
 # Only these variants take the fast path (untagged, no PDF/A metadata).
 SCHNELLE_VARIANTEN = (None, "standard")
-__all__ = ["STATISTIK", "leere_zwischenspeicher", "pdf_bytes_schnell", "schnell_moeglich",
+__all__ = ["STATISTIK", "leere_zwischenspeicher", "lerne", "pdf_bytes_schnell", "schnell_moeglich",
            "schreibe_pdf_schnell", "vorwaermen"]
 _LOG = logging.getLogger(__name__)
 
@@ -166,6 +166,24 @@ def _gruppe(brief: Brief, erzwingen: bool = False, variante: tuple = ()) -> _Gru
     """The layout group of ``brief`` (built when a second letter needs it, or at once with
     ``erzwingen``; a few per process); ``variante``: its paragraphs' line counts where they
     differ from the first group's."""
+    stellen, voll, basis, rahmen = _familie(brief)
+    erzwingen = erzwingen or (bool(stellen) and not variante)
+    zeilen = len(brief.anschrift)
+    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)), variante)
+    if zeilen < ANSCHRIFT_MAX_ZEILEN:
+        with contextlib.suppress(NichtSchnell):
+            gruppe = _GRUPPEN.hole((basis, *zusatz), voll, erzwingen,
+                                   bauen=lambda b: _Gruppe(b, stellen, rahmen))
+            if gruppe.passt(zeilen):
+                return gruppe
+    schluessel = (gruppenschluessel(brief, stellen) if voll is not brief else basis, *zusatz)
+    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen, rahmen))
+
+
+def _familie(brief: Brief) -> tuple[frozenset, Brief, tuple, dict]:
+    """``brief``'s value slots (learned so far), the letter its group is built from (every
+    address line, where one group serves all lengths), the group key without frames, and the
+    frames; ``NichtSchnell`` if it cannot take the fast path."""
     if any(brief.anschrift_schriftgrade):
         raise NichtSchnell("Anschrift kleiner gesetzt")  # another line size: full render
     if brief.zahlung:  # its code differs per letter: the full render
@@ -179,22 +197,11 @@ def _gruppe(brief: Brief, erzwingen: bool = False, variante: tuple = ()) -> _Gru
     for stelle in stellen:
         # a run in the body: its ends belong to its frame (``schnell_block.mitte``)
         _pruefe_text(texte[stelle], "Wert", raender=stelle[0] != "inhalt")
-    erzwingen = erzwingen or (bool(stellen) and not variante)
-    zeilen = len(brief.anschrift)
     voll = brief
-    if zeilen < ANSCHRIFT_MAX_ZEILEN:  # one group for every address length, where it is proven
+    if len(brief.anschrift) < ANSCHRIFT_MAX_ZEILEN:
         voll = dataclasses.replace(brief, anschrift=("",) * ANSCHRIFT_MAX_ZEILEN)
     basis = gruppenschluessel(voll, stellen)
-    rahmen = _rahmen(basis, stellen, texte)
-    zusatz = (_wurzeln(), tuple(sorted(rahmen.items(), key=repr)), variante)
-    if zeilen < ANSCHRIFT_MAX_ZEILEN:
-        with contextlib.suppress(NichtSchnell):
-            gruppe = _GRUPPEN.hole((basis, *zusatz), voll, erzwingen,
-                                   bauen=lambda b: _Gruppe(b, stellen, rahmen))
-            if gruppe.passt(zeilen):
-                return gruppe
-    schluessel = (gruppenschluessel(brief, stellen) if voll is not brief else basis, *zusatz)
-    return _GRUPPEN.hole(schluessel, brief, erzwingen, bauen=lambda b: _Gruppe(b, stellen, rahmen))
+    return stellen, voll, basis, _rahmen(basis, stellen, texte)
 
 
 def _rahmen(schluessel: tuple, stellen: frozenset, texte: dict) -> dict:
@@ -217,6 +224,26 @@ def _wurzeln() -> tuple:
     wurzeln = getattr(pdf_modul, "erlaubte_wurzeln", None)
     return tuple(wurzeln()) if wurzeln else ()
 
+
+
+def lerne(brief: Brief, variante: str | None = None) -> bool:
+    """Learn from ``brief`` where its family's letters hold member values and the fixed text
+    around them, building no group; whether anything changed. ``vorwaermen`` after this for
+    the same letters builds one group per family, not one each time a later letter shows
+    another value slot or a shorter frame (learning twice over the letters gives the frames
+    for the final slots)."""
+    if variante not in SCHNELLE_VARIANTEN:
+        return False
+    with _SPERRE:
+        vorher = _gelernt()
+        with contextlib.suppress(NichtSchnell):
+            _familie(brief)
+        return _gelernt() != vorher
+
+
+def _gelernt() -> tuple:
+    """What ``lerne`` learned: value slots per family, frames per group key."""
+    return _WERTE.gelernt(), {hash(k): r for k, r in _RAHMEN.items()}
 
 
 def vorwaermen(brief: Brief, variante: str | None = None) -> bool:
