@@ -115,7 +115,7 @@ def marke(feld: str, nummer: int) -> str:
 # text runs differ between letters ("Wertstellen"); those runs become slots like the address
 # lines, every other text is part of the group key.
 
-STELLEN_JE_FAMILIE = 16  # more varying runs than this: the family is not fast
+STELLEN_JE_FAMILIE = 64  # more varying runs than this: the family is not fast (a free text per member)
 FAMILIEN_JE_PROZESS = 8
 
 Stelle = tuple  # a path into a Brief: ("betreff",), ("inhalt", block, ..., run), ("info", row)

@@ -61,6 +61,7 @@ from briefe.satz.pdf.schnell_tabelle import TEXT, ZEICHNUNG, markiere, markiert_
 
 SCHRIFTEN_JE_GRUPPE = 256
 LINIEN_JE_PLATZ = 256  # drawn lines kept per slot (a city, a group, an amount recur)
+LINIEN_JE_GRUPPE = 24 * LINIEN_JE_PLATZ  # and per group: a letter with many value slots keeps fewer each
 
 
 # How letters were made in this process: "schnell", "voll" and the reasons for "voll".
@@ -144,6 +145,7 @@ class _Gruppe:
             with contextlib.suppress(_Genommen):
                 dok.write_pdf(finisher=self._nimm)
         self._schrift_zwischenspeicher: OrderedDict = OrderedDict()
+        self._je_platz = min(LINIEN_JE_PLATZ, max(32, LINIEN_JE_GRUPPE // max(1, len(self.plaetze))))
         self._linien: dict[int, OrderedDict[str, _Linie]] = {}  # per slot: text -> its line
         self._absatzzeilen: dict[int, OrderedDict] = {}  # per paragraph slot: line -> drawn
         self._textstuecke: dict[int, OrderedDict] = {}  # per paragraph slot: text box -> drawn
@@ -389,7 +391,7 @@ class _Gruppe:
                 try:
                     self._setze(platz, text)
                 except AndereZeilenzahl:
-                    if len(self._andere_zeilen) >= LINIEN_JE_PLATZ * 4:
+                    if len(self._andere_zeilen) >= self._je_platz * 4:
                         self._andere_zeilen.clear()
                     self._andere_zeilen.add((id(platz), text))
                     raise
@@ -418,7 +420,7 @@ class _Gruppe:
         linie = gezeichnet.get(text)
         if linie is None:
             linie = gezeichnet[text] = self._zeichne(platz, text)
-            while len(gezeichnet) > LINIEN_JE_PLATZ:
+            while len(gezeichnet) > self._je_platz:
                 gezeichnet.popitem(last=False)
             STATISTIK["Zeilen gesetzt"] += 1
         else:
@@ -494,7 +496,7 @@ class _Gruppe:
             # the styles stay alive with it (their ids are in the key), not the laid-out line
             stile = {id(b.style): b.style for b in zeile.descendants()}
             gezeichnet[schluessel] = (linie, tuple(stile.values()))
-            while len(gezeichnet) > LINIEN_JE_PLATZ:
+            while len(gezeichnet) > self._je_platz:
                 gezeichnet.popitem(last=False)
             return linie
         gezeichnet.move_to_end(schluessel)
@@ -508,7 +510,7 @@ class _Gruppe:
         if linie is None:
             linie = self._male(platz, lambda strom: draw_text(strom, box, versatz, ueberlauf, ellipse))
             gezeichnet[schluessel] = (linie, box.style)  # the style stays alive (its id in the key)
-            while len(gezeichnet) > 2 * LINIEN_JE_PLATZ:
+            while len(gezeichnet) > 2 * self._je_platz:
                 gezeichnet.popitem(last=False)
             return linie
         gezeichnet.move_to_end(schluessel)

@@ -178,10 +178,9 @@ def schreibe_brief(plan: _Bauplan, einzeln: dict[int, tuple[bool, bytes]],
     position = len(plan.kopf)
     xref = dict(plan.xref)
     for nummer, platz_nummern in plan.bloecke:
-        ops = [b"q"]
-        for index in platz_nummern:
-            ops += ops_je_platz[index]
-        ops.append(b"Q")
+        # not wrapped in q/Q: the state the slots' ops leave (fill colour, text state) is the
+        # state their text leaves in a full render, which the next operators see there too
+        ops = [op for index in platz_nummern for op in ops_je_platz[index]]
         einzeln[nummer] = (True, _daten(pydyf.Stream(ops, compress=True)))
     kompakt = sorted(n for n, (strom, _) in einzeln.items() if not strom)
     if kompakt:
