@@ -1,7 +1,7 @@
 """Throughput of personalised letters: briefe against Typst, in the same run, alternating.
 
     python benchmarks/personalisiert.py [--anzahl 300] [--jobs 2] [--runden 3] [--eindeutige-namen]
-    python benchmarks/personalisiert.py --art absatz   # or fett, tabelle, bedingt, alle
+    python benchmarks/personalisiert.py --art absatz   # or fett, tabelle, bedingt, lang, alle
     python benchmarks/personalisiert.py --anzahl 10000 --voll [--art tabelle]
 
 The letter is ``benchmarks/beitragsbescheid.md`` (one page: the member number in the
@@ -11,7 +11,8 @@ sets the same content from ``benchmarks/beitragsbescheid.typ`` with the project'
 ``benchmarks/personalisiert-<art>.md`` with its branch in the same Typst source:
 ``absatz`` values inside long justified paragraphs (three of the seven groups make theirs a
 line longer), ``fett`` bold values and values in list items, ``tabelle`` a table with a value per
-row, ``bedingt`` a paragraph only some members get.
+row, ``bedingt`` a paragraph only some members get, ``lang`` two pages with the working group
+in twenty paragraphs (more than sixteen runs vary).
 
 Each round measures, one after the other and each in a fresh child process (start-up
 included, wall clock from spawn to exit):
@@ -50,7 +51,7 @@ import durchsatz  # noqa: E402
 
 WURZEL = durchsatz.WURZEL
 VORLAGE = WURZEL / "benchmarks" / "beitragsbescheid.md"
-ARTEN = ("beitrag", "absatz", "fett", "tabelle", "bedingt")
+ARTEN = ("beitrag", "absatz", "fett", "tabelle", "bedingt", "lang")
 TYPST_QUELLE = WURZEL / "benchmarks" / "beitragsbescheid.typ"
 SCHRIFTEN = WURZEL / "briefe" / "ressourcen" / "schriften"
 SPEICHER_GRENZE_MB = durchsatz.SPEICHER_GRENZE_MB
