@@ -258,7 +258,6 @@ def test_vorwaermen_lernt_erst_die_wertstellen_und_baut_dann_eine_gruppe():
     assert [g for g in schnell._GRUPPEN.gruppen.values() if isinstance(g, _Gruppe)] == gebaut
 
 
-
 def test_viele_wertstellen_zwei_seiten_schnell_wie_voll():
     """The kind "lang": the working group in twenty paragraphs onto a second page, plus
     amount, due date and subject, so more than sixteen runs vary. Every letter takes the fast
@@ -270,6 +269,30 @@ def test_viele_wertstellen_zwei_seiten_schnell_wie_voll():
         schnell.lerne(brief)
     stellen, _ = schnell._WERTE.stellen(briefe[0])
     assert len(stellen) > 16
+    for brief in briefe:
+        assert schnell.schnell_moeglich(brief) is None
+        daten = schnell.pdf_bytes_schnell(brief)
+        assert len(_zeilen_je_seite(daten)) == 2
+        gleiche_briefe(pdf_bytes(brief), daten)
+
+
+def test_zustand_nach_den_plaetzen_wie_im_vollen_satz(tmp_path):
+    """Page 1's body is value paragraphs only, then the address field is painted: the fill
+    colour its rules see is the one the paragraphs' text leaves, as in the full render (the
+    slots' operators are not wrapped in q/Q)."""
+    kopf = (BENCHMARKS / "personalisiert-absatz.md").read_text(encoding="utf-8").split("+++")[1]
+    absaetze = "\n\n".join(
+        f"Punkt {i}: Für die Arbeitsgruppe *{{{{ empfaenger.arbeitsgruppe }}}}* gelten die Beschlüsse "
+        "des Lenkungskreises in der jeweils gültigen Fassung; sie liegen im Bildungsbüro aus."
+        for i in range(1, 21))
+    pfad = tmp_path / "viele.md"
+    pfad.write_text(f"+++{kopf}+++\nIhr Jahresbeitrag beträgt **{{{{ empfaenger.beitrag | betrag }}}}**, "
+                    "fällig am {{ empfaenger.faellig | datum }}.\n\n" + absaetze + "\n", encoding="utf-8")
+    schnell.leere_zwischenspeicher()
+    vorlage = lade_vorlage(pfad, VORLAGEN)
+    briefe = [vorlage.erzeuge(empfaenger(**m)) for m in MITGLIEDER]
+    for brief in briefe:
+        schnell.lerne(brief)
     for brief in briefe:
         assert schnell.schnell_moeglich(brief) is None
         daten = schnell.pdf_bytes_schnell(brief)
