@@ -19,6 +19,8 @@ def abgedeckt() -> frozenset[int]:
     zeichen: set[int] = set()
     for datei in sorted(SCHRIFTEN.glob("*.ttf")):
         with TTFont(datei, lazy=True) as schrift:
+            # numbered glyphs: the code points need no glyph names (reading them is most of the time)
+            schrift.setGlyphOrder([f"g{i}" for i in range(schrift["maxp"].numGlyphs)])
             zeichen.update(schrift.getBestCmap() or {})
     return frozenset(zeichen)
 
