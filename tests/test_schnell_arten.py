@@ -258,22 +258,29 @@ def test_vorwaermen_lernt_erst_die_wertstellen_und_baut_dann_eine_gruppe():
     assert [g for g in schnell._GRUPPEN.gruppen.values() if isinstance(g, _Gruppe)] == gebaut
 
 
-def test_viele_wertstellen_zwei_seiten_schnell_wie_voll():
-    """The kind "lang": the working group in twenty paragraphs onto a second page, plus
-    amount, due date and subject, so more than sixteen runs vary. Every letter takes the fast
-    path and equals its full render, on both pages."""
+def _zwei_seiten_schnell_wie_voll(pfad: Path) -> list:
+    """The letters of the template ``pfad`` to ``MITGLIEDER``, learned as a run does: each
+    takes the fast path, has two pages and equals its full render."""
     schnell.leere_zwischenspeicher()
-    vorlage = lade_vorlage(BENCHMARKS / "personalisiert-lang.md", VORLAGEN)
+    vorlage = lade_vorlage(pfad, VORLAGEN)
     briefe = [vorlage.erzeuge(empfaenger(**m)) for m in MITGLIEDER]
     for brief in briefe:
         schnell.lerne(brief)
-    stellen, _ = schnell._WERTE.stellen(briefe[0])
-    assert len(stellen) > 16
     for brief in briefe:
         assert schnell.schnell_moeglich(brief) is None
         daten = schnell.pdf_bytes_schnell(brief)
         assert len(_zeilen_je_seite(daten)) == 2
         gleiche_briefe(pdf_bytes(brief), daten)
+    return briefe
+
+
+def test_viele_wertstellen_zwei_seiten_schnell_wie_voll():
+    """The kind "lang": the working group in twenty paragraphs onto a second page, plus
+    amount, due date and subject, so more than sixteen runs vary. Every letter takes the fast
+    path and equals its full render, on both pages."""
+    briefe = _zwei_seiten_schnell_wie_voll(BENCHMARKS / "personalisiert-lang.md")
+    stellen, _ = schnell._WERTE.stellen(briefe[0])
+    assert len(stellen) > 16
 
 
 def test_zustand_nach_den_plaetzen_wie_im_vollen_satz(tmp_path):
@@ -288,13 +295,4 @@ def test_zustand_nach_den_plaetzen_wie_im_vollen_satz(tmp_path):
     pfad = tmp_path / "viele.md"
     pfad.write_text(f"+++{kopf}+++\nIhr Jahresbeitrag beträgt **{{{{ empfaenger.beitrag | betrag }}}}**, "
                     "fällig am {{ empfaenger.faellig | datum }}.\n\n" + absaetze + "\n", encoding="utf-8")
-    schnell.leere_zwischenspeicher()
-    vorlage = lade_vorlage(pfad, VORLAGEN)
-    briefe = [vorlage.erzeuge(empfaenger(**m)) for m in MITGLIEDER]
-    for brief in briefe:
-        schnell.lerne(brief)
-    for brief in briefe:
-        assert schnell.schnell_moeglich(brief) is None
-        daten = schnell.pdf_bytes_schnell(brief)
-        assert len(_zeilen_je_seite(daten)) == 2
-        gleiche_briefe(pdf_bytes(brief), daten)
+    _zwei_seiten_schnell_wie_voll(pfad)

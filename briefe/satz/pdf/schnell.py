@@ -225,7 +225,6 @@ def _wurzeln() -> tuple:
     return tuple(wurzeln()) if wurzeln else ()
 
 
-
 def lerne(brief: Brief, variante: str | None = None) -> bool:
     """Learn from ``brief`` where its family's letters hold member values and the fixed text
     around them, building no group; whether anything changed. ``vorwaermen`` after this for
